@@ -1,0 +1,3 @@
+"""splitledger: split shared bills from the terminal, on a double-entry ledger."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,87 @@
+"""The pure ledger domain: money, splits, transactions, balances and settle-up.
+
+It imports nothing from storage, services or faces (an import-linter contract checks).
+"""
+
+from splitledger.domain.allocation import allocate, seed_from_key
+from splitledger.domain.balances import fold_balances
+from splitledger.domain.currency import exponent, normalize_currency
+from splitledger.domain.errors import (
+    AmountError,
+    CurrencyError,
+    DomainError,
+    SettlementError,
+    SplitError,
+    UnbalancedError,
+)
+from splitledger.domain.money import (
+    MAX_MINOR,
+    Money,
+    check_minor,
+    format_amount,
+    from_decimal,
+    parse_amount,
+    to_decimal,
+)
+from splitledger.domain.settle import Transfer, greedy_plan, plan_all, plan_settlement
+from splitledger.domain.splits import (
+    Adjust,
+    Equal,
+    Exact,
+    Item,
+    Itemised,
+    Percent,
+    Shares,
+    Split,
+    compute_shares,
+)
+from splitledger.domain.transactions import (
+    Posting,
+    Transaction,
+    TxKind,
+    build_expense,
+    build_payment,
+    build_reversal,
+    currency_sums,
+)
+
+__all__ = [
+    "MAX_MINOR",
+    "Adjust",
+    "AmountError",
+    "CurrencyError",
+    "DomainError",
+    "Equal",
+    "Exact",
+    "Item",
+    "Itemised",
+    "Money",
+    "Percent",
+    "Posting",
+    "SettlementError",
+    "Shares",
+    "Split",
+    "SplitError",
+    "Transaction",
+    "Transfer",
+    "TxKind",
+    "UnbalancedError",
+    "allocate",
+    "build_expense",
+    "build_payment",
+    "build_reversal",
+    "check_minor",
+    "compute_shares",
+    "currency_sums",
+    "exponent",
+    "fold_balances",
+    "format_amount",
+    "from_decimal",
+    "greedy_plan",
+    "normalize_currency",
+    "parse_amount",
+    "plan_all",
+    "plan_settlement",
+    "seed_from_key",
+    "to_decimal",
+]
