@@ -21,6 +21,7 @@ from splitledger.domain.money import (
     format_amount,
     from_decimal,
     parse_amount,
+    parse_decimal,
     to_decimal,
 )
 from splitledger.domain.settle import Transfer, greedy_plan, plan_all, plan_settlement
@@ -80,6 +81,7 @@ __all__ = [
     "greedy_plan",
     "normalize_currency",
     "parse_amount",
+    "parse_decimal",
     "plan_all",
     "plan_settlement",
     "seed_from_key",

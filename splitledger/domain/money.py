@@ -149,3 +149,22 @@ def from_decimal(value: Decimal, currency: str, *, field: str = "amount") -> int
     if scaled != scaled.to_integral_value():
         raise AmountError(f"{field}: {value} has more decimals than {currency} allows", field=field)
     return check_minor(int(scaled), currency, allow_zero=True, allow_negative=True, field=field)
+
+
+_PLAIN_DECIMAL = re.compile(r"(?P<num>[+]?(?:\d+(?:\.\d*)?|\.\d+))(?P<pct>%?)", re.ASCII)
+
+
+def parse_decimal(text: str, *, field: str, allow_percent: bool = False) -> Decimal:
+    """A non-negative decimal typed by a user (a percentage or a weight), exactly.
+
+    Accepts "33.33", "2", ".5" and, when `allow_percent`, a trailing "%". Refuses signs,
+    exponents, NaN and infinity with a message naming `field`.
+    """
+    cleaned = text.strip().replace(" ", "")
+    match = _PLAIN_DECIMAL.fullmatch(cleaned)
+    if match is None or (match["pct"] and not allow_percent):
+        raise AmountError(f"{field}: {text!r} is not a non-negative number", field=field)
+    value = Decimal(match["num"])
+    if value > MAX_MINOR:
+        raise AmountError(f"{field}: {text!r} is too large", field=field)
+    return value

@@ -1,0 +1,32 @@
+"""Typed service errors, so that faces can show each plainly (and the CLI can map each
+to its exit code) without knowing about databases or the domain's internals."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error a face should show as a message, never as a traceback."""
+
+
+class InvalidInput(ServiceError):
+    """Bad input of any kind: nothing was written. `field` names what to fix."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class NotFound(InvalidInput):
+    """A named group, member or transaction does not exist."""
+
+
+class Conflict(ServiceError):
+    """The request contradicts what the ledger already holds (e.g. reversing twice)."""
+
+
+class IdempotencyConflict(Conflict):
+    """An idempotency key was reused with a different payload."""
+
+
+class Unavailable(ServiceError):
+    """The database cannot be opened, is locked past every retry, or is unreachable."""

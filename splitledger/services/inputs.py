@@ -1,0 +1,114 @@
+"""Requests accepted by the services, validated with pydantic at this boundary.
+
+Amounts stay as the user's text here: they are parsed exactly by the domain once the
+group (and so the currency) is known. Every write request may carry an idempotency key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from splitledger.domain import DomainError, normalize_currency
+
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S")
+]
+Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)]
+SplitMode = Literal["equal", "exact", "percent", "shares", "adjust"]
+SPLIT_MODES: tuple[SplitMode, ...] = ("equal", "exact", "percent", "shares", "adjust")
+
+
+def _currency(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return normalize_currency(value)
+    except DomainError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _no_control(value: str) -> str:
+    if any(ord(ch) < 32 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    def fingerprint(self, operation: str) -> str:
+        """What an idempotency key commits to: the operation and the payload (sans key)."""
+        body = self.model_dump_json(exclude={"key"})
+        return hashlib.sha256(f"{operation}:{body}".encode()).hexdigest()
+
+
+class CreateGroup(Request):
+    name: Name
+    currency: str
+    members: tuple[Name, ...] = ()
+    key: Key | None = None
+
+    _check_currency = field_validator("currency")(_currency)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return _no_control(value)
+
+    @field_validator("members")
+    @classmethod
+    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for name in value:
+            _no_control(name)
+        dupes = sorted({n for n in value if value.count(n) > 1})
+        if dupes:
+            raise ValueError(f"listed twice: {', '.join(dupes)}")
+        return value
+
+
+class AddMembers(Request):
+    group: Name
+    names: tuple[Name, ...] = Field(min_length=1)
+    key: Key | None = None
+
+    _unique = field_validator("names")(CreateGroup._unique.__func__)  # type: ignore[attr-defined]
+
+
+class RecordExpense(Request):
+    group: Name
+    description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    currency: str | None = None
+    #: (member, amount text or None). One payer without an amount pays the rest.
+    paid_by: tuple[tuple[Name, str | None], ...] = Field(min_length=1)
+    split: SplitMode = "equal"
+    #: (member, value text or None); empty means every member of the group.
+    participants: tuple[tuple[Name, str | None], ...] = ()
+    date: dt.date | None = None
+    category: Annotated[str, StringConstraints(max_length=100)] = ""
+    key: Key | None = None
+
+    _check_currency = field_validator("currency")(_currency)
+
+
+class RecordPayment(Request):
+    group: Name
+    payer: Name
+    payee: Name
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    currency: str | None = None
+    date: dt.date | None = None
+    description: Annotated[str, StringConstraints(max_length=500)] = ""
+    key: Key | None = None
+
+    _check_currency = field_validator("currency")(_currency)
+
+
+class Reverse(Request):
+    tx_id: int = Field(gt=0)
+    date: dt.date | None = None
+    key: Key | None = None

@@ -1,0 +1,86 @@
+"""What the services return: plain immutable values, safe to hand to any face or thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    id: int
+    name: str
+    currency: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PostingView:
+    member: str
+    currency: str
+    minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class TxView:
+    id: int
+    group: str
+    seq: int
+    kind: str
+    date: dt.date
+    description: str
+    category: str
+    idempotency_key: str
+    postings: tuple[PostingView, ...]
+    reverses_id: int | None = None
+    replaces_id: int | None = None
+    reversed_by: int | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceView:
+    member: str
+    currency: str
+    minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class BalancesView:
+    group: str
+    currency: str
+    balances: tuple[BalanceView, ...]
+    total_spent: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: dt.datetime
+    actor: str
+    action: str
+    payload: str
+
+
+@dataclass(frozen=True, slots=True)
+class TxDetail:
+    tx: TxView
+    audit: tuple[AuditEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: str
+    message: str
+    transaction_id: int | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    problems: tuple[Problem, ...]
+    transactions_checked: int
+    postings_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

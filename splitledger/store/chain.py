@@ -1,0 +1,48 @@
+"""Tamper evidence: each transaction's hash commits to its content, its postings and the
+previous transaction's hash in the same group. Editing any of them behind the app's back
+breaks the chain from that point on, which `verify` reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+
+GENESIS = "0" * 64
+
+
+def transaction_hash(
+    *,
+    prev_hash: str,
+    group_id: int,
+    seq: int,
+    kind: str,
+    date: dt.date,
+    description: str,
+    category: str,
+    idempotency_key: str,
+    reverses_id: int | None,
+    replaces_id: int | None,
+    actor: str,
+    postings: Sequence[tuple[int, str, int]],
+) -> str:
+    """SHA-256 over the previous hash and a canonical JSON form of the transaction."""
+    body = json.dumps(
+        [
+            group_id,
+            seq,
+            kind,
+            date.isoformat(),
+            description,
+            category,
+            idempotency_key,
+            reverses_id,
+            replaces_id,
+            actor,
+            [list(p) for p in postings],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(f"{prev_hash}:{body}".encode()).hexdigest()

@@ -1,0 +1,352 @@
+"""Data access for the ledger: every function works inside the caller's Session (the
+unit of work); none commits. Writes go through `append_transaction`, which keeps the
+postings, the maintained balances and the hash chain consistent in one DB transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from splitledger.domain import Posting, Transaction, TxKind
+from splitledger.store.chain import GENESIS, transaction_hash
+from splitledger.store.schema import (
+    AuditRow,
+    BalanceRow,
+    GroupRow,
+    MemberRow,
+    PostingRow,
+    RequestRow,
+    TransactionRow,
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# -- groups and members -------------------------------------------------------------
+
+
+def find_group(session: Session, name: str, *, lock: bool = False) -> GroupRow | None:
+    """The group called `name`; with `lock`, its row is locked until commit (PostgreSQL
+    `FOR UPDATE`; SQLite's BEGIN IMMEDIATE already holds the write lock)."""
+    query = select(GroupRow).where(GroupRow.name == name)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+def lock_group(session: Session, group_id: int) -> GroupRow:
+    query = select(GroupRow).where(GroupRow.id == group_id).with_for_update()
+    return session.scalars(query).one()
+
+
+def list_groups(session: Session) -> list[GroupRow]:
+    return list(session.scalars(select(GroupRow).order_by(GroupRow.name)))
+
+
+def add_group(session: Session, name: str, currency: str) -> GroupRow:
+    group = GroupRow(
+        name=name, currency=currency, created_at=utcnow(), head_seq=0, head_hash=GENESIS
+    )
+    session.add(group)
+    session.flush()
+    return group
+
+
+def members(session: Session, group_id: int) -> list[MemberRow]:
+    query = select(MemberRow).where(MemberRow.group_id == group_id).order_by(MemberRow.id)
+    return list(session.scalars(query))
+
+
+def add_member(session: Session, group_id: int, name: str) -> MemberRow:
+    member = MemberRow(group_id=group_id, name=name, created_at=utcnow())
+    session.add(member)
+    session.flush()
+    return member
+
+
+# -- idempotency and audit ----------------------------------------------------------
+
+
+def find_request(session: Session, key: str) -> RequestRow | None:
+    return session.get(RequestRow, key)
+
+
+def save_request(
+    session: Session, key: str, fingerprint: str, operation: str, result_id: int
+) -> None:
+    session.execute(
+        insert(RequestRow).values(
+            key=key,
+            fingerprint=fingerprint,
+            operation=operation,
+            result_id=result_id,
+            created_at=utcnow(),
+        )
+    )
+
+
+def audit(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    group_id: int | None,
+    entity_id: int | None,
+    payload: Mapping[str, Any],
+) -> None:
+    session.execute(
+        insert(AuditRow).values(
+            at=utcnow(),
+            actor=actor,
+            action=action,
+            group_id=group_id,
+            entity_id=entity_id,
+            payload=json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def audit_trail(session: Session, entity_ids: Sequence[int]) -> list[AuditRow]:
+    query = (
+        select(AuditRow)
+        .where(AuditRow.entity_id.in_(entity_ids), AuditRow.action.like("tx.%"))
+        .order_by(AuditRow.id)
+    )
+    return list(session.scalars(query))
+
+
+# -- transactions -------------------------------------------------------------------
+
+
+def append_transaction(
+    session: Session,
+    group: GroupRow,
+    tx: Transaction,
+    member_ids: Mapping[str, int],
+    *,
+    actor: str,
+    replaces_id: int | None = None,
+) -> TransactionRow:
+    """Insert `tx` with its postings, advance the group's hash chain and apply the
+    postings to the maintained balances. `group` must be locked by the caller."""
+    seq = group.head_seq + 1
+    posting_rows = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
+    digest = transaction_hash(
+        prev_hash=group.head_hash,
+        group_id=group.id,
+        seq=seq,
+        kind=tx.kind.value,
+        date=tx.date,
+        description=tx.description,
+        category=tx.category,
+        idempotency_key=tx.idempotency_key,
+        reverses_id=tx.reverses,
+        replaces_id=replaces_id,
+        actor=actor,
+        postings=posting_rows,
+    )
+    row = TransactionRow(
+        group_id=group.id,
+        seq=seq,
+        kind=tx.kind.value,
+        date=tx.date,
+        description=tx.description,
+        category=tx.category,
+        idempotency_key=tx.idempotency_key,
+        reverses_id=tx.reverses,
+        replaces_id=replaces_id,
+        created_at=utcnow(),
+        actor=actor,
+        prev_hash=group.head_hash,
+        hash=digest,
+    )
+    session.add(row)
+    session.flush()
+    session.execute(
+        insert(PostingRow),
+        [
+            {"transaction_id": row.id, "member_id": m, "currency": c, "amount": a}
+            for m, c, a in posting_rows
+        ],
+    )
+    _apply_balances(session, group.id, posting_rows)
+    group.head_seq = seq
+    group.head_hash = digest
+    session.flush()
+    return row
+
+
+def _apply_balances(
+    session: Session, group_id: int, postings: Iterable[tuple[int, str, int]]
+) -> None:
+    deltas: dict[tuple[int, str], int] = defaultdict(int)
+    for member_id, currency, amount in postings:
+        deltas[member_id, currency] += amount
+    dialect = session.get_bind().dialect.name
+    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+    for (member_id, currency), delta in sorted(deltas.items()):  # fixed lock order
+        stmt = insert_fn(BalanceRow).values(
+            member_id=member_id, currency=currency, group_id=group_id, amount=delta
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[BalanceRow.member_id, BalanceRow.currency],
+            set_={"amount": BalanceRow.amount + stmt.excluded.amount},
+        )
+        session.execute(stmt)
+
+
+def get_transaction(session: Session, tx_id: int) -> TransactionRow | None:
+    return session.get(TransactionRow, tx_id)
+
+
+def find_reversal(session: Session, tx_id: int) -> TransactionRow | None:
+    query = select(TransactionRow).where(TransactionRow.reverses_id == tx_id)
+    return session.scalars(query).one_or_none()
+
+
+def find_replacement(session: Session, tx_id: int) -> TransactionRow | None:
+    query = select(TransactionRow).where(TransactionRow.replaces_id == tx_id)
+    return session.scalars(query).one_or_none()
+
+
+def reversals_of(session: Session, tx_ids: Sequence[int]) -> dict[int, int]:
+    """For each of `tx_ids` that was reversed, the id of its reversal."""
+    query = select(TransactionRow.reverses_id, TransactionRow.id).where(
+        TransactionRow.reverses_id.in_(tx_ids)
+    )
+    return {orig: rev for orig, rev in session.execute(query) if orig is not None}
+
+
+def postings_of(session: Session, tx_ids: Sequence[int]) -> dict[int, list[Posting]]:
+    """Domain postings (accounts are member names) of each transaction, in order."""
+    query = (
+        select(PostingRow.transaction_id, MemberRow.name, PostingRow.currency, PostingRow.amount)
+        .join(MemberRow, MemberRow.id == PostingRow.member_id)
+        .where(PostingRow.transaction_id.in_(tx_ids))
+        .order_by(PostingRow.id)
+    )
+    out: dict[int, list[Posting]] = defaultdict(list)
+    for tx_id, name, currency, amount in session.execute(query):
+        out[tx_id].append(Posting(name, currency, amount))
+    return dict(out)
+
+
+def to_domain(row: TransactionRow, postings: Sequence[Posting]) -> Transaction:
+    return Transaction(
+        kind=TxKind(row.kind),
+        postings=tuple(postings),
+        date=row.date,
+        description=row.description,
+        idempotency_key=row.idempotency_key,
+        category=row.category,
+        reverses=row.reverses_id,
+    )
+
+
+def balances(session: Session, group_id: int) -> list[tuple[str, str, int]]:
+    """(member, currency, amount) from the maintained balances: O(members)."""
+    query = (
+        select(MemberRow.name, BalanceRow.currency, BalanceRow.amount)
+        .join(MemberRow, MemberRow.id == BalanceRow.member_id)
+        .where(BalanceRow.group_id == group_id)
+        .order_by(MemberRow.name, BalanceRow.currency)
+    )
+    return [(n, c, a) for n, c, a in session.execute(query)]
+
+
+def total_spent(session: Session, group_id: int) -> dict[str, int]:
+    """Per currency, what was paid for expenses that have not been reversed."""
+    reversed_ids = select(TransactionRow.reverses_id).where(
+        TransactionRow.group_id == group_id, TransactionRow.reverses_id.is_not(None)
+    )
+    query = (
+        select(PostingRow.currency, func.sum(PostingRow.amount))
+        .join(TransactionRow, TransactionRow.id == PostingRow.transaction_id)
+        .where(
+            TransactionRow.group_id == group_id,
+            TransactionRow.kind == TxKind.EXPENSE.value,
+            PostingRow.amount > 0,
+            TransactionRow.id.not_in(reversed_ids),
+        )
+        .group_by(PostingRow.currency)
+    )
+    return {currency: int(amount) for currency, amount in session.execute(query)}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """What `history` may narrow by; every field is optional."""
+
+    text: str | None = None
+    member: str | None = None
+    category: str | None = None
+    kind: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def history_query(group_id: int, flt: HistoryFilter) -> Select[TransactionRow]:
+    query = select(TransactionRow).where(TransactionRow.group_id == group_id)
+    if flt.text:
+        pattern = f"%{flt.text.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(TransactionRow.description).like(pattern),
+                func.lower(TransactionRow.category).like(pattern),
+            )
+        )
+    if flt.category:
+        query = query.where(func.lower(TransactionRow.category) == flt.category.lower())
+    if flt.kind:
+        query = query.where(TransactionRow.kind == flt.kind)
+    if flt.date_from:
+        query = query.where(TransactionRow.date >= flt.date_from)
+    if flt.date_to:
+        query = query.where(TransactionRow.date <= flt.date_to)
+    if flt.member:
+        touched = (
+            select(PostingRow.transaction_id)
+            .join(MemberRow, MemberRow.id == PostingRow.member_id)
+            .where(MemberRow.group_id == group_id, MemberRow.name == flt.member)
+        )
+        query = query.where(TransactionRow.id.in_(touched))
+    return query
+
+
+def history(
+    session: Session,
+    group_id: int,
+    flt: HistoryFilter,
+    *,
+    limit: int,
+    before: tuple[dt.date, int] | None = None,
+) -> list[TransactionRow]:
+    """Newest first (by date, then id), keyset-paged: pass the last row's (date, id) as
+    `before` for the next page, so deep pages cost the same as the first."""
+    query = history_query(group_id, flt)
+    if before is not None:
+        date, tx_id = before
+        query = query.where(
+            or_(
+                TransactionRow.date < date,
+                and_(TransactionRow.date == date, TransactionRow.id < tx_id),
+            )
+        )
+    query = query.order_by(TransactionRow.date.desc(), TransactionRow.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def count_history(session: Session, group_id: int, flt: HistoryFilter) -> int:
+    sub = history_query(group_id, flt).with_only_columns(TransactionRow.id).subquery()
+    return int(session.scalar(select(func.count()).select_from(sub)) or 0)

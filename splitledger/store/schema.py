@@ -1,0 +1,121 @@
+"""The ledger's tables as typed SQLAlchemy 2 models.
+
+`transactions`, `postings` and `audit_log` are append-only: database triggers (see the
+initial migration) refuse UPDATE and DELETE on them. `balances` is a cache of posting sums
+kept in the same database transaction as the postings; `verify` checks it against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class GroupRow(Base):
+    """A group; its row also holds the head of the group's hash chain, and writers lock
+    it first (PostgreSQL: SELECT … FOR UPDATE) so a group's writes are serialised."""
+
+    __tablename__ = "groups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    head_seq: Mapped[int] = mapped_column(Integer, default=0)
+    head_hash: Mapped[str] = mapped_column(String(64))
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("group_id", "name", name="uq_members_group_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TransactionRow(Base):
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("group_id", "seq", name="uq_transactions_group_seq"),
+        Index("ix_transactions_group_date", "group_id", "date", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    date: Mapped[dt.date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(500), default="")
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    #: A transaction can be reversed once: the unique index makes a second reversal fail.
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"), unique=True)
+    #: An edit is a reversal plus a new version that names the original here.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("transactions.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class PostingRow(Base):
+    __tablename__ = "postings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transaction_id: Mapped[int] = mapped_column(ForeignKey("transactions.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class BalanceRow(Base):
+    """Maintained per member and currency in the same DB transaction as the postings."""
+
+    __tablename__ = "balances"
+
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RequestRow(Base):
+    """Idempotency: one row per write request key, with the fingerprint of its payload."""
+
+    __tablename__ = "requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(40))
+    result_id: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    group_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,233 @@
+"""Use cases end to end on real databases (each test runs on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from splitledger.domain import Transfer
+from splitledger.services.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound
+from splitledger.services.ledger import Ledger
+
+DAY = dt.date(2026, 11, 1)
+
+
+def _balances(ledger: Ledger, group: str = "Trip") -> dict[str, int]:
+    return {b.member: b.minor for b in ledger.balances(group).balances}
+
+
+def test_group_lifecycle(ledger: Ledger) -> None:
+    created = ledger.create_group("Flat", "usd", ["ann", "bob"])
+    assert (created.name, created.currency, created.members) == ("Flat", "USD", ("ann", "bob"))
+    ledger.add_members("Flat", ["cy"])
+    assert [g.members for g in ledger.groups()] == [("ann", "bob", "cy")]
+    with pytest.raises(InvalidInput, match="already exists"):
+        ledger.create_group("Flat", "USD")
+    with pytest.raises(InvalidInput, match="already in"):
+        ledger.add_members("Flat", ["ann"])
+    with pytest.raises(InvalidInput, match="currency"):
+        ledger.create_group("Bad", "XXZ")
+    with pytest.raises(InvalidInput, match="listed twice"):
+        ledger.create_group("Dup", "EUR", ["a", "a"])
+    with pytest.raises(NotFound):
+        ledger.add_members("Nope", ["x"])
+
+
+def test_expense_moves_balances_and_sums_to_zero(trip: Ledger) -> None:
+    tx = trip.record_expense(
+        group="Trip", description="Dinner", amount="90.00", paid_by=[("ann", None)], date=DAY
+    )
+    assert tx.kind == "expense" and tx.seq == 1
+    assert _balances(trip) == {"ann": 6000, "bob": -3000, "cy": -3000}
+    assert trip.balances("Trip").total_spent == {"EUR": 9000}
+
+
+@pytest.mark.parametrize(
+    ("split", "participants", "expected"),
+    [
+        (
+            "exact",
+            [("ann", "10"), ("bob", "50"), ("cy", "40")],
+            {"ann": 9000, "bob": -5000, "cy": -4000},
+        ),
+        (
+            "percent",
+            [("ann", "50%"), ("bob", "25"), ("cy", "25")],
+            {"ann": 5000, "bob": -2500, "cy": -2500},
+        ),
+        (
+            "shares",
+            [("ann", "2"), ("bob", "1"), ("cy", "1")],
+            {"ann": 5000, "bob": -2500, "cy": -2500},
+        ),
+        (
+            "adjust",
+            [("ann", None), ("bob", "+10"), ("cy", "-10")],
+            {"ann": 6667, "bob": -4333, "cy": -2334},
+        ),
+    ],
+)
+def test_each_split_mode(trip: Ledger, split, participants, expected) -> None:
+    trip.record_expense(
+        group="Trip",
+        description="Mixed",
+        amount="100",
+        paid_by=[("ann", None)],
+        split=split,
+        participants=participants,
+        date=DAY,
+        key=f"k-{split}",
+    )
+    balances = _balances(trip)
+    assert sum(balances.values()) == 0
+    if split == "adjust":  # odd cent placement depends on the key; check the envelope
+        assert balances["bob"] in {-4333, -4334} and balances["cy"] in {-2333, -2334}
+    else:
+        assert balances == expected
+
+
+def test_several_payers_one_paying_the_rest(trip: Ledger) -> None:
+    trip.record_expense(
+        group="Trip",
+        description="Hotel",
+        amount="300",
+        date=DAY,
+        paid_by=[("ann", "100"), ("bob", None)],
+    )
+    assert _balances(trip) == {"ann": 0, "bob": 10000, "cy": -10000}
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"amount": "12.345"}, "3 decimal places"),
+        ({"amount": "-5"}, "positive"),
+        ({"paid_by": [("zed", None)]}, "not a member"),
+        ({"participants": [("ann", None), ("zed", None)]}, "not a member"),
+        ({"split": "percent", "participants": [("ann", "50"), ("bob", "40")]}, "not 100"),
+        ({"split": "exact", "participants": [("ann", "1")]}, "add up to"),
+        ({"paid_by": [("ann", "10"), ("bob", "10")]}, "payers paid"),
+        ({"description": ""}, "description"),
+        ({"group": "Nope"}, "no group"),
+        ({"split": "bogus"}, "split"),
+    ],
+)
+def test_bad_expenses_write_nothing(trip: Ledger, fields, message) -> None:
+    base = {"group": "Trip", "description": "x", "amount": "30", "paid_by": [("ann", None)]}
+    with pytest.raises(InvalidInput, match=message):
+        trip.record_expense(**{**base, **fields})
+    assert trip.history("Trip") == []
+    assert set(_balances(trip).values()) == {0}
+
+
+def test_idempotency_same_key_same_payload_returns_original(trip: Ledger) -> None:
+    args = {
+        "group": "Trip",
+        "description": "Taxi",
+        "amount": "30",
+        "paid_by": [("bob", None)],
+        "key": "taxi-1",
+    }
+    first = trip.record_expense(**args)
+    again = trip.record_expense(**args)
+    assert again.id == first.id
+    assert len(trip.history("Trip")) == 1
+    with pytest.raises(IdempotencyConflict):
+        trip.record_expense(**{**args, "amount": "31"})
+    with pytest.raises(IdempotencyConflict):
+        trip.record_payment(group="Trip", payer="ann", payee="bob", amount="1", key="taxi-1")
+
+
+def test_payment_and_settle_plan(trip: Ledger) -> None:
+    trip.record_expense(group="Trip", description="Dinner", amount="90", paid_by=[("ann", None)])
+    plan = trip.settle_plan("Trip")
+    assert sorted(plan, key=lambda t: t.payer) == [
+        Transfer("bob", "ann", "EUR", 3000),
+        Transfer("cy", "ann", "EUR", 3000),
+    ]
+    paid = trip.record_settlement("Trip", plan, key="settle-1")
+    assert [p.kind for p in paid] == ["payment", "payment"]
+    assert set(_balances(trip).values()) == {0}
+    assert trip.settle_plan("Trip") == []
+    # Retrying the same settlement records nothing new.
+    trip.record_settlement("Trip", plan, key="settle-1")
+    assert len(trip.history("Trip")) == 3
+
+
+def test_reverse_once_and_edit_as_reversal_plus_new(trip: Ledger) -> None:
+    tx = trip.record_expense(
+        group="Trip", description="Lunch", amount="30", paid_by=[("ann", None)]
+    )
+    rev = trip.reverse(tx.id)
+    assert rev.reverses_id == tx.id and rev.kind == "reversal"
+    assert set(_balances(trip).values()) == {0}
+    with pytest.raises(Conflict, match="already reversed"):
+        trip.reverse(tx.id)
+    with pytest.raises(Conflict, match="cannot be reversed"):
+        trip.reverse(rev.id)
+    with pytest.raises(NotFound):
+        trip.reverse(999_999)
+
+    tx2 = trip.record_expense(group="Trip", description="Cab", amount="30", paid_by=[("bob", None)])
+    new = trip.edit_expense(
+        tx2.id, group="Trip", description="Cab (fixed)", amount="60", paid_by=[("bob", None)]
+    )
+    assert new.replaces_id == tx2.id
+    assert _balances(trip) == {"ann": -2000, "bob": 4000, "cy": -2000}
+    detail = trip.transaction(tx2.id)
+    assert detail.tx.reversed_by is not None
+    assert [a.action for a in detail.audit] == ["tx.expense", "tx.reverse"]
+    kinds = [t.kind for t in trip.history("Trip")]
+    assert kinds == ["expense", "reversal", "expense", "reversal", "expense"]
+
+
+def test_history_filters_and_keyset_paging(trip: Ledger) -> None:
+    for i in range(7):
+        trip.record_expense(
+            group="Trip",
+            description=f"Coffee {i}",
+            amount="3",
+            paid_by=[("ann" if i % 2 else "bob", None)],
+            participants=[("ann", None), ("bob", None)],
+            date=DAY + dt.timedelta(days=i),
+            category="food" if i < 4 else "fun",
+        )
+    trip.record_payment(group="Trip", payer="cy", payee="ann", amount="1", date=DAY)
+    page1 = trip.history("Trip", limit=3)
+    page2 = trip.history("Trip", limit=3, before=(page1[-1].date, page1[-1].id))
+    page3 = trip.history("Trip", limit=3, before=(page2[-1].date, page2[-1].id))
+    everything = page1 + page2 + page3
+    assert len(everything) == 8 and len({t.id for t in everything}) == 8
+    assert [t.date for t in everything] == sorted((t.date for t in everything), reverse=True)
+    assert len(trip.history("Trip", text="coffee 3")) == 1
+    assert len(trip.history("Trip", category="FUN")) == 3
+    assert [t.kind for t in trip.history("Trip", kind="payment")] == ["payment"]
+    assert len(trip.history("Trip", member="cy")) == 1
+    assert len(trip.history("Trip", date_from=DAY + dt.timedelta(days=5))) == 2
+    with pytest.raises(InvalidInput):
+        trip.history("Trip", kind="nonsense")
+
+
+def test_every_change_is_audited(trip: Ledger) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from splitledger.store.schema import AuditRow
+
+    tx = trip.record_expense(group="Trip", description="A", amount="3", paid_by=[("ann", None)])
+    trip.reverse(tx.id)
+    with Session(trip.engine) as session:
+        actions = list(session.scalars(select(AuditRow.action).order_by(AuditRow.id)))
+        actors = set(session.scalars(select(AuditRow.actor)))
+    assert actions == ["group.create", "tx.expense", "tx.reverse"]
+    assert actors == {"tester"}
+
+
+def test_verify_passes_on_a_healthy_ledger(trip: Ledger) -> None:
+    tx = trip.record_expense(group="Trip", description="A", amount="3", paid_by=[("ann", None)])
+    trip.reverse(tx.id)
+    trip.record_payment(group="Trip", payer="bob", payee="ann", amount="1")
+    report = trip.verify()
+    assert report.ok, report.problems
+    assert report.transactions_checked == 3
