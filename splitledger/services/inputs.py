@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from splitledger.domain import DomainError, normalize_currency
+from splitledger.domain import DomainError, Transaction, normalize_currency
 
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S")
@@ -112,3 +113,13 @@ class Reverse(Request):
     tx_id: int = Field(gt=0)
     date: dt.date | None = None
     key: Key | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportEntry:
+    """One transaction to import. Links to earlier transactions go by idempotency key,
+    because ids differ between databases: the import resolves them to local ids."""
+
+    tx: Transaction
+    reverses_key: str | None = None
+    replaces_key: str | None = None

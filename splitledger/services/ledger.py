@@ -7,11 +7,12 @@ of the first answer, and appends to the audit log in the same transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import os
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -33,6 +34,7 @@ from splitledger.services.errors import (
 from splitledger.services.inputs import (
     AddMembers,
     CreateGroup,
+    ImportEntry,
     RecordExpense,
     RecordPayment,
     Request,
@@ -44,6 +46,7 @@ from splitledger.services.views import (
     BalancesView,
     BalanceView,
     GroupView,
+    ImportReport,
     PostingView,
     TxDetail,
     TxView,
@@ -305,6 +308,56 @@ class Ledger:
     def group(self, name: str) -> GroupView:
         return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
+    def rename_group(self, old: str, new: str) -> GroupView:
+        new_name = validate(AddMembers, group=new, names=("x",)).group
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, old, lock=True)
+            if new_name != old and repository.find_group(session, new_name) is not None:
+                raise InvalidInput(f"a group named {new_name!r} already exists", field="name")
+            row.name = new_name
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="group.rename",
+                group_id=row.id,
+                entity_id=row.id,
+                payload={"from": old, "to": new_name},
+            )
+            logs.event("group.rename", group=old, to=new_name)
+            return self._group_view(session, row)
+
+        return self._write("rename group", work)
+
+    def rename_member(self, group: str, old: str, new: str) -> GroupView:
+        new_name = validate(AddMembers, group=group, names=(new,)).names[0]
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, group, lock=True)
+            found = {m.name: m for m in repository.members(session, row.id)}
+            if old not in found:
+                raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
+            if new_name != old and new_name in found:
+                raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
+            found[old].name = new_name
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="member.rename",
+                group_id=row.id,
+                entity_id=found[old].id,
+                payload={"from": old, "to": new_name},
+            )
+            logs.event("member.rename", group=group, member=old, to=new_name)
+            return self._group_view(session, row)
+
+        return self._write("rename member", work)
+
+    def change_token(self, group: str | None = None) -> tuple[object, ...]:
+        """A cheap value that changes whenever anything visible in `group` (or, with None,
+        in the list of groups) changes: poll it to refresh a screen (O(1) queries)."""
+        return self._read(lambda s: repository.change_token(s, group))
+
     # -- transactions --------------------------------------------------------------
 
     def _build_expense(self, req: RecordExpense, group: GroupView, key: str) -> domain.Transaction:
@@ -457,6 +510,166 @@ class Ledger:
             return TxDetail(view, trail)
 
         return self._read(work)
+
+    def import_transactions(
+        self,
+        group: str,
+        currency: str,
+        members: Sequence[str],
+        entries: Sequence[ImportEntry],
+        *,
+        source: str,
+        expected: Mapping[tuple[str, str], int] | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Append many transactions atomically: all or none.
+
+        Creates the group and any missing members. A transaction whose idempotency key is
+        already on the ledger with identical content is skipped (so re-importing a file
+        adds nothing); with different content it is an `IdempotencyConflict`. With
+        `expected` ({(member, currency): change}), the balance changes the import makes
+        must match it to the minor unit, else nothing is committed. `dry_run` does all the
+        work and checks, then rolls back.
+        """
+        req = validate(CreateGroup, name=group, currency=currency, members=tuple(members))
+
+        class _DryRun(Exception):
+            pass
+
+        outcome: list[ImportReport] = []
+
+        def work(session: Session) -> ImportReport:
+            row = repository.find_group(session, req.name, lock=True)
+            created = row is None
+            if row is None:
+                row = repository.add_group(session, req.name, req.currency)
+            existing = {m.name for m in repository.members(session, row.id)}
+            added = [m for m in req.members if m not in existing]
+            for name in added:
+                repository.add_member(session, row.id, name)
+            before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+            recorded = skipped = 0
+            for index, entry in enumerate(entries, start=1):
+                tx = self._resolve_links(session, row, entry, source, index)
+                prior = repository.find_by_key(session, tx.idempotency_key)
+                if prior is not None:
+                    same = repository.to_domain(
+                        prior, repository.postings_of(session, [prior.id]).get(prior.id, [])
+                    )
+                    if prior.group_id != row.id or same != tx:
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} has key {tx.idempotency_key!r}, "
+                            "which the ledger holds with different content"
+                        )
+                    skipped += 1
+                else:
+                    replaces = (
+                        self._id_of_key(session, row, entry.replaces_key, source, index)
+                        if entry.replaces_key
+                        else None
+                    )
+                    self._append(session, row, tx, action="tx.import", replaces_id=replaces)
+                    recorded += 1
+                if progress is not None and index % 1000 == 0:
+                    progress(index)
+            after = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+            changes = {
+                k: after.get(k, 0) - before.get(k, 0)
+                for k in after.keys() | before.keys()
+                if after.get(k, 0) != before.get(k, 0)
+            }
+            mismatches: list[str] = []
+            if expected is not None and recorded:
+                wanted = {k: v for k, v in expected.items() if v}
+                for member, cur in sorted(wanted.keys() | changes.keys()):
+                    want, got = wanted.get((member, cur), 0), changes.get((member, cur), 0)
+                    if want != got:
+                        mismatches.append(f"{member} {cur}: file {want}, ledger {got}")
+            report = ImportReport(
+                group=req.name,
+                created_group=created,
+                added_members=tuple(added),
+                recorded=recorded,
+                skipped=skipped,
+                changes=changes,
+                mismatches=tuple(mismatches),
+                committed=not dry_run and not mismatches,
+            )
+            if mismatches:
+                raise InvalidInput(
+                    f"{source}: totals do not reconcile, nothing was imported: "
+                    + "; ".join(mismatches),
+                    field="file",
+                )
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="import",
+                group_id=row.id,
+                entity_id=None,
+                payload={
+                    "source": source,
+                    "recorded": recorded,
+                    "skipped": skipped,
+                    "dry_run": dry_run,
+                },
+            )
+            logs.event(
+                "import",
+                group=req.name,
+                source=source,
+                recorded=recorded,
+                skipped=skipped,
+                dry_run=dry_run,
+            )
+            if dry_run:
+                outcome.append(report)
+                raise _DryRun
+            return report
+
+        try:
+            return self._write("import", work)
+        except _DryRun:
+            return outcome[0]
+
+    def _id_of_key(
+        self, session: Session, group: GroupRow, key: str, source: str, index: int
+    ) -> int:
+        linked = repository.find_by_key(session, key)
+        if linked is None or linked.group_id != group.id:
+            raise InvalidInput(
+                f"{source}: transaction {index} links to {key!r}, which is not in this group",
+                field="file",
+            )
+        return linked.id
+
+    def _resolve_links(
+        self, session: Session, group: GroupRow, entry: ImportEntry, source: str, index: int
+    ) -> domain.Transaction:
+        if entry.reverses_key is None:
+            return entry.tx
+        target = self._id_of_key(session, group, entry.reverses_key, source, index)
+        try:
+            return dataclasses.replace(entry.tx, reverses=target)
+        except DomainError as exc:
+            raise InvalidInput(f"{source}: transaction {index}: {exc}", field="file") from None
+
+    def iter_transactions(self, group: str, *, batch: int = 1000) -> Iterator[TxView]:
+        """Every transaction of `group`, oldest first (by sequence), read in batches so
+        that exports of large groups run in bounded memory."""
+        after = 0
+        while True:
+
+            def work(session: Session, after: int = after) -> list[TxView]:
+                row = self._group(session, group)
+                return self._tx_views(session, repository.after_seq(session, row.id, after, batch))
+
+            page = self._read(work)
+            if not page:
+                return
+            yield from page
+            after = page[-1].seq
 
     # -- reading -------------------------------------------------------------------
 

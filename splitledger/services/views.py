@@ -84,3 +84,18 @@ class VerifyReport:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import did (or, on a dry run, would do)."""
+
+    group: str
+    created_group: bool
+    added_members: tuple[str, ...]
+    recorded: int
+    skipped: int
+    #: {(member, currency): change in minor units} made by the import
+    changes: dict[tuple[str, str], int]
+    mismatches: tuple[str, ...]
+    committed: bool

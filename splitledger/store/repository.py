@@ -350,3 +350,33 @@ def history(
 def count_history(session: Session, group_id: int, flt: HistoryFilter) -> int:
     sub = history_query(group_id, flt).with_only_columns(TransactionRow.id).subquery()
     return int(session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def find_by_key(session: Session, key: str) -> TransactionRow | None:
+    query = select(TransactionRow).where(TransactionRow.idempotency_key == key)
+    return session.scalars(query).one_or_none()
+
+
+def after_seq(session: Session, group_id: int, seq: int, limit: int) -> list[TransactionRow]:
+    query = (
+        select(TransactionRow)
+        .where(TransactionRow.group_id == group_id, TransactionRow.seq > seq)
+        .order_by(TransactionRow.seq)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def change_token(session: Session, group: str | None) -> tuple[object, ...]:
+    """For all groups (count, max id, sum of heads); for one group (id, name, head
+    sequence, member names). Each changes on any write that a screen would show."""
+    if group is None:
+        row = session.execute(
+            select(func.count(GroupRow.id), func.max(GroupRow.id), func.sum(GroupRow.head_seq))
+        ).one()
+        return tuple(row)
+    found = find_group(session, group)
+    if found is None:
+        return ("missing", group)
+    names = tuple(m.name for m in members(session, found.id))  # O(members): renames show
+    return (found.id, found.name, found.head_seq, names)
