@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from splitledger.services.views import Problem, VerifyReport
+from splitledger.store import repository
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.schema import BalanceRow, GroupRow, MemberRow, PostingRow, TransactionRow
 
@@ -24,8 +25,7 @@ def run_checks(session: Session) -> VerifyReport:
     problems: list[Problem] = []
     groups = {g.id: g for g in session.scalars(select(GroupRow))}
     names = {gid: g.name for gid, g in groups.items()}
-    # Not dict(result): a Result has .keys(), so dict() would treat it as a mapping.
-    member_group = {m: g for m, g in session.execute(select(MemberRow.id, MemberRow.group_id))}  # noqa: C416
+    member_group = {m: g for m, g in session.execute(select(MemberRow.id, MemberRow.group_id))}
 
     # Postings per transaction and currency sum to zero; at least two postings each.
     unbalanced = session.execute(
@@ -37,7 +37,7 @@ def run_checks(session: Session) -> VerifyReport:
         problems.append(
             Problem("unbalanced", f"{currency} postings sum to {total}, not zero", tx_id)
         )
-    counts: dict[int, int] = {  # noqa: C416 (see above)
+    counts: dict[int, int] = {
         tx_id: n
         for tx_id, n in session.execute(
             select(PostingRow.transaction_id, func.count()).group_by(PostingRow.transaction_id)
@@ -93,6 +93,16 @@ def run_checks(session: Session) -> VerifyReport:
     problems.extend(_check_reversals(session, names))
     for group in groups.values():
         problems.extend(_check_chain(session, group))
+        maintained_spent = repository.total_spent(session, group.id)
+        if maintained_spent != repository.spent_from_postings(session, group.id):
+            problems.append(
+                Problem(
+                    "spending-mismatch",
+                    "maintained total spent differs from the postings",
+                    None,
+                    group.name,
+                )
+            )
     return VerifyReport(tuple(problems), len(tx_rows), postings_checked)
 
 

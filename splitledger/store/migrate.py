@@ -62,7 +62,8 @@ def upgrade(engine: Engine, where: str) -> None:
                 f"{where} is not a splitledger database (not an SQLite file); it was left "
                 "untouched. Choose another path with --db."
             ) from None
-        raise StoreError(f"cannot open {where}: {exc.orig}") from None
+        reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "error"
+        raise StoreError(f"cannot open the ledger at {where}: {reason}") from None
     _check_not_newer(current, where)
     if current == head_revisions():
         return

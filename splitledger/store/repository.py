@@ -25,6 +25,7 @@ from splitledger.store.schema import (
     MemberRow,
     PostingRow,
     RequestRow,
+    SpendingRow,
     TransactionRow,
 )
 
@@ -181,10 +182,49 @@ def append_transaction(
         ],
     )
     _apply_balances(session, group.id, posting_rows)
+    _apply_spending(session, group.id, tx)
     group.head_seq = seq
     group.head_hash = digest
     session.flush()
     return row
+
+
+def _upsert_add(
+    session: Session,
+    model: type[BalanceRow] | type[SpendingRow],
+    keys: dict[str, object],
+    index: list[Any],
+    delta: int,
+) -> None:
+    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_fn(model).values(**keys, amount=delta)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=index, set_={"amount": model.amount + stmt.excluded.amount}
+    )
+    session.execute(stmt)
+
+
+def _apply_spending(session: Session, group_id: int, tx: Transaction) -> None:
+    """Expenses add what was paid; the reversal of an expense takes it back."""
+    spent: dict[str, int] = defaultdict(int)
+    if tx.kind is TxKind.EXPENSE:
+        for p in tx.postings:
+            if p.minor > 0:
+                spent[p.currency] += p.minor
+    elif tx.kind is TxKind.REVERSAL:
+        kind = session.scalar(select(TransactionRow.kind).where(TransactionRow.id == tx.reverses))
+        if kind == TxKind.EXPENSE.value:
+            for p in tx.postings:
+                if p.minor < 0:
+                    spent[p.currency] += p.minor
+    for currency, delta in sorted(spent.items()):
+        _upsert_add(
+            session,
+            SpendingRow,
+            {"group_id": group_id, "currency": currency},
+            [SpendingRow.group_id, SpendingRow.currency],
+            delta,
+        )
 
 
 def _apply_balances(
@@ -193,17 +233,14 @@ def _apply_balances(
     deltas: dict[tuple[int, str], int] = defaultdict(int)
     for member_id, currency, amount in postings:
         deltas[member_id, currency] += amount
-    dialect = session.get_bind().dialect.name
-    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
     for (member_id, currency), delta in sorted(deltas.items()):  # fixed lock order
-        stmt = insert_fn(BalanceRow).values(
-            member_id=member_id, currency=currency, group_id=group_id, amount=delta
+        _upsert_add(
+            session,
+            BalanceRow,
+            {"member_id": member_id, "currency": currency, "group_id": group_id},
+            [BalanceRow.member_id, BalanceRow.currency],
+            delta,
         )
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[BalanceRow.member_id, BalanceRow.currency],
-            set_={"amount": BalanceRow.amount + stmt.excluded.amount},
-        )
-        session.execute(stmt)
 
 
 def get_transaction(session: Session, tx_id: int) -> TransactionRow | None:
@@ -266,7 +303,15 @@ def balances(session: Session, group_id: int) -> list[tuple[str, str, int]]:
 
 
 def total_spent(session: Session, group_id: int) -> dict[str, int]:
-    """Per currency, what was paid for expenses that have not been reversed."""
+    """Per currency, what was paid for expenses not reversed (maintained: O(currencies))."""
+    query = select(SpendingRow.currency, SpendingRow.amount).where(
+        SpendingRow.group_id == group_id, SpendingRow.amount != 0
+    )
+    return {currency: amount for currency, amount in session.execute(query)}
+
+
+def spent_from_postings(session: Session, group_id: int) -> dict[str, int]:
+    """The same as `total_spent`, summed from the postings (for `verify`)."""
     reversed_ids = select(TransactionRow.reverses_id).where(
         TransactionRow.group_id == group_id, TransactionRow.reverses_id.is_not(None)
     )

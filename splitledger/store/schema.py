@@ -97,6 +97,17 @@ class BalanceRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class SpendingRow(Base):
+    """Per group and currency, what was paid for expenses not reversed; maintained with
+    the postings so the balances screen's "total spent" costs O(currencies)."""
+
+    __tablename__ = "spending"
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class RequestRow(Base):
     """Idempotency: one row per write request key, with the fingerprint of its payload."""
 

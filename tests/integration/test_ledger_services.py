@@ -256,9 +256,15 @@ def test_rename_and_change_token(trip: Ledger) -> None:
 def _expense(key: str, total: int, payer: str, who: tuple[str, ...]):
     from splitledger import domain
 
-    return domain.build_expense(total=total, currency="EUR", payers={payer: total},
-                                split=domain.Equal(who), date=DAY, description=key,
-                                idempotency_key=key)
+    return domain.build_expense(
+        total=total,
+        currency="EUR",
+        payers={payer: total},
+        split=domain.Equal(who),
+        date=DAY,
+        description=key,
+        idempotency_key=key,
+    )
 
 
 def test_import_is_atomic_idempotent_and_reconciled(ledger: Ledger) -> None:
@@ -267,25 +273,37 @@ def test_import_is_atomic_idempotent_and_reconciled(ledger: Ledger) -> None:
 
     first = _expense("row-1", 900, "ann", ("ann", "bob", "cy"))
     rev = domain.build_reversal(first, original_id=1, date=DAY, idempotency_key="row-2")
-    entries = [ImportEntry(first), ImportEntry(rev, reverses_key="row-1"),
-               ImportEntry(_expense("row-3", 600, "bob", ("ann", "bob")))]
+    entries = [
+        ImportEntry(first),
+        ImportEntry(rev, reverses_key="row-1"),
+        ImportEntry(_expense("row-3", 600, "bob", ("ann", "bob"))),
+    ]
     expected = {("ann", "EUR"): -300, ("bob", "EUR"): 300}
 
-    dry = ledger.import_transactions("Imp", "EUR", ["ann", "bob", "cy"], entries,
-                                     source="f.csv", expected=expected, dry_run=True)
+    dry = ledger.import_transactions(
+        "Imp", "EUR", ["ann", "bob", "cy"], entries, source="f.csv", expected=expected, dry_run=True
+    )
     assert (dry.recorded, dry.committed) == (3, False)
     assert ledger.groups() == []
 
     with pytest.raises(InvalidInput, match="do not reconcile"):
-        ledger.import_transactions("Imp", "EUR", ["ann", "bob", "cy"], entries,
-                                   source="f.csv", expected={("ann", "EUR"): -1})
+        ledger.import_transactions(
+            "Imp",
+            "EUR",
+            ["ann", "bob", "cy"],
+            entries,
+            source="f.csv",
+            expected={("ann", "EUR"): -1},
+        )
     assert ledger.groups() == []
 
-    done = ledger.import_transactions("Imp", "EUR", ["ann", "bob", "cy"], entries,
-                                      source="f.csv", expected=expected)
+    done = ledger.import_transactions(
+        "Imp", "EUR", ["ann", "bob", "cy"], entries, source="f.csv", expected=expected
+    )
     assert (done.recorded, done.skipped, done.created_group) == (3, 0, True)
-    again = ledger.import_transactions("Imp", "EUR", ["ann", "bob", "cy"], entries,
-                                       source="f.csv", expected=expected)
+    again = ledger.import_transactions(
+        "Imp", "EUR", ["ann", "bob", "cy"], entries, source="f.csv", expected=expected
+    )
     assert (again.recorded, again.skipped) == (0, 3)
     assert _balances(ledger, "Imp") == {"ann": -300, "bob": 300, "cy": 0}
     history = list(ledger.iter_transactions("Imp", batch=2))

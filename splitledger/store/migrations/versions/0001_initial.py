@@ -76,6 +76,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_balances_group_id", "balances", ["group_id"])
     op.create_table(
+        "spending",
+        sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id"), primary_key=True),
+        sa.Column("currency", sa.String(3), primary_key=True),
+        sa.Column("amount", sa.BigInteger, nullable=False),
+    )
+    op.create_table(
         "requests",
         sa.Column("key", sa.String(200), primary_key=True),
         sa.Column("fingerprint", sa.String(64), nullable=False),
