@@ -60,6 +60,7 @@ from splitledger.store.repository import HistoryFilter
 from splitledger.store.schema import GroupRow, TransactionRow
 
 T = TypeVar("T")
+_IMPORT_CHUNK = 1000  # transactions per batched append during imports
 R = TypeVar("R", bound=Request)
 
 
@@ -220,44 +221,65 @@ class Ledger:
         replaces_id: int | None = None,
     ) -> TxView:
         """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
-        ids = self._member_ids(session, group, (p.account for p in tx.postings))
-        row = repository.append_transaction(
-            session, group, tx, ids, actor=self.actor, replaces_id=replaces_id
-        )
-        payload = {
-            "kind": tx.kind.value,
-            "date": tx.date.isoformat(),
-            "description": tx.description,
-            "category": tx.category,
-            "key": tx.idempotency_key,
-            "reverses": tx.reverses,
-            "replaces": replaces_id,
-            "postings": [[p.account, p.currency, p.minor] for p in tx.postings],
-            "hash": row.hash,
-        }
-        repository.audit(
-            session,
-            actor=self.actor,
-            action=action,
-            group_id=group.id,
-            entity_id=row.id,
-            payload=payload,
-        )
-        logs.event(action, group=group.name, tx=row.id, **payload)
-        return TxView(
-            id=row.id,
-            group=group.name,
-            seq=row.seq,
-            kind=row.kind,
-            date=row.date,
-            description=row.description,
-            category=row.category,
-            idempotency_key=row.idempotency_key,
-            postings=tuple(PostingView(p.account, p.currency, p.minor) for p in tx.postings),
-            reverses_id=row.reverses_id,
-            replaces_id=row.replaces_id,
-            actor=row.actor,
-        )
+        return self._append_many(session, group, [(tx, replaces_id)], action=action)[0]
+
+    def _append_many(
+        self,
+        session: Session,
+        group: GroupRow,
+        items: Sequence[tuple[domain.Transaction, int | None]],
+        *,
+        action: str,
+        log_each: bool = True,
+    ) -> list[TxView]:
+        """Append transactions with one audit row each, in a few statements."""
+        ids = self._member_ids(session, group, (p.account for tx, _ in items for p in tx.postings))
+        rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
+        views: list[TxView] = []
+        audits: list[dict[str, object]] = []
+        for (tx, replaces_id), row in zip(items, rows, strict=True):
+            payload = {
+                "kind": tx.kind.value,
+                "date": tx.date.isoformat(),
+                "description": tx.description,
+                "category": tx.category,
+                "key": tx.idempotency_key,
+                "reverses": tx.reverses,
+                "replaces": replaces_id,
+                "postings": [[p.account, p.currency, p.minor] for p in tx.postings],
+                "hash": row.hash,
+            }
+            audits.append(
+                {
+                    "actor": self.actor,
+                    "action": action,
+                    "group_id": group.id,
+                    "entity_id": row.id,
+                    "payload": payload,
+                }
+            )
+            if log_each:
+                logs.event(action, group=group.name, tx=row.id, **payload)
+            views.append(
+                TxView(
+                    id=row.id,
+                    group=group.name,
+                    seq=row.seq,
+                    kind=row.kind,
+                    date=row.date,
+                    description=row.description,
+                    category=row.category,
+                    idempotency_key=row.idempotency_key,
+                    postings=tuple(
+                        PostingView(p.account, p.currency, p.minor) for p in tx.postings
+                    ),
+                    reverses_id=row.reverses_id,
+                    replaces_id=row.replaces_id,
+                    actor=row.actor,
+                )
+            )
+        repository.audit_many(session, audits)
+        return views
 
     # -- groups and members --------------------------------------------------------
 
@@ -573,30 +595,7 @@ class Ledger:
                 repository.add_member(session, row.id, name)
             session.info.pop("members", None)
             before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
-            recorded = skipped = 0
-            for index, entry in enumerate(entries, start=1):
-                tx = self._resolve_links(session, row, entry, source, index)
-                prior = repository.find_by_key(session, tx.idempotency_key)
-                if prior is not None:
-                    same = repository.to_domain(
-                        prior, repository.postings_of(session, [prior.id]).get(prior.id, [])
-                    )
-                    if prior.group_id != row.id or same != tx:
-                        raise IdempotencyConflict(
-                            f"{source}: transaction {index} has key {tx.idempotency_key!r}, "
-                            "which the ledger holds with different content"
-                        )
-                    skipped += 1
-                else:
-                    replaces = (
-                        self._id_of_key(session, row, entry.replaces_key, source, index)
-                        if entry.replaces_key
-                        else None
-                    )
-                    self._append(session, row, tx, action="tx.import", replaces_id=replaces)
-                    recorded += 1
-                if progress is not None and index % 1000 == 0:
-                    progress(index)
+            recorded, skipped = self._import_entries(session, row, entries, source, progress)
             after = {(m, c): a for m, c, a in repository.balances(session, row.id)}
             changes = {
                 k: after.get(k, 0) - before.get(k, 0)
@@ -657,27 +656,94 @@ class Ledger:
         except _DryRun:
             return outcome[0]
 
-    def _id_of_key(
-        self, session: Session, group: GroupRow, key: str, source: str, index: int
-    ) -> int:
-        linked = repository.find_by_key(session, key)
-        if linked is None or linked.group_id != group.id:
-            raise InvalidInput(
-                f"{source}: transaction {index} links to {key!r}, which is not in this group",
-                field="file",
-            )
-        return linked.id
+    def _import_entries(
+        self,
+        session: Session,
+        group: GroupRow,
+        entries: Sequence[ImportEntry],
+        source: str,
+        progress: Callable[[int], None] | None,
+    ) -> tuple[int, int]:
+        """Append `entries` in chunks; returns (recorded, skipped). Keys already on the
+        ledger (or earlier in the file) with the same content are skipped; links to
+        earlier transactions are resolved by key to local ids."""
+        ids: dict[str, int] = {}  # key -> local id, for keys on the ledger or written now
+        seen: dict[str, domain.Transaction] = {}  # key -> content, for keys written now
+        pending: list[tuple[domain.Transaction, int | None]] = []
+        recorded = skipped = 0
 
-    def _resolve_links(
-        self, session: Session, group: GroupRow, entry: ImportEntry, source: str, index: int
-    ) -> domain.Transaction:
-        if entry.reverses_key is None:
-            return entry.tx
-        target = self._id_of_key(session, group, entry.reverses_key, source, index)
-        try:
-            return dataclasses.replace(entry.tx, reverses=target)
-        except DomainError as exc:
-            raise InvalidInput(f"{source}: transaction {index}: {exc}", field="file") from None
+        def flush() -> None:
+            nonlocal recorded
+            if pending:
+                views = self._append_many(
+                    session, group, pending, action="tx.import", log_each=False
+                )
+                ids.update((v.idempotency_key, v.id) for v in views)
+                recorded += len(pending)
+                pending.clear()
+
+        def local_id(key: str, index: int, on_ledger: dict[str, TransactionRow]) -> int:
+            if any(tx.idempotency_key == key for tx, _ in pending):
+                flush()
+            if key in ids:
+                return ids[key]
+            linked = on_ledger.get(key)
+            if linked is None or linked.group_id != group.id:
+                raise InvalidInput(
+                    f"{source}: transaction {index} links to {key!r}, which is not in this group",
+                    field="file",
+                )
+            return linked.id
+
+        for start in range(0, len(entries), _IMPORT_CHUNK):
+            chunk = entries[start : start + _IMPORT_CHUNK]
+            keys = [e.tx.idempotency_key for e in chunk]
+            keys += [k for e in chunk for k in (e.reverses_key, e.replaces_key) if k]
+            on_ledger = repository.find_by_keys(session, (k for k in keys if k not in ids))
+            stored = repository.postings_of(
+                session, [r.id for k, r in on_ledger.items() if k not in ids]
+            )
+            for offset, entry in enumerate(chunk):
+                index = start + offset + 1
+                tx = entry.tx
+                if entry.reverses_key:
+                    target = local_id(entry.reverses_key, index, on_ledger)
+                    try:
+                        tx = dataclasses.replace(tx, reverses=target)
+                    except DomainError as exc:
+                        raise InvalidInput(
+                            f"{source}: transaction {index}: {exc}", field="file"
+                        ) from None
+                key = tx.idempotency_key
+                prior = on_ledger.get(key)
+                earlier = seen.get(key)  # written earlier in this import
+                if prior is not None and key not in seen:
+                    same = repository.to_domain(prior, stored.get(prior.id, []))
+                    if prior.group_id != group.id or same != tx:
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} has key {key!r}, which the "
+                            "ledger holds with different content"
+                        )
+                    skipped += 1
+                elif earlier is not None:
+                    if earlier != tx:
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} reuses key {key!r} with "
+                            "different content"
+                        )
+                    skipped += 1
+                else:
+                    replaces = (
+                        local_id(entry.replaces_key, index, on_ledger)
+                        if entry.replaces_key
+                        else None
+                    )
+                    pending.append((tx, replaces))
+                    seen[key] = tx
+            flush()
+            if progress is not None:
+                progress(min(start + _IMPORT_CHUNK, len(entries)))
+        return recorded, skipped
 
     def iter_transactions(self, group: str, *, batch: int = 1000) -> Iterator[TxView]:
         """Every transaction of `group`, oldest first (by sequence), read in batches so

@@ -1,5 +1,5 @@
 """Data access for the ledger: every function works inside the caller's Session (the
-unit of work); none commits. Writes go through `append_transaction`, which keeps the
+unit of work); none commits. Writes go through `append_transactions`, which keeps the
 postings, the maintained balances and the hash chain consistent in one DB transaction."""
 
 from __future__ import annotations
@@ -118,6 +118,29 @@ def audit(
     )
 
 
+def audit_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+    """Append several audit rows at once; each entry has the fields of `audit`."""
+    if not entries:
+        return
+    now = utcnow()
+    session.execute(
+        insert(AuditRow),
+        [
+            {
+                "at": now,
+                "actor": e["actor"],
+                "action": e["action"],
+                "group_id": e["group_id"],
+                "entity_id": e["entity_id"],
+                "payload": json.dumps(
+                    e["payload"], sort_keys=True, ensure_ascii=False, default=str
+                ),
+            }
+            for e in entries
+        ],
+    )
+
+
 def audit_trail(session: Session, entity_ids: Sequence[int]) -> list[AuditRow]:
     query = (
         select(AuditRow)
@@ -144,6 +167,7 @@ _UPSERT_SPENDING = text(
 _TX_TABLE = Base.metadata.tables["transactions"]
 _GROUPS_TABLE = Base.metadata.tables["groups"]
 _INSERT_TX = insert(_TX_TABLE).returning(_TX_TABLE.c.id)
+_INSERT_TX_MANY = insert(_TX_TABLE).returning(_TX_TABLE.c.id, sort_by_parameter_order=True)
 _INSERT_POSTINGS = insert(Base.metadata.tables["postings"])
 _ADVANCE_HEAD = (
     update(_GROUPS_TABLE)
@@ -152,71 +176,108 @@ _ADVANCE_HEAD = (
 )
 
 
-def append_transaction(
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `append_transactions` wrote for one transaction (a plain value, not an ORM
+    row: building instrumented rows cost ~0.1 ms each on bulk imports)."""
+
+    id: int
+    group_id: int
+    seq: int
+    kind: str
+    date: dt.date
+    description: str
+    category: str
+    idempotency_key: str
+    reverses_id: int | None
+    replaces_id: int | None
+    actor: str
+    created_at: dt.datetime
+    prev_hash: str
+    hash: str
+
+
+def append_transactions(
     session: Session,
     group: GroupRow,
-    tx: Transaction,
+    items: Sequence[tuple[Transaction, int | None]],
     member_ids: Mapping[str, int],
     *,
     actor: str,
-    replaces_id: int | None = None,
-) -> TransactionRow:
-    """Insert `tx` with its postings, advance the group's hash chain and apply the
-    postings to the maintained balances. `group` must be locked by the caller.
-
-    Returns a transient (not session-attached) row describing what was written."""
-    seq = group.head_seq + 1
-    posting_rows = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
-    fields: dict[str, Any] = {
-        "group_id": group.id,
-        "seq": seq,
-        "kind": tx.kind.value,
-        "date": tx.date,
-        "description": tx.description,
-        "category": tx.category,
-        "idempotency_key": tx.idempotency_key,
-        "reverses_id": tx.reverses,
-        "replaces_id": replaces_id,
-        "actor": actor,
-    }
-    digest = transaction_hash(prev_hash=group.head_hash, postings=posting_rows, **fields)
-    fields.update(created_at=utcnow(), prev_hash=group.head_hash, hash=digest)
-    tx_id = session.execute(_INSERT_TX, fields).scalar_one()
+) -> list[Written]:
+    """Insert transactions (each with the id it replaces, if an edit) with their postings,
+    extend the group's hash chain, and apply them to the maintained balances and spending,
+    in a handful of statements however many there are. `group` must be locked by the
+    caller. Returns what was written, in order."""
+    if not items:
+        return []
+    now = utcnow()
+    seq, prev = group.head_seq, group.head_hash
+    rows: list[dict[str, Any]] = []
+    postings: list[list[tuple[int, str, int]]] = []
+    for tx, replaces_id in items:
+        seq += 1
+        tx_postings = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
+        fields: dict[str, Any] = {
+            "group_id": group.id,
+            "seq": seq,
+            "kind": tx.kind.value,
+            "date": tx.date,
+            "description": tx.description,
+            "category": tx.category,
+            "idempotency_key": tx.idempotency_key,
+            "reverses_id": tx.reverses,
+            "replaces_id": replaces_id,
+            "actor": actor,
+        }
+        digest = transaction_hash(prev_hash=prev, postings=tx_postings, **fields)
+        fields.update(created_at=now, prev_hash=prev, hash=digest)
+        rows.append(fields)
+        postings.append(tx_postings)
+        prev = digest
+    if len(rows) == 1:
+        ids = [session.execute(_INSERT_TX, rows[0]).scalar_one()]
+    else:
+        ids = list(session.execute(_INSERT_TX_MANY, rows).scalars())
     session.execute(
         _INSERT_POSTINGS,
         [
             {"transaction_id": tx_id, "member_id": m, "currency": c, "amount": a}
-            for m, c, a in posting_rows
+            for tx_id, tx_postings in zip(ids, postings, strict=True)
+            for m, c, a in tx_postings
         ],
     )
-    _apply_balances(session, group.id, posting_rows)
-    _apply_spending(session, group.id, tx)
-    session.execute(_ADVANCE_HEAD, {"group_id": group.id, "seq": seq, "digest": digest})
+    _apply_balances(session, group.id, (p for tx_postings in postings for p in tx_postings))
+    _apply_spending(session, group.id, [tx for tx, _ in items])
+    session.execute(_ADVANCE_HEAD, {"group_id": group.id, "seq": seq, "digest": prev})
     set_committed_value(group, "head_seq", seq)
-    set_committed_value(group, "head_hash", digest)
-    return TransactionRow(id=tx_id, **fields)
+    set_committed_value(group, "head_hash", prev)
+    return [Written(id=tx_id, **fields) for tx_id, fields in zip(ids, rows, strict=True)]
 
 
-def _apply_spending(session: Session, group_id: int, tx: Transaction) -> None:
+def _apply_spending(session: Session, group_id: int, txs: Sequence[Transaction]) -> None:
     """Expenses add what was paid; the reversal of an expense takes it back."""
+    reversed_ids = [tx.reverses for tx in txs if tx.reverses is not None]
+    kinds: dict[int, str] = {}
+    for start in range(0, len(reversed_ids), 500):
+        chunk = reversed_ids[start : start + 500]
+        query = select(TransactionRow.id, TransactionRow.kind).where(TransactionRow.id.in_(chunk))
+        kinds.update({tx_id: kind for tx_id, kind in session.execute(query)})
     spent: dict[str, int] = defaultdict(int)
-    if tx.kind is TxKind.EXPENSE:
+    for tx in txs:
+        if tx.kind is TxKind.EXPENSE:
+            sign = 1
+        elif tx.reverses is not None and kinds.get(tx.reverses) == TxKind.EXPENSE.value:
+            sign = -1
+        else:
+            continue
         for p in tx.postings:
-            if p.minor > 0:
+            if p.minor * sign > 0:
                 spent[p.currency] += p.minor
-    elif tx.kind is TxKind.REVERSAL:
-        kind = session.scalar(select(TransactionRow.kind).where(TransactionRow.id == tx.reverses))
-        if kind == TxKind.EXPENSE.value:
-            for p in tx.postings:
-                if p.minor < 0:
-                    spent[p.currency] += p.minor
     if spent:
         session.execute(
             _UPSERT_SPENDING,
-            [
-                {"group_id": group_id, "currency": c, "amount": a}
-                for c, a in sorted(spent.items())
-            ],
+            [{"group_id": group_id, "currency": c, "amount": a} for c, a in sorted(spent.items())],
         )
 
 
@@ -392,6 +453,18 @@ def count_history(session: Session, group_id: int, flt: HistoryFilter) -> int:
 def find_by_key(session: Session, key: str) -> TransactionRow | None:
     query = select(TransactionRow).where(TransactionRow.idempotency_key == key)
     return session.scalars(query).one_or_none()
+
+
+def find_by_keys(session: Session, keys: Iterable[str]) -> dict[str, TransactionRow]:
+    """The transactions holding any of `keys`, by key (queried 500 keys at a time)."""
+    wanted = list(dict.fromkeys(keys))
+    found: dict[str, TransactionRow] = {}
+    for start in range(0, len(wanted), 500):
+        query = select(TransactionRow).where(
+            TransactionRow.idempotency_key.in_(wanted[start : start + 500])
+        )
+        found.update({row.idempotency_key: row for row in session.scalars(query)})
+    return found
 
 
 def after_seq(session: Session, group_id: int, seq: int, limit: int) -> list[TransactionRow]:

@@ -313,3 +313,41 @@ def test_import_is_atomic_idempotent_and_reconciled(ledger: Ledger) -> None:
     with pytest.raises(IdempotencyConflict):
         ledger.import_transactions("Imp", "EUR", ["ann", "bob"], changed, source="g.csv")
     assert ledger.verify().ok
+
+
+def test_import_in_chunks_with_links_and_repeated_rows(
+    ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from splitledger import domain
+    from splitledger.services import ledger as ledger_module
+    from splitledger.services.inputs import ImportEntry
+
+    monkeypatch.setattr(ledger_module, "_IMPORT_CHUNK", 3)
+    entries = []
+    for i in range(10):
+        tx = _expense(f"r{i}", 300 + i, "ann" if i % 2 else "bob", ("ann", "bob", "cy"))
+        entries.append(ImportEntry(tx))
+        if i % 4 == 3:  # reverse a row from an earlier chunk and one from this chunk
+            for target in (f"r{i - 3}", f"r{i}"):
+                original = next(e.tx for e in entries if e.tx.idempotency_key == target)
+                rev = domain.build_reversal(original, original_id=1, date=DAY,
+                                            idempotency_key=f"undo-{target}")
+                entries.append(ImportEntry(rev, reverses_key=target))
+    entries.append(entries[0])  # the same row twice in one file is skipped, not doubled
+    progress: list[int] = []
+    report = ledger.import_transactions("Chunks", "EUR", ["ann", "bob", "cy"], entries,
+                                        source="c.csv", progress=progress.append)
+    assert (report.recorded, report.skipped) == (14, 1)
+    assert progress[-1] == len(entries)
+    history = list(ledger.iter_transactions("Chunks"))
+    by_key = {t.idempotency_key: t for t in history}
+    assert by_key["undo-r0"].reverses_id == by_key["r0"].id
+    assert by_key["undo-r3"].reverses_id == by_key["r3"].id
+    assert sum(b.minor for b in ledger.balances("Chunks").balances) == 0
+    spent = ledger.balances("Chunks").total_spent["EUR"]
+    reversed_keys = {"r0", "r3", "r4", "r7"}
+    assert spent == sum(300 + i for i in range(10) if f"r{i}" not in reversed_keys)
+    assert ledger.verify().ok
+    again = ledger.import_transactions("Chunks", "EUR", ["ann", "bob", "cy"], entries,
+                                       source="c.csv")
+    assert (again.recorded, again.skipped) == (0, len(entries))
