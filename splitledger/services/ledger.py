@@ -57,7 +57,7 @@ from splitledger.store.engine import make_engine, writer
 from splitledger.store.errors import StoreError
 from splitledger.store.location import display_url, resolve_url
 from splitledger.store.repository import HistoryFilter
-from splitledger.store.schema import GroupRow, TransactionRow
+from splitledger.store.schema import GroupRow, MemberRow, TransactionRow
 
 T = TypeVar("T")
 _IMPORT_CHUNK = 1000  # transactions per batched append during imports
@@ -158,24 +158,55 @@ class Ledger:
             raise NotFound(f"no group named {name!r}", field="group")
         return group
 
-    def _members(self, session: Session, group: GroupRow) -> dict[str, int]:
-        """Member name -> id, loaded once per unit of work (cached in `session.info`)."""
-        cache: dict[int, dict[str, int]] = session.info.setdefault("members", {})
+    def _member_rows(self, session: Session, group: GroupRow) -> dict[str, MemberRow]:
+        """Every member (removed ones too) by name, loaded once per unit of work."""
+        cache: dict[int, dict[str, MemberRow]] = session.info.setdefault("members", {})
         if group.id not in cache:
-            cache[group.id] = {m.name: m.id for m in repository.members(session, group.id)}
+            cache[group.id] = {
+                m.name: m for m in repository.members(session, group.id, include_archived=True)
+            }
         return cache[group.id]
 
     def _member_ids(
         self, session: Session, group: GroupRow, names: Iterable[str]
     ) -> dict[str, int]:
-        known = self._members(session, group)
+        """Name -> id for postings; removed members count (a reversal may touch them)."""
+        rows = self._member_rows(session, group)
         for name in names:
-            if name not in known:
+            if name not in rows:
                 raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
-        return known
+        return {name: m.id for name, m in rows.items()}
+
+    def _require_active(self, session: Session, group: GroupRow, names: Iterable[str]) -> None:
+        """New expenses and payments may only name current members."""
+        rows = self._member_rows(session, group)
+        for name in names:
+            member = rows.get(name)
+            if member is None:
+                raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
+            if member.archived_at is not None:
+                raise InvalidInput(
+                    f"{name!r} was removed from {group.name!r}; add them again first",
+                    field="member",
+                )
+
+    def _restore(self, session: Session, group: GroupRow, member: MemberRow, why: str) -> None:
+        member.archived_at = None
+        repository.audit(
+            session,
+            actor=self.actor,
+            action="member.restore",
+            group_id=group.id,
+            entity_id=member.id,
+            payload={"name": member.name, "why": why},
+        )
+        logs.event("member.restore", group=group.name, member=member.name, why=why)
 
     def _group_view(self, session: Session, group: GroupRow) -> GroupView:
-        return GroupView(group.id, group.name, group.currency, tuple(self._members(session, group)))
+        active = tuple(
+            name for name, m in self._member_rows(session, group).items() if m.archived_at is None
+        )
+        return GroupView(group.id, group.name, group.currency, active)
 
     def _tx_views(self, session: Session, rows: Sequence[TransactionRow]) -> list[TxView]:
         if not rows:
@@ -233,7 +264,12 @@ class Ledger:
         log_each: bool = True,
     ) -> list[TxView]:
         """Append transactions with one audit row each, in a few statements."""
-        ids = self._member_ids(session, group, (p.account for tx, _ in items for p in tx.postings))
+        touched = {p.account for tx, _ in items for p in tx.postings}
+        ids = self._member_ids(session, group, touched)
+        member_rows = self._member_rows(session, group)
+        for name in sorted(touched):
+            if member_rows[name].archived_at is not None:
+                self._restore(session, group, member_rows[name], f"{action} posts to them")
         rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
         views: list[TxView] = []
         audits: list[dict[str, object]] = []
@@ -322,15 +358,17 @@ class Ledger:
             row = self._group(session, req.group, lock=True)
             if self._replay(session, req.key, fingerprint, "member.add") is not None:
                 return self._group_view(session, row)
-            existing = {m.name for m in repository.members(session, row.id)}
-            taken = [n for n in req.names if n in existing]
+            existing = self._member_rows(session, row)
+            taken = [n for n in req.names if n in existing and existing[n].archived_at is None]
             if taken:
                 raise InvalidInput(
                     f"{', '.join(map(repr, taken))} already in {req.group!r}", field="name"
                 )
             for name in req.names:
+                if name in existing:
+                    self._restore(session, row, existing[name], "added again")
+                    continue
                 member = repository.add_member(session, row.id, name)
-                session.info.pop("members", None)
                 repository.audit(
                     session,
                     actor=self.actor,
@@ -339,6 +377,7 @@ class Ledger:
                     entity_id=member.id,
                     payload={"name": name},
                 )
+            session.info.pop("members", None)
             if req.key:
                 repository.save_request(session, req.key, fingerprint, "member.add", row.id)
             logs.event("member.add", group=req.group, names=req.names)
@@ -378,7 +417,7 @@ class Ledger:
 
         def work(session: Session) -> GroupView:
             row = self._group(session, group, lock=True)
-            found = {m.name: m for m in repository.members(session, row.id)}
+            found = dict(self._member_rows(session, row))
             if old not in found:
                 raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
             if new_name != old and new_name in found:
@@ -397,6 +436,39 @@ class Ledger:
             return self._group_view(session, row)
 
         return self._write("rename member", work)
+
+    def remove_member(self, group: str, name: str) -> GroupView:
+        """Remove a member whose balances are all zero. Their history stays (the row is
+        archived, not deleted); adding the name again restores them."""
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, group, lock=True)
+            member = self._member_rows(session, row).get(name)
+            if member is None or member.archived_at is not None:
+                raise NotFound(f"{name!r} is not a member of {group!r}", field="member")
+            owing = [
+                f"{domain.format_amount(a, c)} {c}"
+                for m, c, a in repository.balances(session, row.id)
+                if m == name and a != 0
+            ]
+            if owing:
+                raise Conflict(
+                    f"{name} still has a balance of {', '.join(owing)}; settle up before "
+                    "removing them"
+                )
+            member.archived_at = repository.utcnow()
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="member.remove",
+                group_id=row.id,
+                entity_id=member.id,
+                payload={"name": name},
+            )
+            logs.event("member.remove", group=group, member=name)
+            return self._group_view(session, row)
+
+        return self._write("remove member", work)
 
     def change_token(self, group: str | None = None) -> tuple[object, ...]:
         """A cheap value that changes whenever anything visible in `group` (or, with None,
@@ -470,6 +542,7 @@ class Ledger:
             if seen is not None:
                 return self._tx_view(session, seen)
             tx = build(self._group_view(session, group), key)
+            self._require_active(session, group, (p.account for p in tx.postings))
             view = self._append(session, group, tx, action=action)
             repository.save_request(session, key, fingerprint, action, view.id)
             return view
@@ -537,6 +610,7 @@ class Ledger:
             if original.kind != domain.TxKind.EXPENSE:
                 raise Conflict(f"transaction {tx_id} is a {original.kind}; only expenses edit")
             tx = self._build_expense(req, self._group_view(session, group), key)
+            self._require_active(session, group, (p.account for p in tx.postings))
             self._reverse_locked(session, group, original, f"{key}:reversal", None)
             view = self._append(session, group, tx, action="tx.edit", replaces_id=original.id)
             repository.save_request(session, key, fingerprint, "tx.edit", view.id)
@@ -589,8 +663,11 @@ class Ledger:
             created = row is None
             if row is None:
                 row = repository.add_group(session, req.name, req.currency)
-            existing = {m.name for m in repository.members(session, row.id)}
+            existing = self._member_rows(session, row)
             added = [m for m in req.members if m not in existing]
+            for name in req.members:
+                if name in existing and existing[name].archived_at is not None:
+                    self._restore(session, row, existing[name], f"listed by {source}")
             for name in added:
                 repository.add_member(session, row.id, name)
             session.info.pop("members", None)
@@ -768,9 +845,14 @@ class Ledger:
 
         def work(session: Session) -> BalancesView:
             row = self._group(session, group)
-            found = {(m, c): a for m, c, a in repository.balances(session, row.id)}
-            for member in repository.members(session, row.id):
-                found.setdefault((member.name, row.currency), 0)
+            active = {m.name for m in repository.members(session, row.id)}
+            found = {
+                (m, c): a
+                for m, c, a in repository.balances(session, row.id)
+                if a != 0 or m in active  # removed members show only while not at zero
+            }
+            for name in active:
+                found.setdefault((name, row.currency), 0)
             items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
             spent = repository.total_spent(session, row.id)
             return BalancesView(row.name, row.currency, items, spent)

@@ -64,8 +64,13 @@ def add_group(session: Session, name: str, currency: str) -> GroupRow:
     return group
 
 
-def members(session: Session, group_id: int) -> list[MemberRow]:
+def members(
+    session: Session, group_id: int, *, include_archived: bool = False
+) -> list[MemberRow]:
+    """The group's members in joining order (removed ones only when asked)."""
     query = select(MemberRow).where(MemberRow.group_id == group_id).order_by(MemberRow.id)
+    if not include_archived:
+        query = query.where(MemberRow.archived_at.is_(None))
     return list(session.scalars(query))
 
 
@@ -489,4 +494,4 @@ def change_token(session: Session, group: str | None) -> tuple[object, ...]:
     if found is None:
         return ("missing", group)
     names = tuple(m.name for m in members(session, found.id))  # O(members): renames show
-    return (found.id, found.name, found.head_seq, names)
+    return (found.id, found.name, found.head_seq, names)  # removals change `names` too

@@ -49,6 +49,9 @@ class MemberRow(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Set when the member is removed (only possible at a zero balance); their postings
+    #: stay, so the row stays. Adding the name again clears it.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TransactionRow(Base):

@@ -351,3 +351,36 @@ def test_import_in_chunks_with_links_and_repeated_rows(
     again = ledger.import_transactions("Chunks", "EUR", ["ann", "bob", "cy"], entries,
                                        source="c.csv")
     assert (again.recorded, again.skipped) == (0, len(entries))
+
+
+def test_remove_member_only_at_zero_and_history_stays(trip: Ledger) -> None:
+    tx = trip.record_expense(group="Trip", description="Tea", amount="3",
+                             paid_by=[("ann", None)])
+    with pytest.raises(Conflict, match="still has a balance of -1.00 EUR"):
+        trip.remove_member("Trip", "cy")
+    trip.record_payment(group="Trip", payer="cy", payee="ann", amount="1")
+    token = trip.change_token("Trip")
+    assert trip.remove_member("Trip", "cy").members == ("ann", "bob")
+    assert trip.change_token("Trip") != token
+    assert "cy" not in {b.member for b in trip.balances("Trip").balances}
+    assert any(p.member == "cy" for p in trip.transaction(tx.id).tx.postings)
+    # Default participants are the current members; naming a removed one is refused.
+    after = trip.record_expense(group="Trip", description="Cake", amount="2",
+                                paid_by=[("ann", None)])
+    assert {p.member for p in after.postings} == {"ann", "bob"}
+    with pytest.raises(InvalidInput, match="was removed"):
+        trip.record_payment(group="Trip", payer="cy", payee="ann", amount="1")
+    with pytest.raises(NotFound):
+        trip.remove_member("Trip", "cy")
+    # Reversing an old expense that involved cy brings cy back (their balance moves).
+    trip.reverse(tx.id)
+    assert "cy" in trip.group("Trip").members
+    assert {b.member: b.minor for b in trip.balances("Trip").balances}["cy"] == 100
+    assert trip.verify().ok
+
+
+def test_adding_a_removed_member_restores_them(trip: Ledger) -> None:
+    trip.remove_member("Trip", "bob")
+    assert trip.add_members("Trip", ["bob"]).members == ("ann", "bob", "cy")
+    with pytest.raises(InvalidInput, match="already in"):
+        trip.add_members("Trip", ["bob"])

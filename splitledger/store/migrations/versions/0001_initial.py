@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id"), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
+        sa.Column("archived_at", TZ, nullable=True),
         sa.UniqueConstraint("group_id", "name", name="uq_members_group_name"),
     )
     op.create_index("ix_members_group_id", "members", ["group_id"])
