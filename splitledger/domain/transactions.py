@@ -28,6 +28,7 @@ class TxKind(StrEnum):
     EXPENSE = "expense"
     PAYMENT = "payment"
     REVERSAL = "reversal"
+    CONVERSION = "conversion"
 
 
 @dataclass(frozen=True, slots=True)

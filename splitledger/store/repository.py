@@ -24,6 +24,7 @@ from splitledger.store.schema import (
     GroupRow,
     MemberRow,
     PostingRow,
+    RateRow,
     RequestRow,
     SpendingRow,
     TransactionRow,
@@ -64,18 +65,16 @@ def add_group(session: Session, name: str, currency: str) -> GroupRow:
     return group
 
 
-def members(
-    session: Session, group_id: int, *, include_archived: bool = False
-) -> list[MemberRow]:
+def members(session: Session, group_id: int, *, include_archived: bool = False) -> list[MemberRow]:
     """The group's members in joining order (removed ones only when asked)."""
     query = select(MemberRow).where(MemberRow.group_id == group_id).order_by(MemberRow.id)
     if not include_archived:
-        query = query.where(MemberRow.archived_at.is_(None))
+        query = query.where(MemberRow.archived_at.is_(None), MemberRow.kind == "member")
     return list(session.scalars(query))
 
 
-def add_member(session: Session, group_id: int, name: str) -> MemberRow:
-    member = MemberRow(group_id=group_id, name=name, created_at=utcnow())
+def add_member(session: Session, group_id: int, name: str, *, kind: str = "member") -> MemberRow:
+    member = MemberRow(group_id=group_id, name=name, created_at=utcnow(), kind=kind)
     session.add(member)
     session.flush()
     return member
@@ -495,3 +494,41 @@ def change_token(session: Session, group: str | None) -> tuple[object, ...]:
         return ("missing", group)
     names = tuple(m.name for m in members(session, found.id))  # O(members): renames show
     return (found.id, found.name, found.head_seq, names)  # removals change `names` too
+
+
+def rates(session: Session, group_id: int) -> list[RateRow]:
+    query = (
+        select(RateRow)
+        .where(RateRow.group_id == group_id)
+        .order_by(RateRow.date, RateRow.base, RateRow.quote)
+    )
+    return list(session.scalars(query))
+
+
+def find_rate(
+    session: Session, group_id: int, date: dt.date, base: str, quote: str
+) -> RateRow | None:
+    query = select(RateRow).where(
+        RateRow.group_id == group_id,
+        RateRow.date == date,
+        RateRow.base == base,
+        RateRow.quote == quote,
+    )
+    return session.scalars(query).one_or_none()
+
+
+def add_rate(
+    session: Session, group_id: int, date: dt.date, base: str, quote: str, rate: str, actor: str
+) -> RateRow:
+    row = RateRow(
+        group_id=group_id,
+        date=date,
+        base=base,
+        quote=quote,
+        rate=rate,
+        created_at=utcnow(),
+        actor=actor,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -52,6 +52,8 @@ class MemberRow(Base):
     #: Set when the member is removed (only possible at a zero balance); their postings
     #: stay, so the row stays. Adding the name again clears it.
     archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: "member", or "exchange" for the hidden account of a currency pair's conversions.
+    kind: Mapped[str] = mapped_column(String(16), default="member", server_default="member")
 
 
 class TransactionRow(Base):
@@ -109,6 +111,23 @@ class SpendingRow(Base):
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RateRow(Base):
+    """A dated exchange rate of a group: from `date` on, 1 `base` = `rate` `quote`.
+    `rate` is the exact decimal text the user gave (never a float)."""
+
+    __tablename__ = "rates"
+    __table_args__ = (UniqueConstraint("group_id", "date", "base", "quote", name="uq_rates_day"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    base: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
 
 
 class RequestRow(Base):

@@ -319,7 +319,7 @@ def test_import_in_chunks_with_links_and_repeated_rows(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from splitledger import domain
-    from splitledger.services import ledger as ledger_module
+    from splitledger.services import imports as ledger_module
     from splitledger.services.inputs import ImportEntry
 
     monkeypatch.setattr(ledger_module, "_IMPORT_CHUNK", 3)

@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("created_at", TZ, nullable=False),
         sa.Column("archived_at", TZ, nullable=True),
+        sa.Column("kind", sa.String(16), nullable=False, server_default="member"),
         sa.UniqueConstraint("group_id", "name", name="uq_members_group_name"),
     )
     op.create_index("ix_members_group_id", "members", ["group_id"])
@@ -82,6 +83,19 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(3), primary_key=True),
         sa.Column("amount", sa.BigInteger, nullable=False),
     )
+    op.create_table(
+        "rates",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("group_id", sa.Integer, sa.ForeignKey("groups.id"), nullable=False),
+        sa.Column("date", sa.Date, nullable=False),
+        sa.Column("base", sa.String(3), nullable=False),
+        sa.Column("quote", sa.String(3), nullable=False),
+        sa.Column("rate", sa.String(40), nullable=False),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("actor", sa.String(100), nullable=False),
+        sa.UniqueConstraint("group_id", "date", "base", "quote", name="uq_rates_day"),
+    )
+    op.create_index("ix_rates_group_id", "rates", ["group_id"])
     op.create_table(
         "requests",
         sa.Column("key", sa.String(200), primary_key=True),

@@ -1,0 +1,295 @@
+"""Shared plumbing of the use cases: opening a ledger, one database transaction per
+write inside a bounded retry loop, idempotency replay, member lookup and appending
+transactions with their audit entries."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Self, TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from splitledger import domain
+from splitledger.services import logs
+from splitledger.services.errors import (
+    IdempotencyConflict,
+    InvalidInput,
+    NotFound,
+    Unavailable,
+)
+from splitledger.services.inputs import (
+    Request,
+)
+from splitledger.services.retry import with_retries
+from splitledger.services.views import (
+    GroupView,
+    PostingView,
+    TxView,
+)
+from splitledger.store import migrate, repository
+from splitledger.store.engine import make_engine, writer
+from splitledger.store.errors import StoreError
+from splitledger.store.location import display_url, resolve_url
+from splitledger.store.schema import GroupRow, MemberRow, TransactionRow
+
+T = TypeVar("T")
+R = TypeVar("R", bound=Request)
+
+
+def validate(model: type[R], **data: object) -> R:
+    """Build a request, turning pydantic's errors into one plain `InvalidInput`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or model.__name__
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise InvalidInput(f"{where}: {message}", field=str(first["loc"][0])) from None
+
+
+def _default_actor() -> str:
+    try:
+        return os.environ.get("SPLITLEDGER_ACTOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class LedgerCore:
+    """One open ledger database: the unit-of-work plumbing every use case shares."""
+
+    def __init__(self, engine: Engine, *, where: str, actor: str | None = None) -> None:
+        self.engine = engine
+        self.where = where
+        self.actor = (actor or _default_actor())[:100]
+        self._writer = writer(engine)
+
+    @classmethod
+    def open(cls, target: str | None = None, *, actor: str | None = None) -> Self:
+        """Open (creating and migrating as needed) the ledger at `target`."""
+        url = resolve_url(target)
+        where = display_url(url)
+        try:
+            engine = make_engine(url)
+            migrate.upgrade(engine, where)
+        except StoreError as exc:
+            raise Unavailable(str(exc)) from None
+        except (OperationalError, OSError) as exc:
+            reason = getattr(exc, "orig", exc)
+            raise Unavailable(f"cannot open the ledger at {where}: {reason}") from None
+        logs.event("ledger.open", where=where, actor=actor)
+        return cls(engine, where=where, actor=actor)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ------------------------------------------------------------------
+
+    def _write(self, operation: str, work: Callable[[Session], T]) -> T:
+        def attempt() -> T:
+            with Session(self._writer, expire_on_commit=False) as session, session.begin():
+                return work(session)
+
+        try:
+            return with_retries(operation, attempt)
+        except DBAPIError as exc:
+            logs.event("error", operation=operation, error=str(exc.orig))
+            raise Unavailable(f"{operation} failed: {exc.orig}") from exc
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        try:
+            with Session(self.engine) as session, session.begin():
+                return work(session)
+        except DBAPIError as exc:
+            raise Unavailable(f"reading the ledger failed: {exc.orig}") from exc
+
+    def _replay(
+        self, session: Session, key: str | None, fingerprint: str, operation: str
+    ) -> int | None:
+        """The result id of an earlier request with `key`, or None if the key is new.
+        Raises `IdempotencyConflict` if the key was used for a different payload."""
+        if key is None:
+            return None
+        seen = repository.find_request(session, key)
+        if seen is None:
+            return None
+        if seen.fingerprint != fingerprint or seen.operation != operation:
+            raise IdempotencyConflict(
+                f"idempotency key {key!r} was already used for a different request"
+            )
+        return seen.result_id
+
+    def _group(self, session: Session, name: str, *, lock: bool = False) -> GroupRow:
+        group = repository.find_group(session, name, lock=lock)
+        if group is None:
+            raise NotFound(f"no group named {name!r}", field="group")
+        return group
+
+    def _member_rows(self, session: Session, group: GroupRow) -> dict[str, MemberRow]:
+        """Every member (removed ones too) by name, loaded once per unit of work."""
+        cache: dict[int, dict[str, MemberRow]] = session.info.setdefault("members", {})
+        if group.id not in cache:
+            cache[group.id] = {
+                m.name: m for m in repository.members(session, group.id, include_archived=True)
+            }
+        return cache[group.id]
+
+    def _member_ids(
+        self, session: Session, group: GroupRow, names: Iterable[str]
+    ) -> dict[str, int]:
+        """Name -> id for postings; removed members count (a reversal may touch them)."""
+        rows = self._member_rows(session, group)
+        for name in names:
+            if name not in rows:
+                raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
+        return {name: m.id for name, m in rows.items()}
+
+    def _require_active(self, session: Session, group: GroupRow, names: Iterable[str]) -> None:
+        """New expenses and payments may only name current members."""
+        rows = self._member_rows(session, group)
+        for name in names:
+            member = rows.get(name)
+            if member is None:
+                raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
+            if member.archived_at is not None:
+                raise InvalidInput(
+                    f"{name!r} was removed from {group.name!r}; add them again first",
+                    field="member",
+                )
+
+    def _restore(self, session: Session, group: GroupRow, member: MemberRow, why: str) -> None:
+        member.archived_at = None
+        repository.audit(
+            session,
+            actor=self.actor,
+            action="member.restore",
+            group_id=group.id,
+            entity_id=member.id,
+            payload={"name": member.name, "why": why},
+        )
+        logs.event("member.restore", group=group.name, member=member.name, why=why)
+
+    def _group_view(self, session: Session, group: GroupRow) -> GroupView:
+        active = tuple(
+            name for name, m in self._member_rows(session, group).items() if m.archived_at is None
+        )
+        return GroupView(group.id, group.name, group.currency, active)
+
+    def _tx_views(self, session: Session, rows: Sequence[TransactionRow]) -> list[TxView]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        postings = repository.postings_of(session, ids)
+        names = {g.id: g.name for g in repository.list_groups(session)}
+        reversed_by = repository.reversals_of(session, ids)
+        return [
+            TxView(
+                id=r.id,
+                group=names[r.group_id],
+                seq=r.seq,
+                kind=r.kind,
+                date=r.date,
+                description=r.description,
+                category=r.category,
+                idempotency_key=r.idempotency_key,
+                postings=tuple(
+                    PostingView(p.account, p.currency, p.minor) for p in postings.get(r.id, [])
+                ),
+                reverses_id=r.reverses_id,
+                replaces_id=r.replaces_id,
+                reversed_by=reversed_by.get(r.id),
+                actor=r.actor,
+            )
+            for r in rows
+        ]
+
+    def _tx_view(self, session: Session, tx_id: int) -> TxView:
+        row = repository.get_transaction(session, tx_id)
+        if row is None:
+            raise NotFound(f"no transaction with id {tx_id}", field="tx")
+        return self._tx_views(session, [row])[0]
+
+    def _append(
+        self,
+        session: Session,
+        group: GroupRow,
+        tx: domain.Transaction,
+        *,
+        action: str,
+        replaces_id: int | None = None,
+    ) -> TxView:
+        """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
+        return self._append_many(session, group, [(tx, replaces_id)], action=action)[0]
+
+    def _append_many(
+        self,
+        session: Session,
+        group: GroupRow,
+        items: Sequence[tuple[domain.Transaction, int | None]],
+        *,
+        action: str,
+        log_each: bool = True,
+    ) -> list[TxView]:
+        """Append transactions with one audit row each, in a few statements."""
+        touched = {p.account for tx, _ in items for p in tx.postings}
+        ids = self._member_ids(session, group, touched)
+        member_rows = self._member_rows(session, group)
+        for name in sorted(touched):
+            if member_rows[name].archived_at is not None:
+                self._restore(session, group, member_rows[name], f"{action} posts to them")
+        rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
+        views: list[TxView] = []
+        audits: list[dict[str, object]] = []
+        for (tx, replaces_id), row in zip(items, rows, strict=True):
+            payload = {
+                "kind": tx.kind.value,
+                "date": tx.date.isoformat(),
+                "description": tx.description,
+                "category": tx.category,
+                "key": tx.idempotency_key,
+                "reverses": tx.reverses,
+                "replaces": replaces_id,
+                "postings": [[p.account, p.currency, p.minor] for p in tx.postings],
+                "hash": row.hash,
+            }
+            audits.append(
+                {
+                    "actor": self.actor,
+                    "action": action,
+                    "group_id": group.id,
+                    "entity_id": row.id,
+                    "payload": payload,
+                }
+            )
+            if log_each:
+                logs.event(action, group=group.name, tx=row.id, **payload)
+            views.append(
+                TxView(
+                    id=row.id,
+                    group=group.name,
+                    seq=row.seq,
+                    kind=row.kind,
+                    date=row.date,
+                    description=row.description,
+                    category=row.category,
+                    idempotency_key=row.idempotency_key,
+                    postings=tuple(
+                        PostingView(p.account, p.currency, p.minor) for p in tx.postings
+                    ),
+                    reverses_id=row.reverses_id,
+                    replaces_id=row.replaces_id,
+                    actor=row.actor,
+                )
+            )
+        repository.audit_many(session, audits)
+        return views

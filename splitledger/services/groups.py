@@ -1,0 +1,185 @@
+"""Use cases for groups and members."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from splitledger import domain
+from splitledger.services import logs
+from splitledger.services.core import LedgerCore, validate
+from splitledger.services.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+)
+from splitledger.services.inputs import (
+    AddMembers,
+    CreateGroup,
+)
+from splitledger.services.views import (
+    GroupView,
+)
+from splitledger.store import repository
+from splitledger.store.schema import GroupRow
+
+
+class GroupCases(LedgerCore):
+    """Create, rename and list groups; add, rename and remove members."""
+
+    def create_group(
+        self, name: str, currency: str, members: Sequence[str] = (), *, key: str | None = None
+    ) -> GroupView:
+        req = validate(CreateGroup, name=name, currency=currency, members=tuple(members), key=key)
+        fingerprint = req.fingerprint("group.create")
+
+        def work(session: Session) -> GroupView:
+            seen = self._replay(session, req.key, fingerprint, "group.create")
+            if seen is not None:
+                return self._group_view(session, session.get_one(GroupRow, seen))
+            if repository.find_group(session, req.name) is not None:
+                raise InvalidInput(f"a group named {req.name!r} already exists", field="name")
+            group = repository.add_group(session, req.name, req.currency)
+            for member in req.members:
+                repository.add_member(session, group.id, member)
+            session.info.pop("members", None)
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="group.create",
+                group_id=group.id,
+                entity_id=group.id,
+                payload={"name": req.name, "currency": req.currency, "members": req.members},
+            )
+            if req.key:
+                repository.save_request(session, req.key, fingerprint, "group.create", group.id)
+            logs.event("group.create", group=req.name, currency=req.currency)
+            return self._group_view(session, group)
+
+        return self._write("create group", work)
+
+    def add_members(self, group: str, names: Sequence[str], *, key: str | None = None) -> GroupView:
+        req = validate(AddMembers, group=group, names=tuple(names), key=key)
+        fingerprint = req.fingerprint("member.add")
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, req.group, lock=True)
+            if self._replay(session, req.key, fingerprint, "member.add") is not None:
+                return self._group_view(session, row)
+            existing = self._member_rows(session, row)
+            taken = [n for n in req.names if n in existing and existing[n].archived_at is None]
+            if taken:
+                raise InvalidInput(
+                    f"{', '.join(map(repr, taken))} already in {req.group!r}", field="name"
+                )
+            for name in req.names:
+                if name in existing:
+                    self._restore(session, row, existing[name], "added again")
+                    continue
+                member = repository.add_member(session, row.id, name)
+                repository.audit(
+                    session,
+                    actor=self.actor,
+                    action="member.add",
+                    group_id=row.id,
+                    entity_id=member.id,
+                    payload={"name": name},
+                )
+            session.info.pop("members", None)
+            if req.key:
+                repository.save_request(session, req.key, fingerprint, "member.add", row.id)
+            logs.event("member.add", group=req.group, names=req.names)
+            return self._group_view(session, row)
+
+        return self._write("add members", work)
+
+    def groups(self) -> list[GroupView]:
+        return self._read(lambda s: [self._group_view(s, g) for g in repository.list_groups(s)])
+
+    def group(self, name: str) -> GroupView:
+        return self._read(lambda s: self._group_view(s, self._group(s, name)))
+
+    def rename_group(self, old: str, new: str) -> GroupView:
+        new_name = validate(AddMembers, group=new, names=("x",)).group
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, old, lock=True)
+            if new_name != old and repository.find_group(session, new_name) is not None:
+                raise InvalidInput(f"a group named {new_name!r} already exists", field="name")
+            row.name = new_name
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="group.rename",
+                group_id=row.id,
+                entity_id=row.id,
+                payload={"from": old, "to": new_name},
+            )
+            logs.event("group.rename", group=old, to=new_name)
+            return self._group_view(session, row)
+
+        return self._write("rename group", work)
+
+    def rename_member(self, group: str, old: str, new: str) -> GroupView:
+        new_name = validate(AddMembers, group=group, names=(new,)).names[0]
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, group, lock=True)
+            found = dict(self._member_rows(session, row))
+            if old not in found:
+                raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
+            if new_name != old and new_name in found:
+                raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
+            found[old].name = new_name
+            session.info.pop("members", None)
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="member.rename",
+                group_id=row.id,
+                entity_id=found[old].id,
+                payload={"from": old, "to": new_name},
+            )
+            logs.event("member.rename", group=group, member=old, to=new_name)
+            return self._group_view(session, row)
+
+        return self._write("rename member", work)
+
+    def remove_member(self, group: str, name: str) -> GroupView:
+        """Remove a member whose balances are all zero. Their history stays (the row is
+        archived, not deleted); adding the name again restores them."""
+
+        def work(session: Session) -> GroupView:
+            row = self._group(session, group, lock=True)
+            member = self._member_rows(session, row).get(name)
+            if member is None or member.archived_at is not None:
+                raise NotFound(f"{name!r} is not a member of {group!r}", field="member")
+            owing = [
+                f"{domain.format_amount(a, c)} {c}"
+                for m, c, a in repository.balances(session, row.id)
+                if m == name and a != 0
+            ]
+            if owing:
+                raise Conflict(
+                    f"{name} still has a balance of {', '.join(owing)}; settle up before "
+                    "removing them"
+                )
+            member.archived_at = repository.utcnow()
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="member.remove",
+                group_id=row.id,
+                entity_id=member.id,
+                payload={"name": name},
+            )
+            logs.event("member.remove", group=group, member=name)
+            return self._group_view(session, row)
+
+        return self._write("remove member", work)
+
+    def change_token(self, group: str | None = None) -> tuple[object, ...]:
+        """A cheap value that changes whenever anything visible in `group` (or, with None,
+        in the list of groups) changes: poll it to refresh a screen (O(1) queries)."""
+        return self._read(lambda s: repository.change_token(s, group))

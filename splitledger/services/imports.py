@@ -1,0 +1,241 @@
+"""Atomic, idempotent, reconciled imports of many transactions, and batched reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+from sqlalchemy.orm import Session
+
+from splitledger import domain
+from splitledger.domain import DomainError
+from splitledger.services import logs
+from splitledger.services.core import LedgerCore, validate
+from splitledger.services.errors import (
+    IdempotencyConflict,
+    InvalidInput,
+)
+from splitledger.services.inputs import (
+    CreateGroup,
+    ImportEntry,
+)
+from splitledger.services.views import (
+    ImportReport,
+    TxView,
+)
+from splitledger.store import repository
+from splitledger.store.schema import GroupRow, TransactionRow
+
+_IMPORT_CHUNK = 1000  # transactions per batched append during imports
+
+
+class ImportCases(LedgerCore):
+    """Append many transactions at once; iterate a group's transactions in batches."""
+
+    def import_transactions(
+        self,
+        group: str,
+        currency: str,
+        members: Sequence[str],
+        entries: Sequence[ImportEntry],
+        *,
+        source: str,
+        expected: Mapping[tuple[str, str], int] | None = None,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportReport:
+        """Append many transactions atomically: all or none.
+
+        Creates the group and any missing members. A transaction whose idempotency key is
+        already on the ledger with identical content is skipped (so re-importing a file
+        adds nothing); with different content it is an `IdempotencyConflict`. With
+        `expected` ({(member, currency): change}), the balance changes the import makes
+        must match it to the minor unit, else nothing is committed. `dry_run` does all the
+        work and checks, then rolls back.
+        """
+        req = validate(CreateGroup, name=group, currency=currency, members=tuple(members))
+
+        class _DryRun(Exception):
+            pass
+
+        outcome: list[ImportReport] = []
+
+        def work(session: Session) -> ImportReport:
+            row = repository.find_group(session, req.name, lock=True)
+            created = row is None
+            if row is None:
+                row = repository.add_group(session, req.name, req.currency)
+            existing = self._member_rows(session, row)
+            added = [m for m in req.members if m not in existing]
+            for name in req.members:
+                if name in existing and existing[name].archived_at is not None:
+                    self._restore(session, row, existing[name], f"listed by {source}")
+            for name in added:
+                repository.add_member(session, row.id, name)
+            session.info.pop("members", None)
+            before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+            recorded, skipped = self._import_entries(session, row, entries, source, progress)
+            after = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+            changes = {
+                k: after.get(k, 0) - before.get(k, 0)
+                for k in after.keys() | before.keys()
+                if after.get(k, 0) != before.get(k, 0)
+            }
+            mismatches: list[str] = []
+            if expected is not None and recorded:
+                wanted = {k: v for k, v in expected.items() if v}
+                for member, cur in sorted(wanted.keys() | changes.keys()):
+                    want, got = wanted.get((member, cur), 0), changes.get((member, cur), 0)
+                    if want != got:
+                        mismatches.append(f"{member} {cur}: file {want}, ledger {got}")
+            report = ImportReport(
+                group=req.name,
+                created_group=created,
+                added_members=tuple(added),
+                recorded=recorded,
+                skipped=skipped,
+                changes=changes,
+                mismatches=tuple(mismatches),
+                committed=not dry_run and not mismatches,
+            )
+            if mismatches:
+                raise InvalidInput(
+                    f"{source}: totals do not reconcile, nothing was imported: "
+                    + "; ".join(mismatches),
+                    field="file",
+                )
+            repository.audit(
+                session,
+                actor=self.actor,
+                action="import",
+                group_id=row.id,
+                entity_id=None,
+                payload={
+                    "source": source,
+                    "recorded": recorded,
+                    "skipped": skipped,
+                    "dry_run": dry_run,
+                },
+            )
+            logs.event(
+                "import",
+                group=req.name,
+                source=source,
+                recorded=recorded,
+                skipped=skipped,
+                dry_run=dry_run,
+            )
+            if dry_run:
+                outcome.append(report)
+                raise _DryRun
+            return report
+
+        try:
+            return self._write("import", work)
+        except _DryRun:
+            return outcome[0]
+
+    def _import_entries(
+        self,
+        session: Session,
+        group: GroupRow,
+        entries: Sequence[ImportEntry],
+        source: str,
+        progress: Callable[[int], None] | None,
+    ) -> tuple[int, int]:
+        """Append `entries` in chunks; returns (recorded, skipped). Keys already on the
+        ledger (or earlier in the file) with the same content are skipped; links to
+        earlier transactions are resolved by key to local ids."""
+        ids: dict[str, int] = {}  # key -> local id, for keys on the ledger or written now
+        seen: dict[str, domain.Transaction] = {}  # key -> content, for keys written now
+        pending: list[tuple[domain.Transaction, int | None]] = []
+        recorded = skipped = 0
+
+        def flush() -> None:
+            nonlocal recorded
+            if pending:
+                views = self._append_many(
+                    session, group, pending, action="tx.import", log_each=False
+                )
+                ids.update((v.idempotency_key, v.id) for v in views)
+                recorded += len(pending)
+                pending.clear()
+
+        def local_id(key: str, index: int, on_ledger: dict[str, TransactionRow]) -> int:
+            if any(tx.idempotency_key == key for tx, _ in pending):
+                flush()
+            if key in ids:
+                return ids[key]
+            linked = on_ledger.get(key)
+            if linked is None or linked.group_id != group.id:
+                raise InvalidInput(
+                    f"{source}: transaction {index} links to {key!r}, which is not in this group",
+                    field="file",
+                )
+            return linked.id
+
+        for start in range(0, len(entries), _IMPORT_CHUNK):
+            chunk = entries[start : start + _IMPORT_CHUNK]
+            keys = [e.tx.idempotency_key for e in chunk]
+            keys += [k for e in chunk for k in (e.reverses_key, e.replaces_key) if k]
+            on_ledger = repository.find_by_keys(session, (k for k in keys if k not in ids))
+            stored = repository.postings_of(
+                session, [r.id for k, r in on_ledger.items() if k not in ids]
+            )
+            for offset, entry in enumerate(chunk):
+                index = start + offset + 1
+                tx = entry.tx
+                if entry.reverses_key:
+                    target = local_id(entry.reverses_key, index, on_ledger)
+                    try:
+                        tx = dataclasses.replace(tx, reverses=target)
+                    except DomainError as exc:
+                        raise InvalidInput(
+                            f"{source}: transaction {index}: {exc}", field="file"
+                        ) from None
+                key = tx.idempotency_key
+                prior = on_ledger.get(key)
+                earlier = seen.get(key)  # written earlier in this import
+                if prior is not None and key not in seen:
+                    same = repository.to_domain(prior, stored.get(prior.id, []))
+                    if prior.group_id != group.id or same != tx:
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} has key {key!r}, which the "
+                            "ledger holds with different content"
+                        )
+                    skipped += 1
+                elif earlier is not None:
+                    if earlier != tx:
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} reuses key {key!r} with "
+                            "different content"
+                        )
+                    skipped += 1
+                else:
+                    replaces = (
+                        local_id(entry.replaces_key, index, on_ledger)
+                        if entry.replaces_key
+                        else None
+                    )
+                    pending.append((tx, replaces))
+                    seen[key] = tx
+            flush()
+            if progress is not None:
+                progress(min(start + _IMPORT_CHUNK, len(entries)))
+        return recorded, skipped
+
+    def iter_transactions(self, group: str, *, batch: int = 1000) -> Iterator[TxView]:
+        """Every transaction of `group`, oldest first (by sequence), read in batches so
+        that exports of large groups run in bounded memory."""
+        after = 0
+        while True:
+
+            def work(session: Session, after: int = after) -> list[TxView]:
+                row = self._group(session, group)
+                return self._tx_views(session, repository.after_seq(session, row.id, after, batch))
+
+            page = self._read(work)
+            if not page:
+                return
+            yield from page
+            after = page[-1].seq
