@@ -20,9 +20,11 @@ from splitledger.domain.fx import (
     RateTable,
     build_conversion,
     build_fx_difference,
+    converted_quota,
     exchange_account,
     is_exchange_account,
     parse_rate,
+    round_half_even,
 )
 from splitledger.domain.money import (
     MAX_MINOR,
@@ -88,6 +90,7 @@ __all__ = [
     "build_reversal",
     "check_minor",
     "compute_shares",
+    "converted_quota",
     "currency_sums",
     "exchange_account",
     "exponent",
@@ -102,6 +105,7 @@ __all__ = [
     "parse_rate",
     "plan_all",
     "plan_settlement",
+    "round_half_even",
     "seed_from_key",
     "to_decimal",
 ]

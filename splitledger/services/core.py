@@ -181,7 +181,9 @@ class LedgerCore:
 
     def _group_view(self, session: Session, group: GroupRow) -> GroupView:
         active = tuple(
-            name for name, m in self._member_rows(session, group).items() if m.archived_at is None
+            name
+            for name, m in self._member_rows(session, group).items()
+            if m.archived_at is None and m.kind == "member"
         )
         return GroupView(group.id, group.name, group.currency, active)
 

@@ -35,6 +35,8 @@ def _currency(value: str | None) -> str | None:
 def _no_control(value: str) -> str:
     if any(ord(ch) < 32 for ch in value):
         raise ValueError("must not contain control characters")
+    if value.lower().startswith("exchange:"):
+        raise ValueError("names starting with 'exchange:' are reserved for exchange accounts")
     return value
 
 
@@ -123,3 +125,25 @@ class ImportEntry:
     tx: Transaction
     reverses_key: str | None = None
     replaces_key: str | None = None
+
+
+class AddRate(Request):
+    group: Name
+    base: str
+    quote: str
+    rate: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    date: dt.date | None = None
+    key: Key | None = None
+
+    _check_base = field_validator("base")(_currency)
+    _check_quote = field_validator("quote")(_currency)
+
+
+class Convert(Request):
+    group: Name
+    to: str | None = None
+    member: Name | None = None
+    date: dt.date | None = None
+    key: Key | None = None
+
+    _check_to = field_validator("to")(_currency)

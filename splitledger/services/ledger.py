@@ -9,6 +9,7 @@ live in one module per family; `Ledger` composes them.
 from __future__ import annotations
 
 from splitledger.services.core import LedgerCore, validate
+from splitledger.services.currencies import CurrencyCases
 from splitledger.services.groups import GroupCases
 from splitledger.services.imports import ImportCases
 from splitledger.services.settling import SettleCases
@@ -16,5 +17,5 @@ from splitledger.services.settling import SettleCases
 __all__ = ["Ledger", "LedgerCore", "validate"]
 
 
-class Ledger(GroupCases, SettleCases, ImportCases):
+class Ledger(GroupCases, SettleCases, ImportCases, CurrencyCases):
     """One open ledger database and every use case over it."""

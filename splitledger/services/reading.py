@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
@@ -24,22 +26,34 @@ from splitledger.store.repository import HistoryFilter
 class ReadingCases(LedgerCore):
     """Balances, history and verify."""
 
-    def balances(self, group: str) -> BalancesView:
-        """Each member's balance per currency (members with no postings show zero)."""
+    def balances(self, group: str, *, on: dt.date | None = None) -> BalancesView:
+        """Each member's balance per currency (current members show zero too), what the
+        exchange accounts hold, and each member's indicative total in the group currency
+        at the rates of `on` (today): an estimate, not an entry on the ledger."""
 
         def work(session: Session) -> BalancesView:
             row = self._group(session, group)
             active = {m.name for m in repository.members(session, row.id)}
-            found = {
-                (m, c): a
-                for m, c, a in repository.balances(session, row.id)
-                if a != 0 or m in active  # removed members show only while not at zero
-            }
+            found: dict[tuple[str, str], int] = {}
+            exchange: list[BalanceView] = []
+            for name, currency, amount in repository.balances(session, row.id):
+                if domain.is_exchange_account(name):
+                    if amount:
+                        exchange.append(BalanceView(name, currency, amount))
+                elif amount or name in active:  # removed members show only while not zero
+                    found[name, currency] = amount
             for name in active:
                 found.setdefault((name, row.currency), 0)
             items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
-            spent = repository.total_spent(session, row.id)
-            return BalancesView(row.name, row.currency, items, spent)
+            table = domain.RateTable(rates_of(session, row.id))
+            return BalancesView(
+                row.name,
+                row.currency,
+                items,
+                repository.total_spent(session, row.id),
+                tuple(exchange),
+                indicative_totals(items, row.currency, table, on or dt.date.today()),
+            )
 
         return self._read(work)
 
@@ -75,3 +89,30 @@ class ReadingCases(LedgerCore):
         from splitledger.services.verify import run_checks
 
         return self._read(run_checks)
+
+
+def rates_of(session: Session, group_id: int) -> list[domain.Rate]:
+    return [
+        domain.Rate(r.date, r.base, r.quote, Decimal(r.rate))
+        for r in repository.rates(session, group_id)
+    ]
+
+
+def indicative_totals(
+    balances: Sequence[BalanceView], currency: str, table: domain.RateTable, on: dt.date
+) -> dict[str, int | None]:
+    """Per member, the sum of their balances converted to `currency` at the rates of
+    `on`, rounded half-to-even; None where a rate is missing."""
+    totals: dict[str, int | None] = {}
+    for b in balances:
+        so_far = totals.get(b.member, 0)
+        if so_far is None:
+            continue
+        try:
+            rate = table.lookup(b.currency, currency, on)
+        except domain.RateError:
+            totals[b.member] = None
+            continue
+        quota = domain.converted_quota(b.minor, b.currency, currency, rate)
+        totals[b.member] = so_far + domain.round_half_even(quota)
+    return totals

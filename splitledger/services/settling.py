@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from splitledger import domain
 from splitledger.domain import Transfer
 from splitledger.services.entries import EntryCases
+from splitledger.services.errors import InvalidInput
 from splitledger.services.reading import ReadingCases
 from splitledger.services.views import (
     TxView,
@@ -18,8 +19,17 @@ class SettleCases(EntryCases, ReadingCases):
     """The settle-up plan and recording it as payments."""
 
     def settle_plan(self, group: str) -> list[Transfer]:
-        """The fewest transfers that zero every balance, per currency."""
+        """The fewest transfers that zero every balance, per currency. A currency that is
+        only partly converted (its exchange account is not at zero) cannot settle: the
+        members' balances in it do not sum to zero until the rest is converted."""
         view = self.balances(group)
+        for held in view.exchange:
+            amount = domain.format_amount(held.minor, held.currency)
+            raise InvalidInput(
+                f"{held.currency} is partly converted ({held.member} holds {amount} "
+                f"{held.currency}); convert the rest to settle",
+                field="currency",
+            )
         by_currency: dict[str, dict[str, int]] = {}
         for b in view.balances:
             by_currency.setdefault(b.currency, {})[b.member] = b.minor

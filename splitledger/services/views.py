@@ -51,6 +51,11 @@ class BalancesView:
     currency: str
     balances: tuple[BalanceView, ...]
     total_spent: dict[str, int] = field(default_factory=dict)
+    #: Non-zero positions of the hidden exchange accounts (part-converted currencies).
+    exchange: tuple[BalanceView, ...] = ()
+    #: Per member, an estimate in the group currency at today's rates (None: a rate is
+    #: missing). Indicative only: nothing is converted on the ledger.
+    indicative: dict[str, int | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +104,12 @@ class ImportReport:
     changes: dict[tuple[str, str], int]
     mismatches: tuple[str, ...]
     committed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RateView:
+    group: str
+    date: dt.date
+    base: str
+    quote: str
+    rate: str

@@ -532,3 +532,14 @@ def add_rate(
     session.add(row)
     session.flush()
     return row
+
+
+def with_key_prefix(session: Session, prefix: str) -> list[TransactionRow]:
+    """Transactions whose idempotency key starts with `prefix`, oldest first."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    query = (
+        select(TransactionRow)
+        .where(TransactionRow.idempotency_key.like(f"{escaped}%", escape="\\"))
+        .order_by(TransactionRow.id)
+    )
+    return list(session.scalars(query))

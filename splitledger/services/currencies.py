@@ -1,0 +1,239 @@
+"""Use cases of multi-currency groups: exchange rates and conversions on the ledger.
+
+Conversions are transactions through one hidden exchange account per currency pair
+(docs/adr/0007), so every currency keeps summing to zero and the audit log shows the rate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from splitledger import domain
+from splitledger.domain import DomainError
+from splitledger.services import logs
+from splitledger.services.core import LedgerCore, validate
+from splitledger.services.errors import InvalidInput, NotFound
+from splitledger.services.inputs import AddRate, Convert
+from splitledger.services.reading import rates_of
+from splitledger.services.views import RateView, TxView
+from splitledger.store import repository
+from splitledger.store.schema import GroupRow
+
+
+class CurrencyCases(LedgerCore):
+    """Record and list exchange rates; convert balances into another currency."""
+
+    def _add_rate_locked(
+        self, session: Session, group: GroupRow, rate: domain.Rate, where: str
+    ) -> bool:
+        """Record `rate`; False if the same rate is already there for that day."""
+        text = format(rate.rate.normalize(), "f")
+        existing = repository.find_rate(session, group.id, rate.date, rate.base, rate.quote)
+        if existing is not None:
+            if domain.parse_rate(existing.rate) == rate.rate:
+                return False
+            raise InvalidInput(
+                f"{where}a {rate.base}/{rate.quote} rate for {rate.date.isoformat()} is already "
+                f"recorded ({existing.rate}); rates are kept as history, so record the change "
+                "on another day",
+                field="rate",
+            )
+        repository.add_rate(session, group.id, rate.date, rate.base, rate.quote, text, self.actor)
+        repository.audit(
+            session,
+            actor=self.actor,
+            action="rate.add",
+            group_id=group.id,
+            entity_id=None,
+            payload={
+                "date": rate.date.isoformat(),
+                "base": rate.base,
+                "quote": rate.quote,
+                "rate": text,
+            },
+        )
+        return True
+
+    def add_rate(
+        self,
+        group: str,
+        base: str,
+        quote: str,
+        rate: str,
+        *,
+        date: dt.date | None = None,
+        key: str | None = None,
+    ) -> RateView:
+        """From `date` (today) on, 1 `base` = `rate` `quote` in `group`."""
+        req = validate(AddRate, group=group, base=base, quote=quote, rate=rate, date=date, key=key)
+        try:
+            value = domain.Rate(
+                req.date or dt.date.today(), req.base, req.quote, domain.parse_rate(req.rate)
+            )
+        except DomainError as exc:
+            raise InvalidInput(str(exc), field=exc.field or "rate") from None
+
+        def work(session: Session) -> RateView:
+            row = self._group(session, req.group, lock=True)
+            self._add_rate_locked(session, row, value, "")
+            logs.event(
+                "rate.add",
+                group=row.name,
+                base=value.base,
+                quote=value.quote,
+                rate=str(value.rate),
+                date=value.date,
+            )
+            return RateView(
+                row.name, value.date, value.base, value.quote, format(value.rate.normalize(), "f")
+            )
+
+        return self._write("add rate", work)
+
+    def import_rates(
+        self, group: str, rates: Sequence[domain.Rate], *, source: str
+    ) -> tuple[int, int]:
+        """Record many rates atomically; returns (added, already there)."""
+
+        def work(session: Session) -> tuple[int, int]:
+            row = self._group(session, group, lock=True)
+            added = 0
+            for index, rate in enumerate(rates, start=1):
+                added += self._add_rate_locked(session, row, rate, f"{source} row {index}: ")
+            logs.event("rate.import", group=row.name, source=source, added=added)
+            return added, len(rates) - added
+
+        return self._write("import rates", work)
+
+    def rates(self, group: str) -> list[RateView]:
+        def work(session: Session) -> list[RateView]:
+            row = self._group(session, group)
+            return [
+                RateView(row.name, r.date, r.base, r.quote, format(r.rate.normalize(), "f"))
+                for r in rates_of(session, row.id)
+            ]
+
+        return self._read(work)
+
+    def convert(
+        self,
+        group: str,
+        *,
+        to: str | None = None,
+        member: str | None = None,
+        date: dt.date | None = None,
+        key: str | None = None,
+    ) -> list[TxView]:
+        """Convert balances in other currencies into `to` (the group currency) at the
+        rates of `date` (today): one member's, or everyone's. Converting everyone also
+        shares out the exchange difference left by earlier partial conversions."""
+        req = validate(Convert, group=group, to=to, member=member, date=date, key=key)
+        base_key = req.key or f"auto:{uuid.uuid4()}"
+        fingerprint = req.fingerprint("tx.convert")
+
+        def work(session: Session) -> list[TxView]:
+            row = self._group(session, req.group, lock=True)
+            seen = self._replay(session, base_key, fingerprint, "tx.convert")
+            if seen is not None:
+                rows = repository.with_key_prefix(session, f"{base_key}:")
+                return self._tx_views(session, rows)
+            target = req.to or row.currency
+            day = req.date or dt.date.today()
+            people = self._convertible(session, row, req.member)
+            views: list[TxView] = []
+            currencies = sorted({c for _, c, _ in repository.balances(session, row.id)})
+            for currency in currencies:
+                if currency == target:
+                    continue
+                moving = {
+                    name: amount
+                    for name, c, amount in repository.balances(session, row.id)
+                    if c == currency and name in people and amount
+                }
+                if not moving:
+                    continue
+                views.append(
+                    self._convert_one(
+                        session, row, moving, currency, target, day, f"{base_key}:{currency}"
+                    )
+                )
+                if req.member is None:
+                    views.extend(
+                        self._share_difference(
+                            session, row, currency, target, day, f"{base_key}:fx:{currency}"
+                        )
+                    )
+            if not views:
+                who = req.member or req.group
+                raise InvalidInput(
+                    f"{who} has no balance outside {target} to convert", field="currency"
+                )
+            repository.save_request(session, base_key, fingerprint, "tx.convert", views[0].id)
+            return views
+
+        return self._write("convert", work)
+
+    def _convertible(self, session: Session, group: GroupRow, member: str | None) -> set[str]:
+        rows = self._member_rows(session, group)
+        if member is None:
+            return {name for name, m in rows.items() if m.kind == "member"}
+        found = rows.get(member)
+        if found is None or found.kind != "member":
+            raise NotFound(f"{member!r} is not a member of {group.name!r}", field="member")
+        return {member}
+
+    def _convert_one(
+        self,
+        session: Session,
+        group: GroupRow,
+        moving: dict[str, int],
+        source: str,
+        target: str,
+        day: dt.date,
+        key: str,
+    ) -> TxView:
+        table = domain.RateTable(rates_of(session, group.id))
+        try:
+            rate = table.lookup(source, target, day)
+            tx = domain.build_conversion(
+                moving, source=source, target=target, rate=rate, date=day, idempotency_key=key
+            )
+        except DomainError as exc:
+            raise InvalidInput(str(exc), field=exc.field or "rate") from None
+        self._ensure_exchange(session, group, domain.exchange_account(source, target))
+        return self._append(session, group, tx, action="tx.convert")
+
+    def _share_difference(
+        self,
+        session: Session,
+        group: GroupRow,
+        source: str,
+        target: str,
+        day: dt.date,
+        key: str,
+    ) -> list[TxView]:
+        """Once the exchange account holds nothing in `source`, what it holds in `target`
+        (a gain or loss between conversion rates) is shared by the current members."""
+        account = domain.exchange_account(source, target)
+        held = {c: a for n, c, a in repository.balances(session, group.id) if n == account}
+        if held.get(source, 0) or not held.get(target, 0):
+            return []
+        members = self._group_view(session, group).members
+        tx = domain.build_fx_difference(
+            held[target],
+            currency=target,
+            exchange=account,
+            members=members,
+            date=day,
+            idempotency_key=key,
+        )
+        return [self._append(session, group, tx, action="tx.convert")]
+
+    def _ensure_exchange(self, session: Session, group: GroupRow, account: str) -> None:
+        if account not in self._member_rows(session, group):
+            repository.add_member(session, group.id, account, kind="exchange")
+            session.info.pop("members", None)
