@@ -231,7 +231,21 @@ class LedgerCore:
         replaces_id: int | None = None,
     ) -> TxView:
         """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
-        return self._append_many(session, group, [(tx, replaces_id)], action=action)[0]
+        row = self._append_many(session, group, [(tx, replaces_id)], action=action)[0]
+        return TxView(
+            id=row.id,
+            group=group.name,
+            seq=row.seq,
+            kind=row.kind,
+            date=row.date,
+            description=row.description,
+            category=row.category,
+            idempotency_key=row.idempotency_key,
+            postings=tuple(PostingView(p.account, p.currency, p.minor) for p in tx.postings),
+            reverses_id=row.reverses_id,
+            replaces_id=row.replaces_id,
+            actor=row.actor,
+        )
 
     def _append_many(
         self,
@@ -241,7 +255,7 @@ class LedgerCore:
         *,
         action: str,
         log_each: bool = True,
-    ) -> list[TxView]:
+    ) -> list[repository.Written]:
         """Append transactions with one audit row each, in a few statements."""
         touched = {p.account for tx, _ in items for p in tx.postings}
         ids = self._member_ids(session, group, touched)
@@ -250,7 +264,6 @@ class LedgerCore:
             if member_rows[name].archived_at is not None:
                 self._restore(session, group, member_rows[name], f"{action} posts to them")
         rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
-        views: list[TxView] = []
         audits: list[dict[str, object]] = []
         for (tx, replaces_id), row in zip(items, rows, strict=True):
             payload = {
@@ -275,23 +288,5 @@ class LedgerCore:
             )
             if log_each:
                 logs.event(action, group=group.name, tx=row.id, **payload)
-            views.append(
-                TxView(
-                    id=row.id,
-                    group=group.name,
-                    seq=row.seq,
-                    kind=row.kind,
-                    date=row.date,
-                    description=row.description,
-                    category=row.category,
-                    idempotency_key=row.idempotency_key,
-                    postings=tuple(
-                        PostingView(p.account, p.currency, p.minor) for p in tx.postings
-                    ),
-                    reverses_id=row.reverses_id,
-                    replaces_id=row.replaces_id,
-                    actor=row.actor,
-                )
-            )
         repository.audit_many(session, audits)
-        return views
+        return rows

@@ -154,10 +154,10 @@ class ImportCases(LedgerCore):
         def flush() -> None:
             nonlocal recorded
             if pending:
-                views = self._append_many(
+                written = self._append_many(
                     session, group, pending, action="tx.import", log_each=False
                 )
-                ids.update((v.idempotency_key, v.id) for v in views)
+                ids.update((w.idempotency_key, w.id) for w in written)
                 recorded += len(pending)
                 pending.clear()
 
