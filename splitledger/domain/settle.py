@@ -21,11 +21,14 @@ import heapq
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from splitledger.domain.currency import normalize_currency
 from splitledger.domain.errors import SettlementError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 #: Largest number of (unpaired) non-zero balances solved exactly.
 EXACT_LIMIT = 20
@@ -67,6 +70,8 @@ def _zero_sum_blocks(entries: Sequence[Entry]) -> list[list[Entry]]:
     n = len(entries)
     if n == 0:
         return []
+    import numpy as np
+
     size = 1 << n
     values = np.array([value for _, value in entries], dtype=np.int64)
     sums = np.zeros(size, dtype=np.int64)
@@ -92,7 +97,7 @@ def _zero_sum_blocks(entries: Sequence[Entry]) -> list[list[Entry]]:
 
 
 def _walk_back(
-    entries: Sequence[Entry], best: np.ndarray, is_zero: np.ndarray
+    entries: Sequence[Entry], best: NDArray[np.int8], is_zero: NDArray[np.int8]
 ) -> list[list[Entry]]:
     """Recover the blocks: follow a path of optimal submasks down to the empty set."""
     n = len(entries)

@@ -198,7 +198,13 @@ class ImportCases(LedgerCore):
                 earlier = seen.get(key)  # written earlier in this import
                 if prior is not None and key not in seen:
                     same = repository.to_domain(prior, stored.get(prior.id, []))
-                    if prior.group_id != group.id or same != tx:
+                    if prior.group_id != group.id:
+                        other = session.get_one(GroupRow, prior.group_id).name
+                        raise IdempotencyConflict(
+                            f"{source}: transaction {index} has key {key!r}, which is "
+                            f"already used in group {other!r} (was this file imported there?)"
+                        )
+                    if same != tx:
                         raise IdempotencyConflict(
                             f"{source}: transaction {index} has key {key!r}, which the "
                             "ledger holds with different content"

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 
+from sqlalchemy.orm import Session
+
 from splitledger import domain
 from splitledger.domain import Transfer
+from splitledger.services.core import validate
 from splitledger.services.entries import EntryCases
 from splitledger.services.errors import InvalidInput
+from splitledger.services.inputs import RecordPayment
 from splitledger.services.reading import ReadingCases
 from splitledger.services.views import (
     TxView,
 )
+from splitledger.store import repository
 
 
 class SettleCases(EntryCases, ReadingCases):
@@ -38,10 +44,13 @@ class SettleCases(EntryCases, ReadingCases):
     def record_settlement(
         self, group: str, transfers: Sequence[Transfer], *, key: str | None = None
     ) -> list[TxView]:
-        """Record each transfer as a payment (keys derived from `key` and position)."""
+        """Record the transfers as payments, all or none, in one database transaction.
+        Each payment's key is derived from `key` and its position, so a retry of the same
+        plan answers with the same payments and records nothing new."""
         base = key or f"auto:{uuid.uuid4()}"
-        return [
-            self.record_payment(
+        requests = [
+            validate(
+                RecordPayment,
                 group=group,
                 payer=t.payer,
                 payee=t.payee,
@@ -52,3 +61,33 @@ class SettleCases(EntryCases, ReadingCases):
             )
             for i, t in enumerate(transfers)
         ]
+
+        def work(session: Session) -> list[TxView]:
+            row = self._group(session, group, lock=True)
+            views: list[TxView] = []
+            for req in requests:
+                key_ = req.key or ""
+                fingerprint = req.fingerprint("tx.payment")
+                seen = self._replay(session, key_, fingerprint, "tx.payment")
+                if seen is not None:
+                    views.append(self._tx_view(session, seen))
+                    continue
+                try:
+                    tx = domain.build_payment(
+                        payer=req.payer,
+                        payee=req.payee,
+                        amount=domain.parse_amount(req.amount, req.currency or row.currency),
+                        currency=req.currency or row.currency,
+                        date=dt.date.today(),
+                        idempotency_key=key_,
+                        description=req.description,
+                    )
+                except domain.DomainError as exc:
+                    raise InvalidInput(str(exc), field=exc.field) from None
+                self._require_active(session, row, (req.payer, req.payee))
+                view = self._append(session, row, tx, action="tx.payment")
+                repository.save_request(session, key_, fingerprint, "tx.payment", view.id)
+                views.append(view)
+            return views
+
+        return self._write("record settlement", work)

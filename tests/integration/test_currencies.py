@@ -21,12 +21,25 @@ def _by(ledger: Ledger, group: str = "Trip") -> dict[tuple[str, str], int]:
 @pytest.fixture
 def world_trip(trip: Ledger) -> Ledger:
     """Dinner in BDT, hotel in EUR, flight in USD; rates into EUR."""
-    trip.record_expense(group="Trip", description="Dinner", amount="1800", currency="BDT",
-                        paid_by=[("ann", None)], date=DAY)
-    trip.record_expense(group="Trip", description="Hotel", amount="300", paid_by=[("bob", None)],
-                        date=DAY)
-    trip.record_expense(group="Trip", description="Flight", amount="450.00", currency="USD",
-                        paid_by=[("cy", None)], date=DAY)
+    trip.record_expense(
+        group="Trip",
+        description="Dinner",
+        amount="1800",
+        currency="BDT",
+        paid_by=[("ann", None)],
+        date=DAY,
+    )
+    trip.record_expense(
+        group="Trip", description="Hotel", amount="300", paid_by=[("bob", None)], date=DAY
+    )
+    trip.record_expense(
+        group="Trip",
+        description="Flight",
+        amount="450.00",
+        currency="USD",
+        paid_by=[("cy", None)],
+        date=DAY,
+    )
     trip.add_rate("Trip", "EUR", "BDT", "130.5", date=DAY)
     trip.add_rate("Trip", "USD", "EUR", "0.92", date=DAY)
     return trip
@@ -100,13 +113,17 @@ def test_rates_are_history_not_edits(trip: Ledger) -> None:
         trip.add_rate("Trip", "EUR", "EUR", "1", date=DAY)
     added = trip.import_rates(
         "Trip",
-        [domain.Rate(DAY, "EUR", "USD", Decimal("1.08")),
-         domain.Rate(DAY + dt.timedelta(days=1), "GBP", "EUR", Decimal("1.17"))],
+        [
+            domain.Rate(DAY, "EUR", "USD", Decimal("1.08")),
+            domain.Rate(DAY + dt.timedelta(days=1), "GBP", "EUR", Decimal("1.17")),
+        ],
         source="rates.csv",
     )
     assert added == (1, 1)
     assert [(r.base, r.quote, r.rate) for r in trip.rates("Trip")] == [
-        ("EUR", "USD", "1.08"), ("GBP", "EUR", "1.17")]
+        ("EUR", "USD", "1.08"),
+        ("GBP", "EUR", "1.17"),
+    ]
 
 
 def test_member_names_cannot_impersonate_exchange_accounts(ledger: Ledger) -> None:

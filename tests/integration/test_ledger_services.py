@@ -330,13 +330,15 @@ def test_import_in_chunks_with_links_and_repeated_rows(
         if i % 4 == 3:  # reverse a row from an earlier chunk and one from this chunk
             for target in (f"r{i - 3}", f"r{i}"):
                 original = next(e.tx for e in entries if e.tx.idempotency_key == target)
-                rev = domain.build_reversal(original, original_id=1, date=DAY,
-                                            idempotency_key=f"undo-{target}")
+                rev = domain.build_reversal(
+                    original, original_id=1, date=DAY, idempotency_key=f"undo-{target}"
+                )
                 entries.append(ImportEntry(rev, reverses_key=target))
     entries.append(entries[0])  # the same row twice in one file is skipped, not doubled
     progress: list[int] = []
-    report = ledger.import_transactions("Chunks", "EUR", ["ann", "bob", "cy"], entries,
-                                        source="c.csv", progress=progress.append)
+    report = ledger.import_transactions(
+        "Chunks", "EUR", ["ann", "bob", "cy"], entries, source="c.csv", progress=progress.append
+    )
     assert (report.recorded, report.skipped) == (14, 1)
     assert progress[-1] == len(entries)
     history = list(ledger.iter_transactions("Chunks"))
@@ -348,15 +350,15 @@ def test_import_in_chunks_with_links_and_repeated_rows(
     reversed_keys = {"r0", "r3", "r4", "r7"}
     assert spent == sum(300 + i for i in range(10) if f"r{i}" not in reversed_keys)
     assert ledger.verify().ok
-    again = ledger.import_transactions("Chunks", "EUR", ["ann", "bob", "cy"], entries,
-                                       source="c.csv")
+    again = ledger.import_transactions(
+        "Chunks", "EUR", ["ann", "bob", "cy"], entries, source="c.csv"
+    )
     assert (again.recorded, again.skipped) == (0, len(entries))
 
 
 def test_remove_member_only_at_zero_and_history_stays(trip: Ledger) -> None:
-    tx = trip.record_expense(group="Trip", description="Tea", amount="3",
-                             paid_by=[("ann", None)])
-    with pytest.raises(Conflict, match="still has a balance of -1.00 EUR"):
+    tx = trip.record_expense(group="Trip", description="Tea", amount="3", paid_by=[("ann", None)])
+    with pytest.raises(Conflict, match=r"still has a balance of -1\.00 EUR"):
         trip.remove_member("Trip", "cy")
     trip.record_payment(group="Trip", payer="cy", payee="ann", amount="1")
     token = trip.change_token("Trip")
@@ -365,8 +367,9 @@ def test_remove_member_only_at_zero_and_history_stays(trip: Ledger) -> None:
     assert "cy" not in {b.member for b in trip.balances("Trip").balances}
     assert any(p.member == "cy" for p in trip.transaction(tx.id).tx.postings)
     # Default participants are the current members; naming a removed one is refused.
-    after = trip.record_expense(group="Trip", description="Cake", amount="2",
-                                paid_by=[("ann", None)])
+    after = trip.record_expense(
+        group="Trip", description="Cake", amount="2", paid_by=[("ann", None)]
+    )
     assert {p.member for p in after.postings} == {"ann", "bob"}
     with pytest.raises(InvalidInput, match="was removed"):
         trip.record_payment(group="Trip", payer="cy", payee="ann", amount="1")
@@ -384,3 +387,14 @@ def test_adding_a_removed_member_restores_them(trip: Ledger) -> None:
     assert trip.add_members("Trip", ["bob"]).members == ("ann", "bob", "cy")
     with pytest.raises(InvalidInput, match="already in"):
         trip.add_members("Trip", ["bob"])
+
+
+def test_record_settlement_is_all_or_nothing(trip: Ledger) -> None:
+    trip.record_expense(group="Trip", description="Dinner", amount="90", paid_by=[("ann", None)])
+    plan = trip.settle_plan("Trip")
+    bad = [*plan, Transfer("zed", "ann", "EUR", 100)]
+    with pytest.raises(NotFound, match="zed"):
+        trip.record_settlement("Trip", bad, key="s")
+    assert len(trip.history("Trip")) == 1
+    done = trip.record_settlement("Trip", plan, key="s")
+    assert [t.id for t in trip.record_settlement("Trip", plan, key="s")] == [t.id for t in done]

@@ -144,3 +144,16 @@ def test_env_var_and_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path:
 def test_unreachable_postgres_is_a_clear_error() -> None:
     with pytest.raises(Unavailable, match="cannot open the ledger at postgresql"):
         Ledger.open("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_head_revision_constant_matches_the_migrations() -> None:
+    from splitledger.store.migrate import HEAD_REVISION
+
+    assert head_revisions() == {HEAD_REVISION}
+
+
+def test_reopening_an_up_to_date_ledger_keeps_its_data(db_url: str) -> None:
+    with Ledger.open(db_url) as ledger:
+        ledger.create_group("Trip", "EUR", ["ann"])
+    with Ledger.open(db_url) as ledger:
+        assert [g.name for g in ledger.groups()] == ["Trip"]
