@@ -89,6 +89,15 @@ class RateTable:
         index = bisect.bisect_right([r.date for r in rates], on)
         return rates[index - 1] if index else None
 
+    def quoted(self, base: str, quote: str, on: dt.date) -> str:
+        """The rate used for `base` -> `quote` on `on`, as it was entered
+        ("1 EUR = 130.5 BDT"), for descriptions and the audit trail."""
+        base, quote = normalize_currency(base), normalize_currency(quote)
+        self.lookup(base, quote, on)  # raises when missing
+        direct, inverse = self._latest(base, quote, on), self._latest(quote, base, on)
+        best = max((r for r in (direct, inverse) if r is not None), key=lambda r: r.date)
+        return f"1 {best.base} = {format(best.rate.normalize(), 'f')} {best.quote}"
+
     def lookup(self, base: str, quote: str, on: dt.date) -> Fraction:
         """Exact units of `quote` per unit of `base` on `on`; raises `RateError` naming
         the pair and the date when neither direction has a rate on or before it."""

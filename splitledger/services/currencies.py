@@ -200,7 +200,13 @@ class CurrencyCases(LedgerCore):
         try:
             rate = table.lookup(source, target, day)
             tx = domain.build_conversion(
-                moving, source=source, target=target, rate=rate, date=day, idempotency_key=key
+                moving,
+                source=source,
+                target=target,
+                rate=rate,
+                date=day,
+                idempotency_key=key,
+                description=f"Convert {source} to {target} at {table.quoted(source, target, day)}",
             )
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field or "rate") from None

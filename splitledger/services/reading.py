@@ -40,7 +40,8 @@ class ReadingCases(LedgerCore):
                 if domain.is_exchange_account(name):
                     if amount:
                         exchange.append(BalanceView(name, currency, amount))
-                elif amount or name in active:  # removed members show only while not zero
+                elif amount or (name in active and currency == row.currency):
+                    # zero rows only in the group currency; removed members only if owing
                     found[name, currency] = amount
             for name in active:
                 found.setdefault((name, row.currency), 0)

@@ -62,8 +62,8 @@ def test_convert_everyone_then_settle_in_the_group_currency(world_trip: Ledger) 
     views = world_trip.convert("Trip", date=DAY, key="conv-1")
     assert {v.kind for v in views} == {"conversion"}
     assert [v.description for v in views] == [
-        "Convert BDT to EUR at 0.007662835249",
-        "Convert USD to EUR at 0.92",
+        "Convert BDT to EUR at 1 EUR = 130.5 BDT",
+        "Convert USD to EUR at 1 USD = 0.92 EUR",
     ]
     after = _by(world_trip)
     assert {c for (_, c), v in after.items() if v} == {"EUR"}

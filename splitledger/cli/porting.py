@@ -1,0 +1,153 @@
+"""`export` and `import`: journals and dumps out, Splitwise files and dumps in."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, cast
+
+import click
+
+from splitledger.cli import output
+from splitledger.cli.context import json_option, ledger
+from splitledger.services import interchange
+from splitledger.services.interchange import ImportOutcome
+
+
+@click.command("export")
+@click.argument("group")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(interchange.EXPORT_FORMATS),
+    required=True,
+    help="csv: one row per posting; json: complete dump (restore with import); "
+    "hledger / beancount: journals.",
+)
+@click.option("--output", "-o", "target", default="-", metavar="FILE", help="Default: stdout.")
+def export_cmd(group: str, fmt: str, target: str) -> None:
+    """Write GROUP's whole history in --format."""
+    book = ledger()
+    book.group(group)  # an unknown group fails before any file is created
+    with output.output_file(target) as out:
+        count = interchange.export_group(book, group, cast(interchange.ExportFormat, fmt), out)
+    if target != "-":
+        unit = "rows" if fmt == "csv" else "transactions"
+        output.note(f"Wrote {count} {unit} of {group!r} to {target}.")
+
+
+def _progress() -> Callable[[str, int], None] | None:
+    """Counts on stderr while a large file is read and imported, on a terminal only."""
+    stream = sys.stderr
+    if not stream.isatty():
+        return None
+
+    def show(phase: str, done: int) -> None:
+        label = "reading" if phase == "read" else "importing"
+        stream.write(f"\r{label}: {done} rows…   ")
+        stream.flush()
+
+    return show
+
+
+def _outcome_json(o: ImportOutcome) -> dict[str, Any]:
+    r = o.report
+    return {
+        "group": r.group,
+        "source": o.source,
+        "format": o.format,
+        "dry_run": o.dry_run,
+        "committed": r.committed,
+        "created_group": r.created_group,
+        "added_members": list(r.added_members),
+        "transactions": o.transactions,
+        "recorded": r.recorded,
+        "skipped": r.skipped,
+        "no_effect": o.no_effect,
+        "other_transactions": o.other_transactions,
+        "ok": o.ok,
+        "reconciliation": [
+            {
+                "member": x.member,
+                "currency": x.currency,
+                "file_minor": x.file,
+                "ledger_minor": x.ledger,
+                "file": output.amount(x.file, x.currency),
+                "ledger": output.amount(x.ledger, x.currency),
+                "ok": x.ok,
+            }
+            for x in o.reconciliation
+        ],
+    }
+
+
+def _outcome_text(o: ImportOutcome) -> str:
+    r = o.report
+    state = "dry run: nothing was written" if o.dry_run else "committed"
+    lines = [f"Import of {o.source} ({o.format}) into {r.group!r} — {state}."]
+    if r.created_group:
+        lines.append(f"  new group {r.group!r}")
+    if r.added_members:
+        lines.append(f"  new members: {', '.join(r.added_members)}")
+    done = "to record" if o.dry_run else "recorded"
+    lines.append(
+        f"  {o.transactions} transactions in the file: {r.recorded} {done}, "
+        f"{r.skipped} already on the ledger"
+        + (f"; {o.no_effect} rows change no balance and were left out" if o.no_effect else "")
+    )
+    rows = [["member", "currency", "file", "ledger", ""]] + [
+        [
+            x.member,
+            x.currency,
+            output.amount(x.file, x.currency),
+            output.amount(x.ledger, x.currency),
+            "ok" if x.ok else "MISMATCH",
+        ]
+        for x in o.reconciliation
+    ]
+    lines.append("Reconciliation (per-member totals, the file against the ledger):")
+    lines.append(output.table(rows, right=frozenset({2, 3})))
+    if o.other_transactions:
+        lines.append(
+            f"  ({r.group!r} also holds {o.other_transactions} transactions from elsewhere; "
+            "they are not part of these totals.)"
+        )
+    lines.append(
+        "Every total matches to the minor unit." if o.ok else "Totals differ: nothing was imported."
+    )
+    return "\n".join(lines)
+
+
+@click.command("import")
+@click.argument("group")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(interchange.IMPORT_FORMATS), required=True)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--currency", metavar="CODE", help="For a new group (default: the file's).")
+@json_option
+def import_cmd(
+    group: str, file: Path, fmt: str, dry_run: bool, currency: str | None, as_json: bool
+) -> None:
+    """Import FILE into GROUP (atomic and reconciled).
+
+    All rows or none; rows already on the ledger are skipped, so importing a file twice
+    adds nothing; each member's total in the file must equal the ledger's to the cent."""
+    progress = _progress()
+    try:
+        outcome = interchange.import_file(
+            ledger(),
+            group,
+            file,
+            cast(interchange.ImportFormat, fmt),
+            dry_run=dry_run,
+            currency=currency,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            sys.stderr.write("\r\033[K")
+    if as_json:
+        output.emit_json(_outcome_json(outcome))
+    else:
+        click.echo(_outcome_text(outcome))

@@ -1,0 +1,164 @@
+"""`expense add`, `payment add`, `tx reverse` and `tx show`: writes print the recorded
+transaction, or with `--json` `{"id": …, "postings": [...]}` (plus its other fields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from splitledger.cli import output
+from splitledger.cli.context import json_option, key_option, ledger
+from splitledger.cli.params import DATE, assignment
+from splitledger.services.inputs import SPLIT_MODES
+from splitledger.services.views import TxView
+
+
+def _show(tx: TxView, verb: str, as_json: bool) -> None:
+    if as_json:
+        output.emit_json(output.tx_json(tx))
+        return
+    click.echo(f"{verb} {tx.kind} #{tx.id} on {tx.date}: {tx.description}")
+    rows = [[p.member, output.signed(p.minor, p.currency)] for p in tx.postings]
+    click.echo(output.table(rows, right=frozenset({1})))
+
+
+@click.group("expense")
+def expense_cmd() -> None:
+    """Record expenses."""
+
+
+@expense_cmd.command("add")
+@click.argument("group")
+@click.argument("description")
+@click.argument("amount")
+@click.option(
+    "--paid-by",
+    "paid_by",
+    multiple=True,
+    required=True,
+    metavar="M[=AMT]",
+    help="Who paid; repeat with =AMT for several payers (one may omit it: the rest).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(SPLIT_MODES),
+    default="equal",
+    show_default=True,
+    help="How to share the amount among the --for members.",
+)
+@click.option(
+    "--for",
+    "for_",
+    multiple=True,
+    metavar="M[=VALUE]",
+    help="Who shares it (default: everyone). VALUE: an amount (exact), a percent "
+    "(percent), a weight (shares) or a signed amount on top of an equal share (adjust).",
+)
+@click.option("--date", type=DATE, help="Default: today.")
+@click.option("--category", default="", help="Free text, e.g. food.")
+@click.option("--currency", metavar="CODE", help="Default: the group's currency.")
+@key_option
+@json_option
+def expense_add(
+    group: str,
+    description: str,
+    amount: str,
+    paid_by: tuple[str, ...],
+    split: str,
+    for_: tuple[str, ...],
+    date: dt.date | None,
+    category: str,
+    currency: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    """Record that --paid-by paid AMOUNT for DESCRIPTION in GROUP."""
+    tx = ledger().record_expense(
+        group=group,
+        description=description,
+        amount=amount,
+        currency=currency,
+        paid_by=[assignment(p) for p in paid_by],
+        split=split,
+        participants=[assignment(f) for f in for_],
+        date=date,
+        category=category,
+        key=key,
+    )
+    _show(tx, "Recorded", as_json)
+
+
+@click.group("payment")
+def payment_cmd() -> None:
+    """Record repayments between members."""
+
+
+@payment_cmd.command("add")
+@click.argument("group")
+@click.argument("payer", metavar="FROM")
+@click.argument("payee", metavar="TO")
+@click.argument("amount")
+@click.option("--date", type=DATE, help="Default: today.")
+@click.option("--description", default="", help="Default: 'FROM paid TO'.")
+@click.option("--currency", metavar="CODE", help="Default: the group's currency.")
+@key_option
+@json_option
+def payment_add(
+    group: str,
+    payer: str,
+    payee: str,
+    amount: str,
+    date: dt.date | None,
+    description: str,
+    currency: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    """Record that FROM paid AMOUNT to TO (FROM's debt shrinks)."""
+    tx = ledger().record_payment(
+        group=group,
+        payer=payer,
+        payee=payee,
+        amount=amount,
+        currency=currency,
+        date=date,
+        description=description,
+        key=key,
+    )
+    _show(tx, "Recorded", as_json)
+
+
+@click.group("tx")
+def tx_cmd() -> None:
+    """Inspect and undo transactions."""
+
+
+@tx_cmd.command("reverse")
+@click.argument("tx_id", metavar="TXID", type=click.IntRange(min=1))
+@click.option("--date", type=DATE, help="Default: today.")
+@key_option
+@json_option
+def tx_reverse(tx_id: int, date: dt.date | None, key: str | None, as_json: bool) -> None:
+    """Undo transaction TXID by recording its exact negation."""
+    tx = ledger().reverse(tx_id, key=key, date=date)
+    _show(tx, "Recorded", as_json)
+
+
+@tx_cmd.command("show")
+@click.argument("tx_id", metavar="TXID", type=click.IntRange(min=1))
+@json_option
+def tx_show(tx_id: int, as_json: bool) -> None:
+    """Show transaction TXID with its audit trail."""
+    detail = ledger().transaction(tx_id)
+    if as_json:
+        data = output.tx_json(detail.tx)
+        data["group"] = detail.tx.group
+        data["audit"] = [
+            {"at": a.at.isoformat(), "actor": a.actor, "action": a.action} for a in detail.audit
+        ]
+        output.emit_json(data)
+        return
+    _show(detail.tx, "Group " + repr(detail.tx.group) + ":", False)
+    for a in detail.audit:
+        click.echo(f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor}  {a.action}")

@@ -1,0 +1,259 @@
+"""Export and import use cases: the pure formats of `splitledger.interop` composed with a
+`Ledger`. Exports stream a group's history in bounded memory; imports are atomic,
+idempotent (keys from the file) and reconciled against the file's own totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal, TextIO
+
+from splitledger import __version__
+from splitledger.domain import Posting, Rate
+from splitledger.interop import beancount, hledger, json_dump, splitwise, tables
+from splitledger.interop.errors import FormatError
+from splitledger.interop.records import GroupRecord, TxRecord
+from splitledger.interop.text import decode
+from splitledger.services.errors import IdempotencyConflict, InvalidInput, NotFound
+from splitledger.services.inputs import ImportEntry
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import GroupView, ImportReport, RateView, TxView
+
+ExportFormat = Literal["csv", "json", "hledger", "beancount"]
+ImportFormat = Literal["splitwise", "json"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "hledger", "beancount")
+IMPORT_FORMATS: tuple[ImportFormat, ...] = ("splitwise", "json")
+#: Larger files are refused before reading: 64 MiB is ~500,000 Splitwise rows.
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+Balances = dict[tuple[str, str], int]
+
+
+def tx_record(tx: TxView, keys: Mapping[int, str]) -> TxRecord:
+    """A service view as the formats see it; `keys` maps earlier ids to their keys."""
+    return TxRecord(
+        id=tx.id,
+        date=tx.date,
+        kind=tx.kind,
+        description=tx.description,
+        category=tx.category,
+        key=tx.idempotency_key,
+        postings=tuple(Posting(p.member, p.currency, p.minor) for p in tx.postings),
+        reverses=keys.get(tx.reverses_id) if tx.reverses_id is not None else None,
+        replaces=keys.get(tx.replaces_id) if tx.replaces_id is not None else None,
+        actor=tx.actor,
+    )
+
+
+def tx_records(ledger: Ledger, group: str) -> Iterator[TxRecord]:
+    """Every transaction of `group`, oldest first, with links resolved to keys."""
+    keys: dict[int, str] = {}
+    for tx in ledger.iter_transactions(group):
+        keys[tx.id] = tx.idempotency_key
+        yield tx_record(tx, keys)
+
+
+def group_record(view: GroupView, rates: Sequence[RateView] = ()) -> GroupRecord:
+    return GroupRecord(
+        view.name,
+        view.currency,
+        view.members,
+        tuple(Rate(r.date, r.base, r.quote, Decimal(r.rate)) for r in rates),
+    )
+
+
+def export_group(ledger: Ledger, group: str, fmt: ExportFormat, out: TextIO) -> int:
+    """Write `group` to `out` in `fmt`; returns the number of transactions (for CSV, of
+    rows). Raises `NotFound` for an unknown group before writing anything."""
+    view = ledger.group(group)
+    record = group_record(view, ledger.rates(view.name))
+    txs = tx_records(ledger, view.name)
+    if fmt == "csv":
+        return tables.write_history(out, txs)
+    if fmt == "hledger":
+        return hledger.write_journal(out, record, txs)
+    if fmt == "beancount":
+        return beancount.write_ledger(out, record, txs)
+    if fmt == "json":
+        return json_dump.write_dump(
+            out,
+            record,
+            txs,
+            generator=f"splitledger {__version__}",
+            exported_at=dt.datetime.now(dt.UTC),
+        )
+    raise InvalidInput(f"unknown export format {fmt!r}", field="format")
+
+
+@dataclass(frozen=True, slots=True)
+class Reconciled:
+    """One member's total in one currency: in the file, and on the ledger after the
+    import (the file's transactions only; other transactions of the group aside)."""
+
+    member: str
+    currency: str
+    file: int
+    ledger: int
+
+    @property
+    def ok(self) -> bool:
+        return self.file == self.ledger
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOutcome:
+    source: str
+    format: ImportFormat
+    report: ImportReport
+    #: transactions in the file, and rows that change no balance (left out)
+    transactions: int
+    no_effect: int
+    #: transactions of the group that did not come from this file
+    other_transactions: int
+    reconciliation: tuple[Reconciled, ...]
+    dry_run: bool
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.reconciliation)
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    members: tuple[str, ...]
+    currency: str | None
+    entries: list[ImportEntry]
+    totals: Balances
+    no_effect: int
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            raise InvalidInput(
+                f"file: {path.name} is {size / 2**20:.0f} MiB; the limit is "
+                f"{MAX_IMPORT_BYTES // 2**20} MiB (split the file)",
+                field="file",
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"file: cannot read {path}: {exc.strerror}", field="file") from None
+
+
+def _parse(data: bytes, fmt: ImportFormat, progress: Callable[[str, int], None] | None) -> _Parsed:
+    if fmt == "splitwise":
+        found = splitwise.parse(
+            data, progress=None if progress is None else lambda n: progress("read", n)
+        )
+        return _Parsed(
+            found.members,
+            found.main_currency(),
+            [ImportEntry(tx) for tx in found.transactions],
+            found.totals,
+            found.no_effect,
+        )
+    dump = json_dump.read_dump(decode(data))
+    entries = [
+        ImportEntry(tx, reverses_key=rec.reverses, replaces_key=rec.replaces)
+        for rec, tx in zip(dump.transactions, dump.domain, strict=True)
+    ]
+    return _Parsed(dump.group.members, dump.group.currency, entries, dump.balances, 0)
+
+
+def _existing(ledger: Ledger, group: str) -> tuple[GroupView | None, dict[str, Balances]]:
+    """The group (None if new) and the balance effect of each of its transactions, by key."""
+    try:
+        view = ledger.group(group)
+    except NotFound:
+        return None, {}
+    held: dict[str, Balances] = {}
+    for tx in ledger.iter_transactions(view.name):
+        effect: Balances = defaultdict(int)
+        for p in tx.postings:
+            effect[p.member, p.currency] += p.minor
+        held[tx.idempotency_key] = dict(effect)
+    return view, held
+
+
+def import_file(
+    ledger: Ledger,
+    group: str,
+    path: Path,
+    fmt: ImportFormat,
+    *,
+    dry_run: bool = False,
+    currency: str | None = None,
+    progress: Callable[[str, int], None] | None = None,
+) -> ImportOutcome:
+    """Import `path` into `group` (created, with missing members, as needed): all rows or
+    none. Rows already on the ledger (same key, same content) are skipped, so importing
+    a file twice adds nothing. The ledger's totals for the file's transactions must
+    equal the file's own totals to the minor unit, else nothing is written. `progress`
+    is called with ("read" | "import", rows done)."""
+    if fmt not in IMPORT_FORMATS:
+        raise InvalidInput(f"unknown import format {fmt!r}", field="format")
+    data = _read(path)
+    try:
+        parsed = _parse(data, fmt, progress)
+    except FormatError as exc:
+        raise InvalidInput(f"{path.name}: {exc}", field="file") from None
+    view, held = _existing(ledger, group)
+    if view is not None and currency is not None and currency.upper() != view.currency:
+        raise InvalidInput(
+            f"currency: {view.name!r} already exists in {view.currency}, not {currency}",
+            field="currency",
+        )
+    group_currency = view.currency if view else currency or parsed.currency
+    if group_currency is None:
+        raise InvalidInput(
+            "currency: the file has no transactions to tell the group's currency; give --currency",
+            field="currency",
+        )
+    already: Balances = defaultdict(int)
+    from_file = 0
+    for entry in parsed.entries:
+        effect = held.get(entry.tx.idempotency_key)
+        if effect is not None:
+            from_file += 1
+            for k, v in effect.items():
+                already[k] += v
+    expected = {k: parsed.totals.get(k, 0) - already.get(k, 0) for k in parsed.totals}
+    for k, v in already.items():
+        expected.setdefault(k, -v)
+    try:
+        report = ledger.import_transactions(
+            group,
+            group_currency,
+            parsed.members,
+            parsed.entries,
+            source=path.name,
+            expected=expected,
+            dry_run=dry_run,
+            progress=None if progress is None else lambda n: progress("import", n),
+        )
+    except IdempotencyConflict as exc:
+        raise IdempotencyConflict(
+            f"{exc} (was this file imported into another group, or edited since?)"
+        ) from None
+    after: Balances = defaultdict(int, already)
+    for k, v in report.changes.items():
+        after[k] += v
+    rows = tuple(
+        Reconciled(m, c, parsed.totals.get((m, c), 0), after.get((m, c), 0))
+        for m, c in sorted(parsed.totals.keys() | {k for k, v in after.items() if v})
+    )
+    return ImportOutcome(
+        source=path.name,
+        format=fmt,
+        report=report,
+        transactions=len(parsed.entries),
+        no_effect=parsed.no_effect,
+        other_transactions=len(held) - from_file,
+        reconciliation=rows,
+        dry_run=dry_run,
+    )

@@ -1,0 +1,119 @@
+"""CLI tests run every command through click's CliRunner against real SQLite and
+PostgreSQL (the integration fixtures: a fresh file or schema per test)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from splitledger.cli.main import cli
+from splitledger.services.ledger import Ledger
+from tests.integration.conftest import (  # noqa: F401 (fixtures)
+    PG_URL,
+    _pg_available,
+    _private_logs,
+    db_url,
+    pg_url,
+    sqlite_url,
+)
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run(db_url: str) -> Run:  # noqa: F811
+    """`run("balances", "Trip")` invokes `splitledger --db DB balances Trip`."""
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(cli, ["--db", db_url, *args], input=input, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def trip(run: Run) -> Run:
+    """A group "Trip" in EUR with ann, bob and cy."""
+    result = run("group", "create", "Trip", "--currency", "EUR", *_members("ann", "bob", "cy"))
+    assert result.exit_code == 0, result.output
+    return run
+
+
+@pytest.fixture
+def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+    """A second, empty database of the same kind as `db_url` (to restore into)."""
+    if not db_url.startswith("postgresql"):
+        yield str(tmp_path / "restored.db")
+        return
+    _pg_available()
+    schema = f"r_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def _members(*names: str) -> list[str]:
+    return [arg for name in names for arg in ("--member", name)]
+
+
+def ok_json(result: Result) -> Any:
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def balances(run: Run, group: str = "Trip") -> dict[str, int]:
+    data = ok_json(run("balances", group, "--json"))
+    return {b["member"]: b["minor"] for b in data["balances"]}
+
+
+Shared = tuple[str, Ledger]
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def shared(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Shared]:
+    """One database for every bad-input case of this module: since bad input writes
+    nothing, its state must stay exactly as seeded through all of them."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
+        schema = None
+        if request.param == "sqlite":
+            url = str(tmp_path_factory.mktemp("shared") / "ledger.db")
+        else:
+            _pg_available()
+            schema = f"s_{uuid.uuid4().hex[:12]}"
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f'CREATE SCHEMA "{schema}"')
+            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+        runner = CliRunner()
+        for args in (
+            ["group", "create", "Trip", "--currency", "EUR", "--member", "ann", "--member", "bob"],
+            ["expense", "add", "Trip", "Seed", "30", "--paid-by", "bob", "--key", "seed"],
+        ):
+            assert runner.invoke(cli, ["--db", url, *args]).exit_code == 0
+        try:
+            with Ledger.open(url) as ledger:
+                yield url, ledger
+        finally:
+            if schema is not None:
+                with psycopg.connect(PG_URL, autocommit=True) as conn:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def state(ledger: Ledger) -> tuple[object, ...]:
+    """Everything a write would change: the groups' and Trip's change tokens, balances."""
+    return ledger.change_token(None), ledger.change_token("Trip"), ledger.balances("Trip")

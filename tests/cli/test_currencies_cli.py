@@ -1,0 +1,99 @@
+"""Multi-currency from the command line: a trip in three currencies is recorded,
+converted and settled, and the exports pass the real hledger and bean-check."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.cli.conftest import Run, ok_json
+from tests.cli.test_exports import _tool
+
+
+def _by_currency(run: Run) -> dict[tuple[str, str], int]:
+    data = ok_json(run("balances", "Trip", "--json"))
+    return {(b["member"], b["currency"]): b["minor"] for b in data["balances"]}
+
+
+def _three_currencies(trip: Run, tmp_path: Path) -> None:
+    for args in (
+        ("Dinner", "1800", "--currency", "BDT", "--paid-by", "ann"),
+        ("Hotel", "300", "--paid-by", "bob"),
+        ("Flight", "450", "--currency", "usd", "--paid-by", "cy"),
+    ):
+        result = trip("expense", "add", "Trip", *args, "--date", "2026-11-01")
+        assert result.exit_code == 0, result.output
+    assert trip("rate", "add", "Trip", "EUR", "BDT", "130.5", "--date", "2026-11-01").exit_code == 0
+    rates = tmp_path / "rates.csv"
+    rates.write_text("date,base,quote,rate\r\n2026-11-01,USD,EUR,0.92\r\n", encoding="utf-8")
+    result = trip("rate", "import", "Trip", str(rates))
+    assert "Recorded 1 rates" in result.output
+
+
+def test_record_convert_and_settle_a_trip_in_three_currencies(trip: Run, tmp_path: Path) -> None:
+    _three_currencies(trip, tmp_path)
+    assert {c for (_, c) in _by_currency(trip)} == {"BDT", "EUR", "USD"}
+    listed = ok_json(trip("rate", "list", "Trip", "--json"))
+    assert [(r["base"], r["quote"], r["rate"]) for r in listed["rates"]] == [
+        ("EUR", "BDT", "130.5"),
+        ("USD", "EUR", "0.92"),
+    ]
+    missing = trip("convert", "Trip", "--date", "2026-10-01")
+    assert missing.exit_code == 2
+    assert "no BDT/EUR rate on or before 2026-10-01" in missing.stderr
+    settled = trip("settle", "Trip", "--in", "EUR", "--record", "--key", "s1")
+    assert settled.exit_code == 0, settled.output
+    assert "Convert BDT to EUR at 1 EUR = 130.5 BDT" in settled.output
+    assert set(_by_currency(trip).values()) == {0}
+    assert ok_json(trip("verify", "--json"))["ok"] is True
+    history = ok_json(trip("history", "Trip", "--json", "--kind", "conversion"))
+    assert len(history["transactions"]) == 2
+
+
+def test_partial_conversion_blocks_a_plain_settle_with_a_reason(trip: Run, tmp_path: Path) -> None:
+    _three_currencies(trip, tmp_path)
+    converted = ok_json(
+        trip("convert", "Trip", "--member", "ann", "--date", "2026-11-01", "--json")
+    )
+    assert {t["kind"] for t in converted["transactions"]} == {"conversion"}
+    result = trip("settle", "Trip")
+    assert result.exit_code == 2
+    assert "partly converted" in result.stderr
+
+
+def test_multi_currency_exports_pass_hledger_and_bean_check(trip: Run, tmp_path: Path) -> None:
+    _three_currencies(trip, tmp_path)
+    assert trip("convert", "Trip", "--member", "ann", "--date", "2026-11-01").exit_code == 0
+    journal, beans = tmp_path / "t.journal", tmp_path / "t.beancount"
+    assert trip("export", "Trip", "--format", "hledger", "--output", str(journal)).exit_code == 0
+    assert trip("export", "Trip", "--format", "beancount", "--output", str(beans)).exit_code == 0
+    out = subprocess.run(
+        [_tool("hledger"), "-f", str(journal), "bal", "-O", "csv"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "members:ann" in out
+    checked = subprocess.run([_tool("bean-check"), str(beans)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_journals_carry_prices_and_exchange_accounts_under_equity(
+    trip: Run, tmp_path: Path
+) -> None:
+    _three_currencies(trip, tmp_path)
+    assert trip("convert", "Trip", "--member", "ann", "--date", "2026-11-01").exit_code == 0
+    journal = trip("export", "Trip", "--format", "hledger").stdout
+    assert "P 2026-11-01 EUR 130.5 BDT" in journal
+    assert "equity:conversion:BDT-EUR" in journal
+    beans = trip("export", "Trip", "--format", "beancount").stdout
+    assert "2026-11-01 price USD 0.92 EUR" in beans
+    assert "Equity:Conversion:BDT-EUR" in beans
+    prices = subprocess.run(
+        [_tool("hledger"), "-f", "-", "prices"],
+        input=journal,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "P 2026-11-01 EUR 130.5 BDT" in prices
