@@ -3,6 +3,7 @@
 Layout (version 1)::
 
     {"format": "splitledger-group", "version": 1, "generator": "...", "exported_at": "...",
+     "rates": [{"date", "base", "quote", "rate"}] (optional),
      "group": {"name": ..., "currency": ...},
      "transactions": [{"id", "date", "kind", "description", "category", "key",
                        "reverses", "replaces", "actor",
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from splitledger.domain import DomainError, Posting, Transaction, TxKind, normalize_currency
+from splitledger.domain.fx import Rate, parse_rate
 from splitledger.interop.errors import FormatError
 from splitledger.interop.records import GroupRecord, TxRecord
 
@@ -68,6 +70,15 @@ def write_dump(
         "generator": generator,
         "exported_at": exported_at.isoformat(timespec="seconds"),
         "group": {"name": group.name, "currency": group.currency},
+        "rates": [
+            {
+                "date": r.date.isoformat(),
+                "base": r.base,
+                "quote": r.quote,
+                "rate": format(r.rate.normalize(), "f"),
+            }
+            for r in group.rates
+        ],
     }
     out.write(_dumps(head)[:-1] + ',\n "transactions": [')
     members = list(group.members)
@@ -169,6 +180,28 @@ def _tx(obj: object, where: str, ids: dict[str, int]) -> tuple[TxRecord, Transac
     return record, tx
 
 
+def _rates(data: dict[str, Any]) -> tuple[Rate, ...]:
+    """The optional "rates" list (absent from dumps written before rates existed)."""
+    raw = data.get("rates", [])
+    if not isinstance(raw, list):
+        raise FormatError("rates: expected a list")
+    rates: list[Rate] = []
+    for index, obj in enumerate(raw):
+        at = f"rates[{index}]"
+        try:
+            rates.append(
+                Rate(
+                    dt.date.fromisoformat(_get(obj, "date", str, at)),
+                    _get(obj, "base", str, at),
+                    _get(obj, "quote", str, at),
+                    parse_rate(_get(obj, "rate", str, at)),
+                )
+            )
+        except (ValueError, DomainError) as exc:
+            raise FormatError(f"{at}: {exc}") from None
+    return tuple(rates)
+
+
 def read_dump(text: str) -> Dump:
     """Parse and check a dump; raises `FormatError` naming the place of any problem."""
     try:
@@ -193,7 +226,9 @@ def read_dump(text: str) -> Dump:
     members = _get(data, "members", list, "dump")
     if not all(isinstance(m, str) for m in members):
         raise FormatError("members: expected a list of names")
-    group = GroupRecord(_get(group_obj, "name", str, "group"), currency, tuple(members))
+    group = GroupRecord(
+        _get(group_obj, "name", str, "group"), currency, tuple(members), _rates(data)
+    )
     ids: dict[str, int] = {}
     records: list[TxRecord] = []
     txs: list[Transaction] = []

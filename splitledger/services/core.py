@@ -290,3 +290,39 @@ class LedgerCore:
                 logs.event(action, group=group.name, tx=row.id, **payload)
         repository.audit_many(session, audits)
         return rows
+
+    def _add_rate_locked(
+        self, session: Session, group: GroupRow, rate: domain.Rate, where: str
+    ) -> bool:
+        """Record `rate`; False if the same rate is already there for that day."""
+        text = format(rate.rate.normalize(), "f")
+        existing = repository.find_rate(session, group.id, rate.date, rate.base, rate.quote)
+        if existing is not None:
+            if domain.parse_rate(existing.rate) == rate.rate:
+                return False
+            raise InvalidInput(
+                f"{where}a {rate.base}/{rate.quote} rate for {rate.date.isoformat()} is already "
+                f"recorded ({existing.rate}); rates are kept as history, so record the change "
+                "on another day",
+                field="rate",
+            )
+        repository.add_rate(session, group.id, rate.date, rate.base, rate.quote, text, self.actor)
+        repository.audit(
+            session,
+            actor=self.actor,
+            action="rate.add",
+            group_id=group.id,
+            entity_id=None,
+            payload={
+                "date": rate.date.isoformat(),
+                "base": rate.base,
+                "quote": rate.quote,
+                "rate": text,
+            },
+        )
+        return True
+
+    def _ensure_exchange(self, session: Session, group: GroupRow, account: str) -> None:
+        if account not in self._member_rows(session, group):
+            repository.add_member(session, group.id, account, kind="exchange")
+            session.info.pop("members", None)

@@ -43,6 +43,7 @@ class ImportCases(LedgerCore):
         expected: Mapping[tuple[str, str], int] | None = None,
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
+        rates: Sequence[domain.Rate] = (),
     ) -> ImportReport:
         """Append many transactions atomically: all or none.
 
@@ -53,7 +54,10 @@ class ImportCases(LedgerCore):
         must match it to the minor unit, else nothing is committed. `dry_run` does all the
         work and checks, then rolls back.
         """
-        req = validate(CreateGroup, name=group, currency=currency, members=tuple(members))
+        # Exchange accounts (from conversions) are not members: created as such, below.
+        accounts = tuple(m for m in members if domain.is_exchange_account(m))
+        people = tuple(m for m in members if not domain.is_exchange_account(m))
+        req = validate(CreateGroup, name=group, currency=currency, members=people)
 
         class _DryRun(Exception):
             pass
@@ -73,6 +77,10 @@ class ImportCases(LedgerCore):
             for name in added:
                 repository.add_member(session, row.id, name)
             session.info.pop("members", None)
+            for account in accounts:
+                self._ensure_exchange(session, row, account)
+            for index, rate in enumerate(rates, start=1):
+                self._add_rate_locked(session, row, rate, f"{source} rate {index}: ")
             before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
             recorded, skipped = self._import_entries(session, row, entries, source, progress)
             after = {(m, c): a for m, c, a in repository.balances(session, row.id)}

@@ -129,6 +129,7 @@ class _Parsed:
     entries: list[ImportEntry]
     totals: Balances
     no_effect: int
+    rates: tuple[Rate, ...] = ()
 
 
 def _read(path: Path) -> bytes:
@@ -162,7 +163,9 @@ def _parse(data: bytes, fmt: ImportFormat, progress: Callable[[str, int], None] 
         ImportEntry(tx, reverses_key=rec.reverses, replaces_key=rec.replaces)
         for rec, tx in zip(dump.transactions, dump.domain, strict=True)
     ]
-    return _Parsed(dump.group.members, dump.group.currency, entries, dump.balances, 0)
+    return _Parsed(
+        dump.group.members, dump.group.currency, entries, dump.balances, 0, dump.group.rates
+    )
 
 
 def _existing(ledger: Ledger, group: str) -> tuple[GroupView | None, dict[str, Balances]]:
@@ -235,6 +238,7 @@ def import_file(
             expected=expected,
             dry_run=dry_run,
             progress=None if progress is None else lambda n: progress("import", n),
+            rates=parsed.rates,
         )
     except IdempotencyConflict as exc:
         raise IdempotencyConflict(

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
+from click.testing import CliRunner
+
+from splitledger.cli.main import cli
 from tests.cli.conftest import Run, ok_json
 from tests.cli.test_exports import _tool
 
@@ -97,3 +101,32 @@ def test_journals_carry_prices_and_exchange_accounts_under_equity(
         check=True,
     ).stdout
     assert "P 2026-11-01 EUR 130.5 BDT" in prices
+
+
+def test_json_backup_of_a_converted_group_restores_rates_and_exchange_accounts(
+    trip: Run, tmp_path: Path, db_url: str, fresh_url: str
+) -> None:
+    _three_currencies(trip, tmp_path)
+    assert trip("convert", "Trip", "--member", "ann", "--date", "2026-11-01").exit_code == 0
+    dump = tmp_path / "trip.json"
+    assert trip("export", "Trip", "--format", "json", "--output", str(dump)).exit_code == 0
+    restored = CliRunner().invoke(
+        cli,
+        ["--db", fresh_url, "import", "Trip", str(dump), "--format", "json"],
+        catch_exceptions=False,
+    )
+    assert restored.exit_code == 0, restored.output
+
+    def state(url: str) -> tuple[object, ...]:
+        def call(*args: str) -> Any:
+            return ok_json(CliRunner().invoke(cli, ["--db", url, *args], catch_exceptions=False))
+
+        history = call("history", "Trip", "--json")["transactions"]
+        return (
+            call("balances", "Trip", "--json"),
+            call("rate", "list", "Trip", "--json"),
+            [(t["kind"], t["description"], t["postings"]) for t in history],
+            call("group", "list", "--json"),
+        )
+
+    assert state(fresh_url) == state(db_url)
