@@ -74,6 +74,25 @@ def _median_ms(fn: object, runs: int) -> tuple[float, float, float]:
     return statistics.median(times), min(times), max(times)
 
 
+def measure(postings: int, runs: int, tmp: str) -> tuple[float, float, float]:
+    """(ours median ms, baseline median ms, build seconds) on a fresh ledger in `tmp`."""
+    path = os.path.join(tmp, "big.db")
+    start = time.perf_counter()
+    build(path, postings)
+    built = time.perf_counter() - start
+    with Ledger.open(path) as ledger:
+        ledger.balances("Big")  # warm the pool
+        ours = _median_ms(lambda: ledger.balances("Big"), runs)
+    raw = sqlite3.connect(path)
+    query = (
+        "SELECT p.member_id, SUM(p.amount) FROM postings p JOIN members m "
+        "ON m.id = p.member_id WHERE m.group_id = 1 GROUP BY p.member_id"
+    )
+    base = _median_ms(lambda: raw.execute(query).fetchall(), max(3, runs // 4))
+    raw.close()
+    return ours[0], base[0], built
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--postings", type=int, default=1_000_000)

@@ -1,0 +1,334 @@
+"""Run every benchmark, each against its baseline measured in the same run, and write
+docs/performance.md (figures, ratios, goals, and the machine).
+
+    .venv/bin/python -m bench.run            # full (~10 min on 2 cores)
+    .venv/bin/python -m bench.run --quick    # seconds: the CI smoke run (writes nothing)
+
+Machines here are noisy: every figure is a median, and every goal is judged on a ratio
+against a baseline taken moments before or after on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import bench_balances, datagen, write_path
+from bench.concurrency import run as run_concurrency
+from splitledger.domain.settle import greedy_plan, plan_settlement
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = Path(sys.executable).parent / "splitledger"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    ours: str
+    baseline: str
+    ratio: str
+    goal: str
+    met: bool | None  # None: informational
+
+    def line(self) -> str:
+        verdict = {True: "met", False: "**missed**", None: "—"}[self.met]
+        return (
+            f"| {self.name} | {self.ours} | {self.baseline} | {self.ratio} | {self.goal} "
+            f"| {verdict} |"
+        )
+
+
+def _timed_child(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, int]:
+    """Median wall seconds over `runs`, and the peak RSS (MB) seen, of a process."""
+    times, peak = [], 0
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        times.append(time.perf_counter() - start)
+        if status:
+            raise RuntimeError(f"{' '.join(argv)} exited with status {status}")
+        peak = max(peak, usage.ru_maxrss // 1024)
+    return statistics.median(times), peak
+
+
+def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
+    csv = Path(tmp) / "group.csv"
+    datagen.write_splitwise_csv(csv, rows)
+    db = str(Path(tmp) / "import.db")
+    argv = [str(EXE), "--db", db, "import", "Bench", str(csv), "--format", "splitwise"]
+    seconds, peak = _timed_child(argv, env, 1)
+    ours = rows / seconds
+    entries = datagen.entries(rows)
+    conn = write_path._bare_sqlite(str(Path(tmp) / "import-base.db"))
+    start = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(
+        "INSERT INTO tx VALUES (?, ?, ?)",
+        [(i, e.tx.date.isoformat(), e.tx.description) for i, e in enumerate(entries, 1)],
+    )
+    conn.executemany(
+        "INSERT INTO posting (tx, member, currency, amount) VALUES (?, ?, ?, ?)",
+        [
+            (i, p.account, p.currency, p.minor)
+            for i, e in enumerate(entries, 1)
+            for p in e.tx.postings
+        ],
+    )
+    conn.execute("COMMIT")
+    base = rows / (time.perf_counter() - start)
+    conn.close()
+    return [
+        Row(
+            f"import {rows:,}-row Splitwise CSV (CLI, whole process)",
+            f"{ours:,.0f} rows/s",
+            f"{base:,.0f} rows/s (sqlite3 executemany)",
+            f"{ours / base:.1%}",
+            "≥ 25 %",
+            ours / base >= 0.25,
+        ),
+        Row("peak memory of that import", f"{peak} MB", "—", "—", "≤ 200 MB", peak <= 200),
+    ]
+
+
+def bench_single(count: int, tmp: str) -> list[Row]:
+    fig = write_path.single(count, tmp)
+    return [
+        Row(
+            "single expense through the services, one commit each",
+            f"{fig.ours:,.0f}/s",
+            f"{fig.baseline:,.0f}/s (sqlite3, same rows, FULL)",
+            f"{fig.ratio:.1%}",
+            "≥ 40 %",
+            fig.ratio >= 0.40,
+        )
+    ]
+
+
+def bench_balances_cli(rows: int, tmp: str, env: dict[str, str], runs: int) -> list[Row]:
+    db = str(Path(tmp) / "import.db")
+    journal = Path(tmp) / "export.journal"
+    subprocess.run(
+        [str(EXE), "--db", db, "export", "Bench", "--format", "hledger", "--output", str(journal)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    ours, peak = _timed_child([str(EXE), "--db", db, "balances", "Bench", "--json"], env, runs)
+    rows_out = [
+        Row(
+            f"`splitledger balances --json` on the {rows:,}-expense group",
+            f"{ours * 1000:.0f} ms",
+            "—",
+            "—",
+            "—",
+            None,
+        ),
+        Row("peak memory of `balances`", f"{peak} MB", "—", "—", "≤ 80 MB", peak <= 80),
+    ]
+    for tool in ("ledger", "hledger"):
+        path = shutil.which(tool)
+        if path is None:
+            rows_out.append(Row(f"… vs `{tool} bal`", "—", "not installed", "—", "faster", None))
+            continue
+        theirs, _ = _timed_child([path, "-f", str(journal), "bal"], env, runs)
+        rows_out.append(
+            Row(
+                f"… vs `{tool} -f export.journal bal`",
+                f"{ours * 1000:.0f} ms",
+                f"{theirs * 1000:.0f} ms",
+                f"{theirs / ours:.1f}× faster",
+                "faster",
+                ours < theirs,
+            )
+        )
+    return rows_out
+
+
+def bench_big_balances(postings: int, tmp: str, runs: int) -> list[Row]:
+    ours, base, _ = bench_balances.measure(postings, runs, tmp)
+    return [
+        Row(
+            f"balances through the services on {postings:,} postings",
+            f"{ours:.2f} ms",
+            f"{base:.1f} ms (SUM … GROUP BY)",
+            f"{base / ours:.0f}×",
+            "≤ 5 ms and ≥ 20×",
+            ours <= 5 and base / ours >= 20,
+        )
+    ]
+
+
+def _group(size: int, rnd: random.Random) -> dict[str, int]:
+    values = [rnd.randint(-50_000, 50_000) or 1 for _ in range(size - 1)]
+    values.append(-sum(values))
+    return {f"m{i:05d}": v for i, v in enumerate(values)}
+
+
+def _median(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_settle(runs: int, large: int) -> list[Row]:
+    rnd = random.Random(2026)
+    twenty, many = _group(20, rnd), _group(large, rnd)
+    exact = _median(lambda: plan_settlement(twenty, "USD"), runs)
+    fallback = _median(lambda: plan_settlement(many, "USD"), runs)
+    greedy = _median(lambda: greedy_plan(many, "USD"), runs)
+    n20, g20 = len(plan_settlement(twenty, "USD")), len(greedy_plan(twenty, "USD"))
+    return [
+        Row(
+            "settle-up: exact optimum, 20 non-zero members",
+            f"{exact:.3f} s",
+            f"greedy: {g20} transfers",
+            f"{n20} transfers",
+            "≤ 1 s",
+            exact <= 1,
+        ),
+        Row(
+            f"settle-up: {large:,} members (pairs + greedy fallback)",
+            f"{fallback:.3f} s",
+            f"{greedy:.3f} s (plain greedy)",
+            f"{fallback / greedy:.1f}×",
+            "≤ 0.5 s",
+            fallback <= 0.5,
+        ),
+    ]
+
+
+def bench_concurrency(total: int, tmp: str) -> list[Row]:
+    rows = []
+    sqlite = run_concurrency(str(Path(tmp) / "c.db"), workers=8, total=total, processes=True)
+    rows.append(
+        Row(
+            f"{total:,} concurrent posts, SQLite, 8 processes",
+            f"{sqlite.requests / sqlite.seconds:,.0f} req/s",
+            "—",
+            "exactly once" if sqlite.landed == total else "LOST/DOUBLED",
+            "all land exactly once",
+            sqlite.ok and sqlite.landed == total,
+        )
+    )
+    try:
+        from bench.concurrency import _pg_target
+
+        base = os.environ.get("SPLITLEDGER_TEST_PG", "postgresql://postgres@127.0.0.1/test")
+        target, schema = _pg_target(base)
+    except Exception as exc:
+        rows.append(
+            Row(
+                "concurrent posts, PostgreSQL",
+                "—",
+                f"unavailable: {exc}",
+                "—",
+                "all land exactly once",
+                None,
+            )
+        )
+        return rows
+    try:
+        pg = run_concurrency(target, workers=32, total=total, processes=False)
+    finally:
+        import psycopg
+
+        with psycopg.connect(base, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    rows.append(
+        Row(
+            f"{total:,} concurrent posts, PostgreSQL, 32 connections",
+            f"{pg.requests / pg.seconds:,.0f} req/s",
+            "—",
+            "exactly once" if pg.landed == total else "LOST/DOUBLED",
+            "all land exactly once",
+            pg.ok and pg.landed == total,
+        )
+    )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes; write no report")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
+    args = parser.parse_args()
+    q = args.quick
+    sizes = {
+        "import": 500 if q else 100_000,
+        "single": 20 if q else 300,
+        "postings": 20_000 if q else 1_000_000,
+        "runs": 3 if q else 7,
+        "large": 1_000 if q else 10_000,
+        "posts": 40 if q else 10_000,
+    }
+    rows: list[Row] = []
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "SPLITLEDGER_LOG_DIR": tmp}
+        os.environ["SPLITLEDGER_LOG_DIR"] = tmp
+        steps: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("import", lambda: bench_import(sizes["import"], tmp, env)),
+            (
+                "balances (CLI and peers)",
+                lambda: bench_balances_cli(sizes["import"], tmp, env, sizes["runs"]),
+            ),
+            ("single writes", lambda: bench_single(sizes["single"], tmp)),
+            (
+                "balances on many postings",
+                lambda: bench_big_balances(sizes["postings"], tmp, sizes["runs"] * 3),
+            ),
+            ("settle-up", lambda: bench_settle(sizes["runs"], sizes["large"])),
+            ("concurrency", lambda: bench_concurrency(sizes["posts"], tmp)),
+        ]
+        for label, step in steps:
+            t = time.perf_counter()
+            print(f"… {label}", file=sys.stderr, flush=True)
+            rows.extend(step())
+            print(f"  done in {time.perf_counter() - t:.1f} s", file=sys.stderr, flush=True)
+    table = "\n".join(
+        [
+            "| benchmark | splitledger | baseline (same run) | ratio | goal | goal met |",
+            "|---|---|---|---|---|---|",
+            *(r.line() for r in rows),
+        ]
+    )
+    print(table)
+    if q:
+        return 0
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    report = (
+        "# Performance\n\n"
+        f"Written by `python -m bench.run` on {time.strftime('%Y-%m-%d')} "
+        f"({time.perf_counter() - started:.0f} s). Machine: {machine}.\n\n"
+        "Each figure is a median; each ratio is against a baseline measured in the same run.\n\n"
+        f"{table}\n"
+    )
+    notes = ROOT / "docs" / "performance-notes.md"
+    if notes.exists():
+        report += "\n" + notes.read_text(encoding="utf-8")
+    args.output.write_text(report, encoding="utf-8")
+    print(json.dumps({"written": str(args.output)}), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
