@@ -1,28 +1,203 @@
-"""The Textual app. Screens arrive with the TUI issue; this shell starts and quits."""
+"""The Textual app: record, review and settle shared bills from the keyboard.
+
+The app holds the open `Ledger` and the current group; screens ask it for data through
+`jobs.run_db`, so no database call ever runs on the event loop. A 1-second poll of the
+group's change token (in a worker) reloads the visible screen when another process
+writes, without touching an open form.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+from collections.abc import Callable
 from typing import ClassVar
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.markup import escape
 from textual.widgets import Footer, Header, Static
 
-WELCOME = (
-    "[b]splitledger[/b]\n\n"
-    "Shared bills on a double-entry ledger.\n"
-    "The group screens are on their way; press [b]q[/b] to quit."
-)
+from splitledger.services.errors import NotFound, ServiceError
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import GroupView
+from splitledger.tui.commands import LedgerCommands
+from splitledger.tui.jobs import run_db
+from splitledger.tui.screens.balances import BalancesScreen
+from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.screens.help import HelpScreen
+from splitledger.tui.screens.welcome import WelcomeScreen
+
+LIGHT, DARK = "textual-light", "textual-dark"
+Token = tuple[object, ...]
 
 
 class SplitLedgerApp(App[None]):
     """Keyboard-first splitter over the ledger services."""
 
     TITLE = "splitledger"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "quit", "Quit")]
-    CSS = "#welcome { width: 100%; height: 1fr; content-align: center middle; }"
+    CSS_PATH = "app.tcss"
+    COMMANDS: ClassVar = App.COMMANDS | {LedgerCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+    #: Seconds between two looks at the group's change token (live refresh).
+    POLL_SECONDS: ClassVar[float] = 1.0
+
+    def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
+        super().__init__()
+        self.target = target
+        self.ledger: Ledger | None = ledger
+        self._owns_ledger = ledger is None
+        self.group: GroupView | None = None
+        #: Today's date for new expenses (tests and screenshots pin it).
+        self.today: Callable[[], dt.date] = dt.date.today
+        self._token: Token | None = None
+        self._poll_failing = False
+        self.theme = DARK
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(WELCOME, id="welcome")
+        yield Static("Opening the ledger…", id="status")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._open()
+        self.set_interval(self.POLL_SECONDS, self._poll, name="live refresh")
+
+    async def on_unmount(self) -> None:
+        if self.ledger is not None and self._owns_ledger:
+            await asyncio.to_thread(self.ledger.close)
+
+    # -- opening -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open(self) -> None:
+        try:
+            ledger = self.ledger or Ledger.open(self.target)
+            groups = ledger.groups()
+        except ServiceError as exc:
+            self.call_from_thread(self._cannot_open, str(exc))
+            return
+        self.call_from_thread(self._opened, ledger, groups)
+
+    def _cannot_open(self, message: str) -> None:
+        self.query_one("#status", Static).update(
+            f"[b]Cannot open the ledger[/b]\n\n{escape(message)}\n\nPress [b]q[/b] to quit."
+        )
+        self.notify(
+            message, title="Cannot open the ledger", severity="error", timeout=30, markup=False
+        )
+
+    def _opened(self, ledger: Ledger, groups: list[GroupView]) -> None:
+        self.ledger = ledger
+        self.query_one("#status", Static).update(f"Ledger: {escape(ledger.where)}")
+        if groups:
+            self.call_later(self.open_group, groups[0])
+        else:
+            self.push_screen(WelcomeScreen())
+
+    async def open_group(self, group: GroupView) -> None:
+        """Make `group` current and show its balances as the home screen."""
+        self.group = group
+        self._token = None
+        self.sub_title = group.name
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(BalancesScreen())
+
+    def group_changed(self, group: GroupView) -> None:
+        """The current group was renamed or got members (by this app)."""
+        self.group = group
+        self.sub_title = group.name
+
+    # -- errors --------------------------------------------------------------------
+
+    def show_error(self, error: ServiceError) -> None:
+        title = {
+            "InvalidInput": "Invalid input",
+            "NotFound": "Not found",
+            "Conflict": "Conflict",
+            "IdempotencyConflict": "Already used",
+            "Unavailable": "Database unavailable",
+        }.get(type(error).__name__, "Error")
+        self.notify(str(error), title=title, severity="error", timeout=8, markup=False)
+
+    def show_unexpected(self, error: Exception) -> None:
+        self.notify(
+            f"{type(error).__name__}: {error}",
+            title="Unexpected error",
+            severity="error",
+            markup=False,
+        )
+
+    # -- live refresh --------------------------------------------------------------
+
+    def _poll(self) -> None:
+        if self.ledger is None or self.group is None:
+            return
+        name, known = self.group.name, self._token
+
+        def look(ledger: Ledger) -> tuple[str, Token, GroupView | None]:
+            token = ledger.change_token(name)
+            fresh = ledger.group(name) if known is not None and token != known else None
+            return name, token, fresh
+
+        run_db(
+            self,
+            look,
+            self._polled,
+            failed=self._poll_failed,
+            exclusive=True,
+            group="poll",
+            description="live refresh",
+        )
+
+    def _polled(self, result: tuple[str, Token, GroupView | None]) -> None:
+        name, token, fresh = result
+        self._poll_failing = False
+        if self.group is None or self.group.name != name:
+            return
+        changed = self._token is not None and token != self._token
+        self._token = token
+        if not changed:
+            return
+        if fresh is not None:
+            self.group_changed(fresh)
+        screen = self.screen
+        if isinstance(screen, LedgerScreen) and screen.LIVE:
+            screen.reload()
+
+    def _poll_failed(self, error: ServiceError) -> None:
+        if self._poll_failing:
+            return
+        self._poll_failing = True
+        if isinstance(error, NotFound):
+            self.notify(
+                "The group was renamed or removed elsewhere; pick it again with g.",
+                title="Group gone",
+                severity="warning",
+            )
+        else:
+            self.show_error(error)
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT if self.theme == DARK else DARK
+
+    def run_group_action(self, action: str) -> None:
+        """Run a group screen's action from anywhere (the command palette)."""
+        if self.group is None:
+            self.notify("Create or load a group first.", severity="warning")
+            return
+        home = next((s for s in self.screen_stack if isinstance(s, BalancesScreen)), None)
+        if home is not None:
+            self.call_later(home.run_action, action)

@@ -1,0 +1,186 @@
+"""Pure helpers of the expense form: what the user typed → the Ledger's fields, the
+"still to assign" line, and which form field an error belongs to. Kept apart from the
+widgets so that they are easy to test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal
+from splitledger.services.errors import InvalidInput
+from splitledger.services.views import TxView
+
+SEVERAL = "__several__"
+MODES = ("equal", "exact", "percent", "shares", "adjust")
+MODE_HINTS = {
+    "equal": "everyone ticked pays the same",
+    "exact": "type each person's amount",
+    "percent": "type each person's percentage (they sum to 100)",
+    "shares": "type each person's weight (empty = 1)",
+    "adjust": "equal split, plus or minus each person's extra (empty = 0)",
+}
+VALUE_PLACEHOLDERS = {"exact": "0.00", "percent": "%", "shares": "1", "adjust": "±0.00"}
+
+
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    name: str
+    included: bool
+    paid: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormInput:
+    """The raw text of the form."""
+
+    description: str
+    amount: str
+    date: str
+    category: str
+    payer: str  # a member's name or SEVERAL
+    mode: str
+    rows: tuple[MemberRow, ...]
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"date: {text.strip()!r} is not a date (use YYYY-MM-DD)", field="date"
+        ) from None
+
+
+def to_fields(form: FormInput) -> dict[str, object]:
+    """The keyword arguments of `Ledger.preview_expense` / `record_expense` (without
+    group and key); raises `InvalidInput` naming the field for what the Ledger would
+    not say as plainly."""
+    if not form.description.strip():
+        raise InvalidInput("description: what was it for?", field="description")
+    if not form.amount.strip():
+        raise InvalidInput("amount: how much was it?", field="amount")
+    date = parse_date(form.date)
+    paid_by: tuple[tuple[str, str | None], ...]
+    if form.payer == SEVERAL:
+        paid_by = tuple((r.name, r.paid) for r in form.rows if r.paid.strip())
+        if not paid_by:
+            raise InvalidInput("paid by: type what each payer paid", field="paid_by")
+    else:
+        paid_by = ((form.payer, None),)
+    chosen = [r for r in form.rows if r.included]
+    if not chosen:
+        raise InvalidInput("participants: tick at least one person", field="participants")
+    participants = tuple(
+        (r.name, None if form.mode == "equal" or not r.value.strip() else r.value) for r in chosen
+    )
+    return {
+        "description": form.description,
+        "amount": form.amount,
+        "date": date,
+        "category": form.category,
+        "paid_by": paid_by,
+        "split": form.mode,
+        "participants": participants,
+    }
+
+
+def _sum_amounts(values: Sequence[str], currency: str) -> int | None:
+    try:
+        return sum(
+            parse_amount(v, currency, allow_zero=True, allow_negative=True)
+            for v in values
+            if v.strip()
+        )
+    except DomainError:
+        return None
+
+
+def remaining(form: FormInput, currency: str) -> list[str]:
+    """What is still unassigned while typing: unpaid total, shares or percentages."""
+    notes: list[str] = []
+    try:
+        total = parse_amount(form.amount, currency)
+    except DomainError:
+        total = None
+    chosen = [r for r in form.rows if r.included]
+    if form.payer == SEVERAL and total is not None:
+        paid = _sum_amounts([r.paid for r in form.rows], currency)
+        if paid is not None and paid != total:
+            notes.append(f"payers: {format_amount(total - paid, currency)} {currency} unpaid")
+    if form.mode == "exact" and total is not None:
+        assigned = _sum_amounts([r.value for r in chosen], currency)
+        if assigned is not None and assigned != total:
+            left = format_amount(total - assigned, currency)
+            notes.append(f"exact: {left} {currency} unassigned")
+    if form.mode == "percent":
+        try:
+            pct = sum(
+                (
+                    parse_decimal(r.value, field="%", allow_percent=True)
+                    for r in chosen
+                    if r.value.strip()
+                ),
+                Decimal(0),
+            )
+        except DomainError:
+            pct = None
+        if pct is not None and pct != 100:
+            notes.append(f"percent: {Decimal(100) - pct}% unassigned")
+    return notes
+
+
+ERROR_SLOTS = ("description", "amount", "date", "category", "paid_by", "split", "form")
+
+
+def error_slot(field: str | None) -> str:
+    """Which inline error line shows an error about `field`."""
+    if field in {"description", "amount", "date", "category"}:
+        return field
+    if field and field.startswith("paid"):
+        return "paid_by"
+    split_fields = {"participants", "exact", "percent", "shares", "adjust", "split"}
+    if field and (field in split_fields or field.split(" ")[0] in split_fields):
+        return "split"
+    if field and field.split(" ")[0] in {"share", "percent", "shares", "adjust"}:
+        return "split"
+    return "form"
+
+
+def from_expense(tx: TxView, members: Sequence[str]) -> FormInput:
+    """A form filled with an existing expense, as exact shares (the split mode it was
+    entered with is not stored; exact shares reproduce it to the minor unit)."""
+    paid: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    currency = tx.postings[0].currency
+    for p in tx.postings:
+        if p.minor > 0:
+            paid[p.member] = paid.get(p.member, 0) + p.minor
+        else:
+            owed[p.member] = owed.get(p.member, 0) - p.minor
+    names = list(members) + [n for n in (*paid, *owed) if n not in members]
+
+    def text(minor: int | None) -> str:
+        return "" if minor is None else format_amount(minor, currency, grouping=False)
+
+    rows = tuple(
+        MemberRow(
+            name=n,
+            included=n in owed,
+            paid=text(paid.get(n)) if len(paid) > 1 else "",
+            value=text(owed.get(n)) if n in owed else "",
+        )
+        for n in names
+    )
+    return FormInput(
+        description=tx.description,
+        amount=text(sum(paid.values())),
+        date=tx.date.isoformat(),
+        category=tx.category,
+        payer=SEVERAL if len(paid) > 1 else next(iter(paid)),
+        mode="exact",
+        rows=rows,
+    )

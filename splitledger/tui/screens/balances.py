@@ -1,0 +1,90 @@
+"""The home screen of a group: who is owed, who owes, and what was spent."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Footer, Header, Static
+
+from splitledger.services.views import BalancesView
+from splitledger.tui.formatting import money
+from splitledger.tui.jobs import run_db
+from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.balance_chart import BalanceChart
+
+
+class BalancesScreen(LedgerScreen):
+    """Balances of the current group, with the keys to everything else."""
+
+    HELP_TEXT = (
+        "A positive balance (green, bar to the right) means the group owes that member; "
+        "a negative one (red, bar to the left) means the member owes the group."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_expense", "Add expense"),
+        Binding("h", "history", "History"),
+        Binding("s", "settle", "Settle up"),
+        Binding("m", "members", "Members"),
+        Binding("g", "groups", "Groups"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="balances-body"):
+            yield Static(id="summary")
+            yield BalanceChart(id="chart")
+        yield Footer()
+
+    def reload(self) -> None:
+        name = self.group.name
+        run_db(
+            self,
+            lambda ledger: ledger.balances(name),
+            self._show,
+            exclusive=True,
+            group="balances",
+            description="load balances",
+        )
+
+    def _show(self, view: BalancesView) -> None:
+        spent = ", ".join(money(m, c) for c, m in sorted(view.total_spent.items())) or money(
+            0, view.currency
+        )
+        members = len(self.group.members)
+        self.query_one("#summary", Static).update(
+            f"[b]{escape(view.group)}[/b] · {view.currency} · {members} member"
+            f"{'s' if members != 1 else ''} · total spent [b]{spent}[/b]"
+        )
+        self.query_one(BalanceChart).view = view
+
+    def action_add_expense(self) -> None:
+        from splitledger.tui.screens.expense_form import ExpenseFormScreen
+
+        if not self.group.members:
+            self.notify("Add members first (m).", severity="warning")
+            return
+        self.app.push_screen(ExpenseFormScreen())
+
+    def action_history(self) -> None:
+        from splitledger.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen())
+
+    def action_settle(self) -> None:
+        from splitledger.tui.screens.settle import SettleScreen
+
+        self.app.push_screen(SettleScreen())
+
+    def action_members(self) -> None:
+        from splitledger.tui.screens.members import MembersScreen
+
+        self.app.push_screen(MembersScreen())
+
+    def action_groups(self) -> None:
+        from splitledger.tui.screens.groups import GroupsScreen
+
+        self.app.push_screen(GroupsScreen())

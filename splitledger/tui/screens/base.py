@@ -1,0 +1,42 @@
+"""What every screen of a group shares: a typed handle on the app and its group, a
+`reload` that fetches the screen's data in a worker, and a reload whenever the screen
+comes back to the top (so it never shows data older than the write that just closed
+the screen above it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.screen import Screen
+
+from splitledger.services.views import GroupView
+from splitledger.tui.jobs import ledger_app
+
+if TYPE_CHECKING:
+    from splitledger.tui.app import SplitLedgerApp
+
+
+class LedgerScreen(Screen[None]):
+    """A screen showing data of the current group; `reload` refetches it."""
+
+    #: Shown by the `?` help screen above the list of keys.
+    HELP_TEXT: ClassVar[str] = ""
+    #: Whether the app's live refresh should call `reload` when the group changes.
+    LIVE: ClassVar[bool] = True
+
+    @property
+    def sl_app(self) -> SplitLedgerApp:
+        return ledger_app(self)
+
+    @property
+    def group(self) -> GroupView:
+        group = self.sl_app.group
+        if group is None:
+            raise RuntimeError("no group is open")
+        return group
+
+    def reload(self) -> None:
+        """Fetch this screen's data again (in a worker)."""
+
+    def on_screen_resume(self) -> None:
+        self.reload()

@@ -1,0 +1,326 @@
+"""Add or edit an expense, with a live preview of everyone's share.
+
+The preview is the domain's own build of the transaction (`Ledger.preview_expense`,
+pure CPU, no database), so what it shows is exactly what would be recorded. Recording
+runs in a worker with one idempotency key per form: pressing Enter twice, or retrying
+after a locked database, can never record the expense twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.markup import escape
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+
+from splitledger.domain import Transaction, format_amount
+from splitledger.services.errors import InvalidInput, ServiceError
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import TxView
+from splitledger.tui.expense_fields import (
+    ERROR_SLOTS,
+    MODE_HINTS,
+    MODES,
+    SEVERAL,
+    VALUE_PLACEHOLDERS,
+    FormInput,
+    MemberRow,
+    error_slot,
+    from_expense,
+    remaining,
+    to_fields,
+)
+from splitledger.tui.formatting import money
+from splitledger.tui.jobs import run_db
+from splitledger.tui.screens.base import LedgerScreen
+
+AMOUNT_CHARS = r"[0-9.,+\-]*"
+
+
+class ExpenseFormScreen(LedgerScreen):
+    """A new expense, or (with `editing`) a new version of an existing one."""
+
+    LIVE = False  # never reload under the user's fingers
+    HELP_TEXT = (
+        "Type a description and an amount, pick who paid and how to split. The right-hand "
+        "column previews each person's share as you type; ctrl+s (or Enter) records it once "
+        "every amount adds up. Several payers: choose 'Several payers' and type what each "
+        "paid (one may be left empty to pay the rest)."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("q", "guard_quit", show=False),  # a stray q must not throw the form away
+    ]
+
+    def __init__(self, editing: TxView | None = None) -> None:
+        super().__init__()
+        self.editing = editing
+        self.key = f"tui:{uuid.uuid4()}"
+        self.saving = False
+        self.preview: Transaction | None = None
+        self._members: list[str] = []
+
+    # -- layout --------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        group = self.group
+        start = (
+            from_expense(self.editing, group.members)
+            if self.editing is not None
+            else FormInput(
+                description="",
+                amount="",
+                date=self.sl_app.today().isoformat(),
+                category="",
+                payer=group.members[0],
+                mode="equal",
+                rows=tuple(MemberRow(m, True, "", "") for m in group.members),
+            )
+        )
+        self._members = [r.name for r in start.rows]
+        title = (
+            f"Edit expense #{self.editing.id}"
+            if self.editing
+            else f"New expense in {escape(group.name)}"
+        )
+        yield Header()
+        with VerticalScroll(id="expense-form"):
+            yield Static(f"[b]{title}[/b]", classes="screen-title")
+            with Horizontal(classes="form-row"):
+                yield Label("Description", classes="form-label")
+                yield Input(start.description, id="description", compact=True, max_length=500)
+            yield Static(id="description-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Amount", classes="form-label")
+                yield Input(
+                    start.amount, id="amount", restrict=AMOUNT_CHARS, compact=True, max_length=40
+                )
+                yield Label(group.currency, classes="currency")
+                yield Label("Date", classes="form-label-short")
+                yield Input(start.date, id="date", compact=True, max_length=10)
+            yield Static(id="amount-error", classes="field-error")
+            yield Static(id="date-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Category", classes="form-label")
+                yield Input(
+                    start.category, id="category", placeholder="food, transport…", compact=True
+                )
+            yield Static(id="category-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Paid by", classes="form-label")
+                yield Select(
+                    [(Content(m), m) for m in self._members] + [("Several payers", SEVERAL)],
+                    value=start.payer,
+                    allow_blank=False,
+                    id="payer",
+                    compact=True,
+                )
+            yield Static(id="paid_by-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Split", classes="form-label")
+                yield Select(
+                    [(m, m) for m in MODES],
+                    value=start.mode,
+                    allow_blank=False,
+                    id="mode",
+                    compact=True,
+                )
+                yield Static(MODE_HINTS[start.mode], id="mode-hint", classes="hint")
+            with Horizontal(classes="member-row member-head"):
+                yield Label("Who shares", classes="member-name")
+                yield Label("Paid", classes="member-paid")
+                yield Label("Value", classes="member-value")
+                yield Label("Share", classes="member-share")
+            for index, row in enumerate(start.rows):
+                with Horizontal(classes="member-row"):
+                    yield Checkbox(Content(row.name), row.included, id=f"in-{index}", compact=True)
+                    yield Input(
+                        row.paid,
+                        id=f"paid-{index}",
+                        classes="member-paid",
+                        restrict=AMOUNT_CHARS,
+                        compact=True,
+                    )
+                    yield Input(
+                        row.value,
+                        id=f"value-{index}",
+                        classes="member-value",
+                        compact=True,
+                        max_length=40,
+                    )
+                    yield Static(id=f"share-{index}", classes="member-share")
+            yield Static(id="split-error", classes="field-error")
+            yield Static(id="form-error", classes="field-error")
+            yield Static(id="summary", classes="summary")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._apply_mode_and_payer()
+        self._update_preview()
+        self.query_one("#description", Input).focus()
+
+    # -- reading the form ----------------------------------------------------------
+
+    def form_input(self) -> FormInput:
+        def text(selector: str) -> str:
+            return self.query_one(selector, Input).value
+
+        payer = self.query_one("#payer", Select).value
+        mode = self.query_one("#mode", Select).value
+        return FormInput(
+            description=text("#description"),
+            amount=text("#amount"),
+            date=text("#date"),
+            category=text("#category"),
+            payer=str(payer),
+            mode=str(mode),
+            rows=tuple(
+                MemberRow(
+                    name=name,
+                    included=self.query_one(f"#in-{i}", Checkbox).value,
+                    paid=text(f"#paid-{i}"),
+                    value=text(f"#value-{i}"),
+                )
+                for i, name in enumerate(self._members)
+            ),
+        )
+
+    # -- live preview --------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self._update_preview()
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        self._apply_mode_and_payer()
+        self._update_preview()
+
+    def _apply_mode_and_payer(self) -> None:
+        mode = str(self.query_one("#mode", Select).value)
+        several = self.query_one("#payer", Select).value == SEVERAL
+        self.query_one("#mode-hint", Static).update(MODE_HINTS.get(mode, ""))
+        for i in range(len(self._members)):
+            value = self.query_one(f"#value-{i}", Input)
+            value.display = mode != "equal"
+            value.placeholder = VALUE_PLACEHOLDERS.get(mode, "")
+            self.query_one(f"#paid-{i}", Input).display = several
+        for label in self.query(".member-head .member-value"):
+            label.display = mode != "equal"
+        for label in self.query(".member-head .member-paid"):
+            label.display = several
+
+    def _set_error(self, slot: str, message: str) -> None:
+        error = self.query_one(f"#{slot}-error", Static)
+        error.update(Content(message))
+        error.display = bool(message)
+
+    def _update_preview(self) -> None:
+        """Rebuild the preview from the form (pure CPU; no database)."""
+        for slot in ERROR_SLOTS:
+            self._set_error(slot, "")
+        form = self.form_input()
+        currency = self.group.currency
+        self.preview = None
+        shares: dict[str, int] = {}
+        paid: dict[str, int] = {}
+        notes = remaining(form, currency)
+        fresh = not form.description.strip() and not form.amount.strip()
+        ledger = self.sl_app.ledger
+        try:
+            fields = to_fields(form)
+            if ledger is None:
+                raise InvalidInput("the ledger is not open", field=None)
+            self.preview = ledger.preview_expense(self.group, **fields)
+        except InvalidInput as exc:
+            if not fresh:
+                self._set_error(error_slot(exc.field), str(exc))
+        if self.preview is not None:
+            for p in self.preview.postings:
+                target = paid if p.minor > 0 else shares
+                target[p.account] = target.get(p.account, 0) + abs(p.minor)
+        for i, name in enumerate(self._members):
+            share = self.query_one(f"#share-{i}", Static)
+            if self.preview is None:
+                share.update("")
+                continue
+            parts = []
+            if name in shares:
+                parts.append(format_amount(shares[name], currency))
+            if name in paid:
+                parts.append(f"[dim](paid {format_amount(paid[name], currency)})[/]")
+            share.update(" ".join(parts) or "[dim]—[/]")
+        summary = self.query_one("#summary", Static)
+        if self.preview is not None:
+            total = sum(paid.values())
+            summary.update(
+                f"[b $success]✓[/] {money(total, currency)} split between "
+                f"{len(shares)} · ready to save"
+            )
+        elif fresh:
+            summary.update("[dim]Type a description and an amount to see the shares.[/]")
+        else:
+            summary.update("[b $error]✗[/] " + ("; ".join(notes) or "fix the field above"))
+        self.query_one("#save", Button).disabled = self.preview is None
+
+    # -- saving --------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_guard_quit(self) -> None:
+        self.notify("Escape leaves the form first (ctrl+q quits at once).", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.app.pop_screen()
+
+    def action_save(self) -> None:
+        if self.saving:
+            return  # the first press is on its way; the key would dedupe it anyway
+        self._update_preview()
+        if self.preview is None:
+            self.notify("Fix the highlighted field first.", severity="warning")
+            return
+        fields = {**to_fields(self.form_input()), "group": self.group.name, "key": self.key}
+        editing = self.editing
+        self.saving = True
+
+        def record(ledger: Ledger) -> TxView:
+            if editing is not None:
+                return ledger.edit_expense(editing.id, **fields)
+            return ledger.record_expense(**fields)
+
+        run_db(self, record, self._saved, failed=self._failed, description="record expense")
+
+    def _saved(self, tx: TxView) -> None:
+        self.saving = False
+        verb = "Edited" if self.editing else "Recorded"
+        self.notify(f"{verb}: {tx.description} (#{tx.id}).")
+        self.app.pop_screen()
+
+    def _failed(self, error: ServiceError) -> None:
+        self.saving = False
+        if isinstance(error, InvalidInput):
+            self._set_error(error_slot(error.field), str(error))
+        self.sl_app.show_error(error)

@@ -1,0 +1,141 @@
+"""Members of the current group: add and rename (with their balances)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.widgets import DataTable, Footer, Header, Static
+
+from splitledger.services.views import BalancesView, GroupView
+from splitledger.tui.formatting import money
+from splitledger.tui.jobs import run_db
+from splitledger.tui.screens.base import LedgerScreen
+
+
+class MembersScreen(LedgerScreen):
+    """a adds members, r renames the highlighted one, x removes it (at a zero balance)."""
+
+    HELP_TEXT = (
+        "The members of this group and their balances. Add several at once by separating "
+        "names with commas. A member can be removed only at a zero balance (settle up "
+        "first); their history stays, and adding the name again restores them."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("a", "add", "Add members"),
+        Binding("r", "rename", "Rename"),
+        Binding("x", "remove", "Remove"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="members-title", classes="screen-title")
+        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#members", DataTable)
+        table.add_column("Member", width=24, key="member")
+        table.add_column(Text("Balance", justify="right"), width=18, key="balance")
+
+    def reload(self) -> None:
+        name = self.group.name
+        run_db(
+            self,
+            lambda ledger: ledger.balances(name),
+            self._show,
+            exclusive=True,
+            group="members",
+            description="load members",
+        )
+
+    def _show(self, view: BalancesView) -> None:
+        self.query_one("#members-title", Static).update(f"[b]Members of {escape(view.group)}[/b]")
+        table = self.query_one("#members", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for b in view.balances:
+            if b.currency == view.currency:
+                table.add_row(
+                    Text(b.member),
+                    Text(money(b.minor, b.currency, signed=True), justify="right"),
+                    key=b.member,
+                )
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        table.focus()
+
+    def _highlighted(self) -> str | None:
+        table = self.query_one("#members", DataTable)
+        if not table.row_count:
+            return None
+        return str(table.get_row_at(table.cursor_row)[0])
+
+    def action_add(self) -> None:
+        from splitledger.tui.screens.create_group import split_names
+        from splitledger.tui.screens.prompt import PromptScreen
+
+        name = self.group.name
+
+        def add(text: str | None) -> None:
+            names = split_names(text or "")
+            if names:
+                run_db(
+                    self,
+                    lambda ledger: ledger.add_members(name, names),
+                    self._changed,
+                    description="add members",
+                )
+
+        self.app.push_screen(
+            PromptScreen("Add members", "Names (comma-separated)", action="Add"), add
+        )
+
+    def action_rename(self) -> None:
+        from splitledger.tui.screens.prompt import PromptScreen
+
+        old = self._highlighted()
+        if old is None:
+            return
+        name = self.group.name
+
+        def rename(new: str | None) -> None:
+            if new and new != old:
+                run_db(
+                    self,
+                    lambda ledger: ledger.rename_member(name, old, new),
+                    self._changed,
+                    description="rename member",
+                )
+
+        self.app.push_screen(
+            PromptScreen(f"Rename {old}", "New name", old, action="Rename"), rename
+        )
+
+    def action_remove(self) -> None:
+        from splitledger.tui.screens.confirm import ConfirmScreen
+
+        member = self._highlighted()
+        if member is None:
+            return
+        name = self.group.name
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                run_db(
+                    self,
+                    lambda ledger: ledger.remove_member(name, member),
+                    self._changed,
+                    description="remove member",
+                )
+
+        question = f"Remove {member} from {name}? Their history stays."
+        self.app.push_screen(ConfirmScreen(question, yes="Remove"), answered)
+
+    def _changed(self, group: GroupView) -> None:
+        self.sl_app.group_changed(group)
+        self.reload()

@@ -1,0 +1,109 @@
+"""Regenerate the README's screenshots: `.venv/bin/python -m splitledger.tui.screenshots`.
+
+Runs the real app headless on a throw-away SQLite file holding the demo trip, drives it
+with key presses, and saves an SVG of each screen into `screenshots/` (or the folder
+given as the first argument). Nothing touches the user's ledger or logs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from splitledger.services.demo import load_demo
+from splitledger.services.ledger import Ledger
+from splitledger.tui.app import LIGHT, SplitLedgerApp
+
+SIZE = (120, 36)
+TODAY = dt.date(2026, 6, 8)
+Step = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def press(*keys: str) -> Step:
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run
+
+
+async def percent_expense(pilot: Pilot[None]) -> None:
+    await press("a")(pilot)
+    screen = pilot.app.screen
+    for selector, value in {"#description": "Fado night", "#amount": "80.00"}.items():
+        screen.query_one(selector, Input).value = value
+    screen.query_one("#category", Input).value = "food"
+    screen.query_one("#mode", Select).value = "percent"
+    await pilot.pause()
+    for index, value in enumerate(["40", "30", "20", "10"]):
+        screen.query_one(f"#value-{index}", Input).value = value
+    description = screen.query_one("#description", Input)
+    description.cursor_blink = False  # a blinking cursor would make the picture random
+    description.focus()
+    await settle(pilot)
+
+
+async def light_theme(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    pilot.app.theme = LIGHT
+    await settle(pilot)
+
+
+SHOTS: Sequence[tuple[str, Step]] = (
+    ("balances", press()),
+    ("expense-form", percent_expense),
+    ("history", press("h")),
+    ("transaction", press("h", "down", "down", "down", "down", "enter")),
+    ("settle", press("s")),
+    ("help", press("question_mark")),
+    ("balances-light", light_theme),
+)
+
+
+async def shoot(ledger: Ledger, name: str, step: Step, out: Path) -> Path:
+    app = SplitLedgerApp(ledger=ledger)
+    app.today = lambda: TODAY
+    async with app.run_test(size=SIZE) as pilot:
+        await step(pilot)
+        saved = app.save_screenshot(filename=f"{name}.svg", path=str(out))
+    return Path(saved)
+
+
+async def capture(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["SPLITLEDGER_LOG_DIR"] = tmp
+        with Ledger.open(str(Path(tmp) / "empty.db"), actor="demo") as empty:
+            saved.append(await shoot(empty, "welcome", press(), out))
+        with Ledger.open(str(Path(tmp) / "demo.db"), actor="demo") as ledger:
+            load_demo(ledger)
+            for name, step in SHOTS:
+                saved.append(await shoot(ledger, name, step, out))
+    return saved
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    out = Path(argv[0]) if argv else Path("screenshots")
+    for path in asyncio.run(capture(out)):
+        print(path)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,68 @@
+"""Each member's balance as a signed, coloured amount and a horizontal bar.
+
+The bars share one scale (the largest balance fills half the width): those the group
+owes grow right in the theme's success colour, those who owe grow left in its error
+colour, so who pays whom is visible at a glance.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from splitledger.services.views import BalancesView
+from splitledger.tui.formatting import money
+
+_BLOCK = "█"
+_AXIS = "│"
+
+
+class BalanceChart(Widget):
+    """Balances of a group (one line each) with a shared-scale bar chart."""
+
+    DEFAULT_CSS = """
+    BalanceChart { height: auto; }
+    """
+
+    view: reactive[BalancesView | None] = reactive(None, layout=True)
+
+    def render(self) -> Text:
+        view = self.view
+        if view is None:
+            return Text("Loading balances…", style="dim")
+        if not view.balances:
+            return Text("No members yet: press m to add some.", style="dim")
+        theme = self.app.current_theme
+        good, bad = theme.success or "green", theme.error or "red"
+        several = len({b.currency for b in view.balances}) > 1
+        labels = [
+            f"{b.member} ({b.currency})" if several and b.currency != view.currency else b.member
+            for b in view.balances
+        ]
+        amounts = [money(b.minor, b.currency, signed=True) for b in view.balances]
+        name_w = min(max(map(len, labels)), 24)
+        amount_w = max(map(len, amounts))
+        bar_w = max(self.size.width - name_w - amount_w - 4, 10)
+        half = (bar_w - 1) // 2
+        biggest = max((abs(b.minor) for b in view.balances), default=0) or 1
+        text = Text(" " * (name_w + amount_w + 4))
+        text.append("owes ←".rjust(half), style=bad)
+        text.append(_AXIS, style="dim")
+        text.append("→ is owed".ljust(half), style=good)
+        for label, amount, b in zip(labels, amounts, view.balances, strict=True):
+            style = good if b.minor > 0 else bad if b.minor < 0 else "dim"
+            cells = round(half * abs(b.minor) / biggest)
+            if b.minor and not cells:
+                cells = 1
+            left = _BLOCK * cells if b.minor < 0 else ""
+            right = _BLOCK * cells if b.minor > 0 else ""
+            text.append("\n")
+            text.append(label[:name_w].ljust(name_w), style="bold")
+            text.append("  ")
+            text.append(amount.rjust(amount_w), style=f"bold {style}")
+            text.append("  ")
+            text.append(left.rjust(half), style=bad)
+            text.append(_AXIS, style="dim")
+            text.append(right.ljust(half), style=good)
+        return text

@@ -1,0 +1,72 @@
+"""Fixtures for the app's tests: a real SQLite ledger file per test, logs kept private,
+the app with a pinned "today" and a helper that waits until every worker is done."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.worker import WorkerState
+
+from splitledger.services.demo import load_demo
+from splitledger.services.ledger import Ledger
+from splitledger.tui.app import SplitLedgerApp
+from tests.integration.conftest import pg_url  # noqa: F401 - the shared PostgreSQL fixture
+
+TODAY = dt.date(2026, 6, 10)
+_BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
+@pytest.fixture(autouse=True)
+def _private_logs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
+
+
+@pytest.fixture(autouse=True)
+def _slow_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Live refresh polls rarely in tests unless a test asks for it."""
+    monkeypatch.setattr(SplitLedgerApp, "POLL_SECONDS", 30.0)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.db"
+
+
+@pytest.fixture
+def ledger(db_path: Path) -> Iterator[Ledger]:
+    with Ledger.open(str(db_path), actor="tester") as opened:
+        yield opened
+
+
+@pytest.fixture
+def trip(ledger: Ledger) -> Ledger:
+    """A group "Trip" in EUR with ann, bob and cy."""
+    ledger.create_group("Trip", "EUR", ["ann", "bob", "cy"])
+    return ledger
+
+
+@pytest.fixture
+def demo(ledger: Ledger) -> Ledger:
+    load_demo(ledger)
+    return ledger
+
+
+def make_app(ledger: Ledger | None = None, target: str | None = None) -> SplitLedgerApp:
+    app = SplitLedgerApp(target, ledger=ledger)
+    app.today = lambda: TODAY
+    return app
+
+
+async def idle(pilot: Pilot[None]) -> None:
+    """Wait until no worker runs and the screen has caught up with their results."""
+    for _ in range(8):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(w.state in _BUSY for w in pilot.app.workers):
+            return

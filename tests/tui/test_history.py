@@ -1,0 +1,192 @@
+"""History: lazy pages, search and filters, the detail view, delete by reversal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, Static
+
+from splitledger import domain
+from splitledger.services.errors import InvalidInput
+from splitledger.services.inputs import ImportEntry
+from splitledger.services.ledger import Ledger
+from splitledger.tui.history_query import HistoryQuery, parse_query
+from splitledger.tui.screens import history as history_screen
+from splitledger.tui.screens.history import PAGE, HistoryScreen
+from splitledger.tui.screens.transaction import TransactionScreen
+from splitledger.tui.widgets.lazy_table import LazyTable
+from tests.tui.conftest import idle, make_app
+
+
+async def open_history(pilot: Pilot[None]) -> HistoryScreen:
+    await idle(pilot)
+    await pilot.press("h")
+    await idle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+def descriptions(screen: HistoryScreen) -> list[str]:
+    return [tx.description for tx in screen.rows]
+
+
+@pytest.fixture(autouse=True)
+def _quick_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(history_screen, "SEARCH_DELAY", 0.01)
+
+
+async def search(pilot: Pilot[None], screen: HistoryScreen, text: str) -> None:
+    screen.query_one("#search", Input).value = text
+    await pilot.pause(0.05)  # the search waits for a pause in typing
+    await idle(pilot)
+
+
+async def test_history_lists_newest_first(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        assert screen.rows[0].description == "Taxi to the airport"
+        assert screen.rows[-1].description == "Apartment in Alfama, 4 nights"
+        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 10
+        assert screen.exhausted
+
+
+async def test_search_and_filters(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        await search(pilot, screen, "taxi")
+        assert descriptions(screen) == ["Taxi to the airport"]
+        await search(pilot, screen, "kind:payment")
+        assert descriptions(screen) == ["Bob paid Alice back for the apartment"]
+        await search(pilot, screen, "cat:food")
+        assert descriptions(screen) == ["Pastéis de nata", "Dinner at Taberna da Rua"]
+        await search(pilot, screen, "member:Chandra from:2026-06-03 to:2026-06-04")
+        assert descriptions(screen) == ["Pastéis de nata", "Dinner at Taberna da Rua"]
+        await search(pilot, screen, "nothing-like-this")
+        assert screen.rows == []
+        assert "No transactions match" in str(screen.query_one("#history-status", Static).render())
+        await search(pilot, screen, "kind:bogus")
+        assert "kind is one of" in str(screen.query_one("#history-status", Static).render())
+
+
+def test_parse_query_reads_every_filter() -> None:
+    query = parse_query('dinner member:Bob cat:food kind:exp from:2026-06-01 to:2026-06-30 "x y"')
+    assert query == HistoryQuery(
+        text="dinner x y",
+        member="Bob",
+        category="food",
+        kind="expense",
+        date_from=dt.date(2026, 6, 1),
+        date_to=dt.date(2026, 6, 30),
+    )
+    assert parse_query("") == HistoryQuery()
+    assert parse_query('"unclosed').text == '"unclosed'
+
+
+@pytest.mark.parametrize("bad", ["from:yesterday", "member:", "kind:x"])
+def test_parse_query_refuses_bad_filters(bad: str) -> None:
+    with pytest.raises(InvalidInput, match="search"):
+        parse_query(bad)
+
+
+async def test_big_history_loads_a_page_at_a_time(ledger: Ledger) -> None:
+    members = ("ann", "bob")
+    entries = [
+        ImportEntry(
+            domain.build_expense(
+                total=100 + i,
+                currency="EUR",
+                payers={"ann": 100 + i},
+                split=domain.Equal(members),
+                date=dt.date(2026, 1, 1) + dt.timedelta(days=i // 10),
+                description=f"expense {i}",
+                idempotency_key=f"bulk:{i}",
+            )
+        )
+        for i in range(2 * PAGE + 50)
+    ]
+    ledger.import_transactions("Big", "EUR", members, entries, source="test")
+    app = make_app(ledger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(LazyTable)
+        assert table.row_count == PAGE
+        assert not screen.exhausted
+        await pilot.press("end")
+        await idle(pilot)
+        assert table.row_count == 2 * PAGE
+        await pilot.press("end")
+        await idle(pilot)
+        assert table.row_count == 2 * PAGE + 50
+        assert screen.exhausted
+        ids = [tx.id for tx in screen.rows]
+        assert len(set(ids)) == len(ids)
+        assert screen.rows[0].description == f"expense {2 * PAGE + 49}"
+
+
+async def test_detail_shows_postings_audit_and_links(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        museum = descriptions(screen).index("Museum tickets (entered twice)")
+        screen.query_one(LazyTable).move_cursor(row=museum)
+        await pilot.press("enter")
+        await idle(pilot)
+        detail = app.screen
+        assert isinstance(detail, TransactionScreen)
+        head = str(detail.query_one("#tx-head", Static).render())
+        assert "undone by reversal" in head
+        assert detail.query_one("#postings", DataTable).row_count == 5
+        assert detail.query_one("#audit", DataTable).row_count == 2  # recorded, reversed
+        await pilot.press("o")
+        await idle(pilot)
+        reversal = app.screen
+        assert isinstance(reversal, TransactionScreen)
+        assert reversal.detail is not None
+        assert reversal.detail.tx.kind == "reversal"
+        await pilot.press("escape", "escape")
+        await idle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+
+
+async def test_delete_asks_then_records_a_reversal(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        first = screen.rows[0]
+        await pilot.press("d")
+        await idle(pilot)
+        await pilot.press("n")  # changed my mind
+        await idle(pilot)
+        assert demo.transaction(first.id).tx.reversed_by is None
+        await pilot.press("d")
+        await idle(pilot)
+        await pilot.press("y")
+        await idle(pilot)
+        reversal = demo.transaction(first.id).tx.reversed_by
+        assert reversal is not None
+        assert screen.rows[0].id == reversal  # the history shows it at once
+        await pilot.press("down", "d")  # the deleted one cannot be deleted again
+        await idle(pilot)
+        assert len(demo.history("Lisbon trip")) == 11
+
+
+async def test_a_conflict_is_a_notification_not_a_crash(demo: Ledger, db_path: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        first = screen.rows[0]
+        with Ledger.open(str(db_path), actor="friend") as other:
+            other.reverse(first.id)  # deleted elsewhere; this screen has not refreshed yet
+        await pilot.press("d", "y")
+        await idle(pilot)
+        assert any(
+            "already reversed" in n.message and n.severity == "error" for n in app._notifications
+        )
+        assert app.is_running
+    assert len(demo.history("Lisbon trip")) == 11  # one reversal, not two

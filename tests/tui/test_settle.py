@@ -1,0 +1,106 @@
+"""Settle up: the plan, marking transfers paid (once), CSV export and the text summary."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from splitledger.domain import Transfer
+from splitledger.services.ledger import Ledger
+from splitledger.tui.plan_csv import write_plan
+from splitledger.tui.screens.settle import SettleScreen
+from tests.tui.conftest import idle, make_app
+
+GROUP = "Lisbon trip"
+
+
+async def open_settle(pilot: Pilot[None]) -> SettleScreen:
+    await idle(pilot)
+    await pilot.press("s")
+    await idle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SettleScreen)
+    return screen
+
+
+async def test_plan_is_shown_and_marking_paid_settles_everyone(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settle(pilot)
+        assert screen.summary().splitlines() == [
+            "Dana pays Alice 175.81 EUR",
+            "Chandra pays Alice 137.28 EUR",
+            "Chandra pays Bob 24.90 EUR",
+        ]
+        assert screen.query_one("#plan", DataTable).row_count == 3
+        await pilot.press("p", "y")  # the highlighted (first) one
+        await idle(pilot)
+        assert len(screen.plan) == 2
+        assert all(t.payer == "Chandra" for t in screen.plan)
+        await pilot.press("a", "y")
+        await idle(pilot)
+        assert screen.plan == []
+    assert all(b.minor == 0 for b in demo.balances(GROUP).balances)
+    payments = demo.history(GROUP, kind="payment")
+    assert len(payments) == 4  # the demo's own one + three settlements
+
+
+async def test_a_retried_mark_paid_records_once(demo: Ledger, db_path: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settle(pilot)
+        transfer = screen.plan[0]
+        # As if a first attempt committed but its answer was lost: same plan, same key.
+        with Ledger.open(str(db_path), actor="other") as other:
+            other.record_settlement(GROUP, [transfer], key=screen._transfer_key(transfer))
+        await pilot.press("p", "y")
+        await idle(pilot)
+        assert len(screen.plan) == 2
+    assert len(demo.history(GROUP, kind="payment")) == 2
+
+
+async def test_export_writes_a_new_csv_and_refuses_to_overwrite(
+    demo: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settle(pilot)
+        await pilot.press("x")
+        await idle(pilot)
+        await pilot.press("enter")  # the default name, in the current directory
+        await idle(pilot)
+        exported = tmp_path / "settle-lisbon-trip.csv"
+        with exported.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+        assert rows == [
+            ["from", "to", "amount", "currency"],
+            ["Dana", "Alice", "175.81", "EUR"],
+            ["Chandra", "Alice", "137.28", "EUR"],
+            ["Chandra", "Bob", "24.90", "EUR"],
+        ]
+        before = exported.read_bytes()
+        await pilot.press("x")
+        await idle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert exported.read_bytes() == before
+        assert any("already exists" in n.message for n in app._notifications)
+
+
+def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:
+    path = write_plan(tmp_path / "p.csv", [Transfer("=cmd", "+x", "JPY", 1200)])
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "'=cmd,'+x,1200,JPY"
+
+
+async def test_copy_puts_the_summary_on_the_clipboard(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_settle(pilot)
+        await pilot.press("c")
+        await idle(pilot)
+        assert app.clipboard.startswith("Dana pays Alice 175.81 EUR\n")

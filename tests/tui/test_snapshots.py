@@ -1,0 +1,88 @@
+"""SVG snapshots of every screen on the demo data, at 80x24 and 120x40.
+
+Deterministic: the demo has fixed dates, "today" is pinned, the header has no clock,
+and the transaction detail (whose audit trail carries wall-clock times) is covered by
+pilot tests instead. Update after a deliberate change with
+`.venv/bin/python -m pytest tests/tui/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select
+
+from splitledger.services.ledger import Ledger
+from tests.tui.conftest import idle, make_app
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+SnapCompare = Callable[..., bool]
+
+
+def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    async def run(pilot: Pilot[None]) -> None:
+        await idle(pilot)
+        for key in pressed:
+            await pilot.press(key)
+            await idle(pilot)
+
+    return run
+
+
+async def percent_expense(pilot: Pilot[None]) -> None:
+    await keys("a")(pilot)
+    screen = pilot.app.screen
+    values = {"#description": "Fado night", "#amount": "80.00", "#category": "food"}
+    for selector, value in values.items():
+        screen.query_one(selector, Input).value = value
+    screen.query_one("#mode", Select).value = "percent"
+    await pilot.pause()
+    for index, value in enumerate(["40", "30", "20", ""]):
+        screen.query_one(f"#value-{index}", Input).value = value
+    await idle(pilot)
+    description = screen.query_one("#description", Input)
+    description.cursor_blink = False  # a blinking cursor would make the picture random
+    description.focus()
+    await idle(pilot)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_welcome(snap_compare: SnapCompare, ledger: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(ledger), terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_balances(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_expense_form(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=percent_expense)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("h"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_settle(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("s"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_groups(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("g"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_members(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("m"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("question_mark"))
