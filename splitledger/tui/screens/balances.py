@@ -37,6 +37,9 @@ class BalancesScreen(LedgerScreen):
         with VerticalScroll(id="balances-body"):
             yield Static(id="summary")
             yield BalanceChart(id="chart")
+            note = Static(id="indicative")
+            note.display = False  # shown once a multi-currency group's balances load
+            yield note
         yield Footer()
 
     def reload(self) -> None:
@@ -60,6 +63,10 @@ class BalancesScreen(LedgerScreen):
             f"{'s' if members != 1 else ''} · total spent [b]{spent}[/b]"
         )
         self.query_one(BalanceChart).view = view
+        text = indicative_text(view)
+        note = self.query_one("#indicative", Static)
+        note.update(text)
+        note.display = bool(text)
 
     def action_add_expense(self) -> None:
         from splitledger.tui.screens.expense_form import ExpenseFormScreen
@@ -88,3 +95,25 @@ class BalancesScreen(LedgerScreen):
         from splitledger.tui.screens.groups import GroupsScreen
 
         self.app.push_screen(GroupsScreen())
+
+
+def indicative_text(view: BalancesView) -> str:
+    """For groups with balances in several currencies: each member's total in the group
+    currency at today's rates, marked as an estimate (nothing is converted on the
+    ledger until `convert`), and what any exchange account still holds."""
+    foreign = any(b.minor and b.currency != view.currency for b in view.balances)
+    if not foreign and not view.exchange:
+        return ""
+
+    def total(amount: int | None) -> str:
+        return "no rate" if amount is None else money(amount, view.currency, signed=True)
+
+    parts = [f"{escape(member)} {total(t)}" for member, t in sorted(view.indicative.items())]
+    lines = [
+        f"[dim]Indicative in {view.currency} at today's rates (not converted on the "
+        f"ledger):[/dim] " + " · ".join(parts)
+    ]
+    if view.exchange:
+        held = ", ".join(money(b.minor, b.currency) for b in view.exchange)
+        lines.append(f"[dim]Partly converted: the exchange accounts hold {held}.[/dim]")
+    return "\n".join(lines)
