@@ -130,3 +130,35 @@ def test_json_backup_of_a_converted_group_restores_rates_and_exchange_accounts(
         )
 
     assert state(fresh_url) == state(db_url)
+
+
+def test_a_multi_currency_splitwise_file_imports_per_currency(run: Run, tmp_path: Path) -> None:
+    from tests.interop.splitwise_samples import export
+
+    rows = [
+        "2026-03-01,Groceries,Groceries,30.00,EUR,20.00,-10.00,-10.00\n",
+        "2026-03-02,Ferry,Transport,9000,JPY,-3000,6000,-3000\n",
+        "2026-03-03,Museum,Fun,45.00,USD,-15.00,-15.00,30.00\n",
+    ]
+    totals = (
+        "2026-03-04,Total balance, , ,EUR,20.00,-10.00,-10.00\n"
+        "2026-03-04,Total balance, , ,JPY,-3000,6000,-3000\n"
+        "2026-03-04,Total balance, , ,USD,-15.00,-15.00,30.00\n"
+    )
+    path = tmp_path / "trip.csv"
+    path.write_bytes(export(rows, totals))
+    result = run("import", "Trip", str(path), "--format", "splitwise", "--json")
+    assert result.exit_code == 0, result.output
+    data = ok_json(run("balances", "Trip", "--json"))
+    got = {(b["member"], b["currency"]): b["minor"] for b in data["balances"] if b["minor"]}
+    assert got == {
+        ("Ann Lee", "EUR"): 2000,
+        ("Bob", "EUR"): -1000,
+        ("Cy", "EUR"): -1000,
+        ("Ann Lee", "JPY"): -3000,
+        ("Bob", "JPY"): 6000,
+        ("Cy", "JPY"): -3000,
+        ("Ann Lee", "USD"): -1500,
+        ("Bob", "USD"): -1500,
+        ("Cy", "USD"): 3000,
+    }
