@@ -7,7 +7,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -167,17 +167,36 @@ class LedgerCore:
                     field="member",
                 )
 
-    def _restore(self, session: Session, group: GroupRow, member: MemberRow, why: str) -> None:
-        member.archived_at = None
+    def _changed(
+        self,
+        session: Session,
+        action: str,
+        *,
+        group_id: int | None,
+        entity_id: int | None,
+        payload: dict[str, Any],
+    ) -> None:
+        """Record a state change: a row in the audit log (same DB transaction) and a line
+        in the structured log."""
         repository.audit(
             session,
             actor=self.actor,
-            action="member.restore",
+            action=action,
+            group_id=group_id,
+            entity_id=entity_id,
+            payload=payload,
+        )
+        logs.event(action, group_id=group_id, entity_id=entity_id, actor=self.actor, **payload)
+
+    def _restore(self, session: Session, group: GroupRow, member: MemberRow, why: str) -> None:
+        member.archived_at = None
+        self._changed(
+            session,
+            "member.restore",
             group_id=group.id,
             entity_id=member.id,
             payload={"name": member.name, "why": why},
         )
-        logs.event("member.restore", group=group.name, member=member.name, why=why)
 
     def _group_view(self, session: Session, group: GroupRow) -> GroupView:
         active = tuple(
@@ -307,10 +326,9 @@ class LedgerCore:
                 field="rate",
             )
         repository.add_rate(session, group.id, rate.date, rate.base, rate.quote, text, self.actor)
-        repository.audit(
+        self._changed(
             session,
-            actor=self.actor,
-            action="rate.add",
+            "rate.add",
             group_id=group.id,
             entity_id=None,
             payload={

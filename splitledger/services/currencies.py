@@ -49,14 +49,6 @@ class CurrencyCases(LedgerCore):
         def work(session: Session) -> RateView:
             row = self._group(session, req.group, lock=True)
             self._add_rate_locked(session, row, value, "")
-            logs.event(
-                "rate.add",
-                group=row.name,
-                base=value.base,
-                quote=value.quote,
-                rate=str(value.rate),
-                date=value.date,
-            )
             return RateView(
                 row.name, value.date, value.base, value.quote, format(value.rate.normalize(), "f")
             )

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from splitledger import domain
-from splitledger.services import logs
 from splitledger.services.core import LedgerCore, validate
 from splitledger.services.errors import (
     Conflict,
@@ -44,17 +43,15 @@ class GroupCases(LedgerCore):
             for member in req.members:
                 repository.add_member(session, group.id, member)
             session.info.pop("members", None)
-            repository.audit(
+            self._changed(
                 session,
-                actor=self.actor,
-                action="group.create",
+                "group.create",
                 group_id=group.id,
                 entity_id=group.id,
                 payload={"name": req.name, "currency": req.currency, "members": req.members},
             )
             if req.key:
                 repository.save_request(session, req.key, fingerprint, "group.create", group.id)
-            logs.event("group.create", group=req.name, currency=req.currency)
             return self._group_view(session, group)
 
         return self._write("create group", work)
@@ -78,10 +75,9 @@ class GroupCases(LedgerCore):
                     self._restore(session, row, existing[name], "added again")
                     continue
                 member = repository.add_member(session, row.id, name)
-                repository.audit(
+                self._changed(
                     session,
-                    actor=self.actor,
-                    action="member.add",
+                    "member.add",
                     group_id=row.id,
                     entity_id=member.id,
                     payload={"name": name},
@@ -89,7 +85,6 @@ class GroupCases(LedgerCore):
             session.info.pop("members", None)
             if req.key:
                 repository.save_request(session, req.key, fingerprint, "member.add", row.id)
-            logs.event("member.add", group=req.group, names=req.names)
             return self._group_view(session, row)
 
         return self._write("add members", work)
@@ -108,15 +103,13 @@ class GroupCases(LedgerCore):
             if new_name != old and repository.find_group(session, new_name) is not None:
                 raise InvalidInput(f"a group named {new_name!r} already exists", field="name")
             row.name = new_name
-            repository.audit(
+            self._changed(
                 session,
-                actor=self.actor,
-                action="group.rename",
+                "group.rename",
                 group_id=row.id,
                 entity_id=row.id,
                 payload={"from": old, "to": new_name},
             )
-            logs.event("group.rename", group=old, to=new_name)
             return self._group_view(session, row)
 
         return self._write("rename group", work)
@@ -133,15 +126,13 @@ class GroupCases(LedgerCore):
                 raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
             found[old].name = new_name
             session.info.pop("members", None)
-            repository.audit(
+            self._changed(
                 session,
-                actor=self.actor,
-                action="member.rename",
+                "member.rename",
                 group_id=row.id,
                 entity_id=found[old].id,
                 payload={"from": old, "to": new_name},
             )
-            logs.event("member.rename", group=group, member=old, to=new_name)
             return self._group_view(session, row)
 
         return self._write("rename member", work)
@@ -166,15 +157,13 @@ class GroupCases(LedgerCore):
                     "removing them"
                 )
             member.archived_at = repository.utcnow()
-            repository.audit(
+            self._changed(
                 session,
-                actor=self.actor,
-                action="member.remove",
+                "member.remove",
                 group_id=row.id,
                 entity_id=member.id,
                 payload={"name": name},
             )
-            logs.event("member.remove", group=group, member=name)
             return self._group_view(session, row)
 
         return self._write("remove member", work)

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services import logs
 from splitledger.services.core import LedgerCore, validate
 from splitledger.services.errors import (
     IdempotencyConflict,
@@ -112,10 +111,9 @@ class ImportCases(LedgerCore):
                     + "; ".join(mismatches),
                     field="file",
                 )
-            repository.audit(
+            self._changed(
                 session,
-                actor=self.actor,
-                action="import",
+                "import",
                 group_id=row.id,
                 entity_id=None,
                 payload={
@@ -124,14 +122,6 @@ class ImportCases(LedgerCore):
                     "skipped": skipped,
                     "dry_run": dry_run,
                 },
-            )
-            logs.event(
-                "import",
-                group=req.name,
-                source=source,
-                recorded=recorded,
-                skipped=skipped,
-                dry_run=dry_run,
             )
             if dry_run:
                 outcome.append(report)

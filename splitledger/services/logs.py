@@ -47,6 +47,6 @@ def get_logger() -> logging.Logger:
     return logger
 
 
-def event(name: str, **fields: Any) -> None:
+def event(name: str, /, **fields: Any) -> None:
     """Log a state transition with its fields."""
     get_logger().info(name, extra={"fields": fields})

@@ -398,3 +398,20 @@ def test_record_settlement_is_all_or_nothing(trip: Ledger) -> None:
     assert len(trip.history("Trip")) == 1
     done = trip.record_settlement("Trip", plan, key="s")
     assert [t.id for t in trip.record_settlement("Trip", plan, key="s")] == [t.id for t in done]
+
+
+def test_structured_log_records_changes_whatever_their_fields(
+    trip: Ledger, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import json
+
+    from splitledger.services import logs
+
+    trip.remove_member("Trip", "cy")
+    trip.add_members("Trip", ["cy"])  # restores: a payload with a "name" field
+    for handler in logs.get_logger().handlers:
+        handler.flush()
+    lines = [json.loads(line) for line in logs.log_file().read_text().splitlines()]
+    events = [(e["event"], e.get("name")) for e in lines if e["event"].startswith("member.")]
+    assert ("member.remove", "cy") in events
+    assert ("member.restore", "cy") in events
