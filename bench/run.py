@@ -72,24 +72,7 @@ def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
     seconds, peak = _timed_child(argv, env, 1)
     ours = rows / seconds
     entries = datagen.entries(rows)
-    conn = write_path._bare_sqlite(str(Path(tmp) / "import-base.db"))
-    start = time.perf_counter()
-    conn.execute("BEGIN")
-    conn.executemany(
-        "INSERT INTO tx VALUES (?, ?, ?)",
-        [(i, e.tx.date.isoformat(), e.tx.description) for i, e in enumerate(entries, 1)],
-    )
-    conn.executemany(
-        "INSERT INTO posting (tx, member, currency, amount) VALUES (?, ?, ?, ?)",
-        [
-            (i, p.account, p.currency, p.minor)
-            for i, e in enumerate(entries, 1)
-            for p in e.tx.postings
-        ],
-    )
-    conn.execute("COMMIT")
-    base = rows / (time.perf_counter() - start)
-    conn.close()
+    base = write_path.executemany_baseline(entries, str(Path(tmp) / "import-base.db"))
     return [
         Row(
             f"import {rows:,}-row Splitwise CSV (CLI, whole process)",

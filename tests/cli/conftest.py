@@ -3,23 +3,21 @@ PostgreSQL (the integration fixtures: a fresh file or schema per test)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
 from splitledger.cli.main import cli
 from splitledger.services.ledger import Ledger
 from tests.integration.conftest import (  # noqa: F401 (fixtures)
-    PG_URL,
-    _pg_available,
     _private_logs,
     db_url,
+    pg_schema,
     pg_url,
     sqlite_url,
 )
@@ -52,15 +50,8 @@ def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
     if not db_url.startswith("postgresql"):
         yield str(tmp_path / "restored.db")
         return
-    _pg_available()
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_URL, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_URL, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with pg_schema("r") as url:
+        yield url
 
 
 def _members(*names: str) -> list[str]:
@@ -88,30 +79,21 @@ def shared(
 ) -> Iterator[Shared]:
     """One database for every bad-input case of this module: since bad input writes
     nothing, its state must stay exactly as seeded through all of them."""
-    with pytest.MonkeyPatch.context() as mp:
+    with contextlib.ExitStack() as stack:
+        mp = stack.enter_context(pytest.MonkeyPatch.context())
         mp.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
-        schema = None
         if request.param == "sqlite":
             url = str(tmp_path_factory.mktemp("shared") / "ledger.db")
         else:
-            _pg_available()
-            schema = f"s_{uuid.uuid4().hex[:12]}"
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
-                conn.execute(f'CREATE SCHEMA "{schema}"')
-            url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+            url = stack.enter_context(pg_schema("s"))
         runner = CliRunner()
         for args in (
             ["group", "create", "Trip", "--currency", "EUR", "--member", "ann", "--member", "bob"],
             ["expense", "add", "Trip", "Seed", "30", "--paid-by", "bob", "--key", "seed"],
         ):
             assert runner.invoke(cli, ["--db", url, *args]).exit_code == 0
-        try:
-            with Ledger.open(url) as ledger:
-                yield url, ledger
-        finally:
-            if schema is not None:
-                with psycopg.connect(PG_URL, autocommit=True) as conn:
-                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        with Ledger.open(url) as ledger:
+            yield url, ledger
 
 
 def state(ledger: Ledger) -> tuple[object, ...]:

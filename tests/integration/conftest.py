@@ -4,6 +4,7 @@ an unreachable PostgreSQL fails the run instead of skipping it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -39,8 +40,16 @@ def _pg_available() -> None:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A URL whose search_path is a new, empty schema (dropped afterwards)."""
+    with pg_schema("t") as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pg_schema(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL schema as a URL (dropped on exit); fails under CI and
+    skips elsewhere when the server is unreachable."""
     _pg_available()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
