@@ -86,6 +86,32 @@ def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
     ]
 
 
+def bench_app(rows: int, tmp: str, runs: int) -> list[Row]:
+    from bench import bench_tui
+
+    got = bench_tui.measure(str(Path(tmp) / "import.db"), runs)
+    ratio = got["launch"] / got["bare"]
+    both = got["history_open"] + got["history_end"]
+    return [
+        Row(
+            f"app: launch to balances on the {rows:,}-expense group (pilot)",
+            f"{got['launch'] * 1000:.0f} ms",
+            f"{got['bare'] * 1000:.0f} ms (bare Textual app)",
+            f"{ratio:.1f}×",
+            "≤ 1.5× the bare app",
+            ratio <= 1.5,
+        ),
+        Row(
+            "app: open history, then End (next page loads)",
+            f"{got['history_open'] * 1000:.0f} + {got['history_end'] * 1000:.0f} ms",
+            "—",
+            f"{got['rows_loaded']:.0f} rows in memory",
+            "≤ 300 ms, bounded memory",
+            both <= 0.3,
+        ),
+    ]
+
+
 def bench_single(count: int, tmp: str) -> list[Row]:
     fig = write_path.single(count, tmp)
     return [
@@ -271,6 +297,7 @@ def main() -> int:
                 "balances (CLI and peers)",
                 lambda: bench_balances_cli(sizes["import"], tmp, env, sizes["runs"]),
             ),
+            ("the app", lambda: bench_app(sizes["import"], tmp, sizes["runs"])),
             ("single writes", lambda: bench_single(sizes["single"], tmp)),
             (
                 "balances on many postings",
