@@ -18,11 +18,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -217,6 +216,16 @@ def _totals(
     return currency, values
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines with their endings (\r\n, \r or \n, as io.StringIO with
+    newline="" splits them), sliced lazily: StringIO kept a second, wider copy of the
+    whole file, ~60 MB of the 100,000-row import's peak."""
+    return (m.group() for m in _LINE.finditer(text))
+
+
 def parse(
     data: bytes,
     *,
@@ -227,7 +236,7 @@ def parse(
     text = decode(data)
     if not text.strip():
         raise FormatError("the file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     try:
         header = next(reader)
         members = _members(header)

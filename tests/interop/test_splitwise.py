@@ -6,6 +6,8 @@ from __future__ import annotations
 import codecs
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from splitledger.domain import TxKind
 from splitledger.interop import splitwise
@@ -113,3 +115,20 @@ def test_progress_is_reported_per_thousand_rows() -> None:
 def test_header_only_file_has_no_transactions() -> None:
     found = splitwise.parse(HEADER.encode())
     assert (found.transactions, found.totals, found.main_currency()) == ([], {}, None)
+
+
+@given(st.text(alphabet=st.sampled_from(["a", ",", '"', "\r", "\n", "\u2028", "é"]), max_size=40))
+def test_lines_split_exactly_like_stringio_with_newline_off(text: str) -> None:
+    import io
+
+    from splitledger.interop.splitwise import _lines
+
+    assert list(_lines(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_old_mac_line_endings_are_read() -> None:
+    from splitledger.interop.splitwise import parse
+
+    found = parse(export(newline="\r"))
+    assert found.main_currency() == "EUR"
+    assert len(found.transactions) == 5
