@@ -211,7 +211,7 @@ class LedgerCore:
             return []
         ids = [r.id for r in rows]
         postings = repository.postings_of(session, ids)
-        names = {g.id: g.name for g in repository.list_groups(session)}
+        names = repository.group_names(session, (r.group_id for r in rows))
         reversed_by = repository.reversals_of(session, ids)
         return [
             TxView(

@@ -16,6 +16,8 @@ from splitledger.services.errors import (
 from splitledger.services.inputs import (
     AddMembers,
     CreateGroup,
+    RenameGroup,
+    RenameMember,
 )
 from splitledger.services.views import (
     GroupView,
@@ -96,7 +98,7 @@ class GroupCases(LedgerCore):
         return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
     def rename_group(self, old: str, new: str) -> GroupView:
-        new_name = validate(AddMembers, group=new, names=("x",)).group
+        new_name = validate(RenameGroup, old=old, new=new).new
 
         def work(session: Session) -> GroupView:
             row = self._group(session, old, lock=True)
@@ -115,7 +117,7 @@ class GroupCases(LedgerCore):
         return self._write("rename group", work)
 
     def rename_member(self, group: str, old: str, new: str) -> GroupView:
-        new_name = validate(AddMembers, group=group, names=(new,)).names[0]
+        new_name = validate(RenameMember, group=group, old=old, new=new).new
 
         def work(session: Session) -> GroupView:
             row = self._group(session, group, lock=True)

@@ -11,7 +11,14 @@ import hashlib
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from splitledger.domain import DomainError, Transaction, normalize_currency
 
@@ -49,36 +56,42 @@ class Request(BaseModel):
         return hashlib.sha256(f"{operation}:{body}".encode()).hexdigest()
 
 
+def _unique_names(value: tuple[str, ...]) -> tuple[str, ...]:
+    dupes = sorted({n for n in value if value.count(n) > 1})
+    if dupes:
+        raise ValueError(f"listed twice: {', '.join(dupes)}")
+    return value
+
+
+#: A name being given to a group or member (references to existing ones use `Name`).
+NewName = Annotated[Name, AfterValidator(_no_control)]
+NewNames = Annotated[tuple[NewName, ...], AfterValidator(_unique_names)]
+
+
 class CreateGroup(Request):
-    name: Name
+    name: NewName
     currency: str
-    members: tuple[Name, ...] = ()
+    members: NewNames = ()
     key: Key | None = None
 
     _check_currency = field_validator("currency")(_currency)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return _no_control(value)
-
-    @field_validator("members")
-    @classmethod
-    def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for name in value:
-            _no_control(name)
-        dupes = sorted({n for n in value if value.count(n) > 1})
-        if dupes:
-            raise ValueError(f"listed twice: {', '.join(dupes)}")
-        return value
-
 
 class AddMembers(Request):
     group: Name
-    names: tuple[Name, ...] = Field(min_length=1)
+    names: NewNames = Field(min_length=1)
     key: Key | None = None
 
-    _unique = field_validator("names")(CreateGroup._unique.__func__)  # type: ignore[attr-defined]
+
+class RenameGroup(Request):
+    old: Name
+    new: NewName
+
+
+class RenameMember(Request):
+    group: Name
+    old: Name
+    new: NewName
 
 
 class RecordExpense(Request):

@@ -13,7 +13,3 @@ class NotADatabaseError(StoreError):
 
 class NewerSchemaError(StoreError):
     """The database was written by a newer splitledger; it is left untouched."""
-
-
-class DatabaseBusyError(StoreError):
-    """The database stayed locked or kept conflicting through every retry."""

@@ -52,6 +52,11 @@ def lock_group(session: Session, group_id: int) -> GroupRow:
     return session.scalars(query).one()
 
 
+def group_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    query = select(GroupRow.id, GroupRow.name).where(GroupRow.id.in_(set(ids)))
+    return {gid: name for gid, name in session.execute(query)}
+
+
 def list_groups(session: Session) -> list[GroupRow]:
     return list(session.scalars(select(GroupRow).order_by(GroupRow.name)))
 
@@ -391,11 +396,6 @@ def find_reversal(session: Session, tx_id: int) -> TransactionRow | None:
     return session.scalars(query).one_or_none()
 
 
-def find_replacement(session: Session, tx_id: int) -> TransactionRow | None:
-    query = select(TransactionRow).where(TransactionRow.replaces_id == tx_id)
-    return session.scalars(query).one_or_none()
-
-
 def reversals_of(session: Session, tx_ids: Sequence[int]) -> dict[int, int]:
     """For each of `tx_ids` that was reversed, the id of its reversal."""
     query = select(TransactionRow.reverses_id, TransactionRow.id).where(
@@ -529,16 +529,6 @@ def history(
         )
     query = query.order_by(TransactionRow.date.desc(), TransactionRow.id.desc()).limit(limit)
     return list(session.scalars(query))
-
-
-def count_history(session: Session, group_id: int, flt: HistoryFilter) -> int:
-    sub = history_query(group_id, flt).with_only_columns(TransactionRow.id).subquery()
-    return int(session.scalar(select(func.count()).select_from(sub)) or 0)
-
-
-def find_by_key(session: Session, key: str) -> TransactionRow | None:
-    query = select(TransactionRow).where(TransactionRow.idempotency_key == key)
-    return session.scalars(query).one_or_none()
 
 
 def find_by_keys(session: Session, keys: Iterable[str]) -> dict[str, TransactionRow]:

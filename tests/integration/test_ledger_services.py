@@ -415,3 +415,17 @@ def test_structured_log_records_changes_whatever_their_fields(
     events = [(e["event"], e.get("name")) for e in lines if e["event"].startswith("member.")]
     assert ("member.remove", "cy") in events
     assert ("member.restore", "cy") in events
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [("", "new"), ("bad\tname", "control characters"), ("exchange:EUR-USD", "reserved")],
+)
+def test_renames_validate_the_new_name_like_creation_does(
+    trip: Ledger, new: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        trip.rename_group("Trip", new)
+    with pytest.raises(InvalidInput, match=message):
+        trip.rename_member("Trip", "ann", new)
+    assert trip.group("Trip").members == ("ann", "bob", "cy")
