@@ -36,6 +36,8 @@ def allocate(total: int, quotas: Sequence[Fraction], *, seed: int = 0) -> list[i
         raise SplitError("quotas do not sum to the total")
     floors = [floor(q) for q in quotas]
     left = total - sum(floors)
+    if left == 0:  # every quota whole (exact splits, even equal ones): nothing to rank
+        return floors
     start = seed % count
     # Rank by descending remainder; among equal remainders, by rotated position.
     ranked = sorted(

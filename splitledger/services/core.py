@@ -35,7 +35,8 @@ from splitledger.store import migrate, repository
 from splitledger.store.engine import make_engine, writer
 from splitledger.store.errors import StoreError
 from splitledger.store.location import display_url, resolve_url
-from splitledger.store.schema import GroupRow, MemberRow, TransactionRow
+from splitledger.store.repository import GroupHead, MemberRef
+from splitledger.store.schema import GroupRow, TransactionRow
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Request)
@@ -129,23 +130,26 @@ class LedgerCore:
             )
         return seen.result_id
 
-    def _group(self, session: Session, name: str, *, lock: bool = False) -> GroupRow:
-        group = repository.find_group(session, name, lock=lock)
+    def _group(self, session: Session, name: str, *, lock: bool = False) -> GroupHead:
+        group = repository.group_head(session, name=name, lock=lock)
         if group is None:
             raise NotFound(f"no group named {name!r}", field="group")
         return group
 
-    def _member_rows(self, session: Session, group: GroupRow) -> dict[str, MemberRow]:
-        """Every member (removed ones too) by name, loaded once per unit of work."""
-        cache: dict[int, dict[str, MemberRow]] = session.info.setdefault("members", {})
+    def _member_rows(self, session: Session, group: GroupHead | GroupRow) -> dict[str, MemberRef]:
+        """Every member (removed ones too) by name, loaded once per unit of work; a use
+        case that changes members calls `_members_changed`."""
+        cache: dict[int, dict[str, MemberRef]] = session.info.setdefault("members", {})
         if group.id not in cache:
-            cache[group.id] = {
-                m.name: m for m in repository.members(session, group.id, include_archived=True)
-            }
+            cache[group.id] = repository.member_refs(session, group.id)
         return cache[group.id]
 
+    @staticmethod
+    def _members_changed(session: Session) -> None:
+        session.info.pop("members", None)
+
     def _member_ids(
-        self, session: Session, group: GroupRow, names: Iterable[str]
+        self, session: Session, group: GroupHead, names: Iterable[str]
     ) -> dict[str, int]:
         """Name -> id for postings; removed members count (a reversal may touch them)."""
         rows = self._member_rows(session, group)
@@ -154,14 +158,14 @@ class LedgerCore:
                 raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
         return {name: m.id for name, m in rows.items()}
 
-    def _require_active(self, session: Session, group: GroupRow, names: Iterable[str]) -> None:
+    def _require_active(self, session: Session, group: GroupHead, names: Iterable[str]) -> None:
         """New expenses and payments may only name current members."""
         rows = self._member_rows(session, group)
         for name in names:
             member = rows.get(name)
             if member is None:
                 raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
-            if member.archived_at is not None:
+            if member.archived:
                 raise InvalidInput(
                     f"{name!r} was removed from {group.name!r}; add them again first",
                     field="member",
@@ -188,8 +192,9 @@ class LedgerCore:
         )
         logs.event(action, group_id=group_id, entity_id=entity_id, actor=self.actor, **payload)
 
-    def _restore(self, session: Session, group: GroupRow, member: MemberRow, why: str) -> None:
-        member.archived_at = None
+    def _restore(self, session: Session, group: GroupHead, member: MemberRef, why: str) -> None:
+        repository.set_archived(session, member.id, False)
+        self._members_changed(session)
         self._changed(
             session,
             "member.restore",
@@ -198,11 +203,11 @@ class LedgerCore:
             payload={"name": member.name, "why": why},
         )
 
-    def _group_view(self, session: Session, group: GroupRow) -> GroupView:
+    def _group_view(self, session: Session, group: GroupHead | GroupRow) -> GroupView:
         active = tuple(
             name
             for name, m in self._member_rows(session, group).items()
-            if m.archived_at is None and m.kind == "member"
+            if not m.archived and m.kind == "member"
         )
         return GroupView(group.id, group.name, group.currency, active)
 
@@ -243,7 +248,7 @@ class LedgerCore:
     def _append(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         tx: domain.Transaction,
         *,
         action: str,
@@ -269,7 +274,7 @@ class LedgerCore:
     def _append_many(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         items: Sequence[tuple[domain.Transaction, int | None]],
         *,
         action: str,
@@ -280,7 +285,7 @@ class LedgerCore:
         ids = self._member_ids(session, group, touched)
         member_rows = self._member_rows(session, group)
         for name in sorted(touched):
-            if member_rows[name].archived_at is not None:
+            if member_rows[name].archived:
                 self._restore(session, group, member_rows[name], f"{action} posts to them")
         rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
         audits: list[dict[str, object]] = []
@@ -305,13 +310,13 @@ class LedgerCore:
                     "payload": payload,
                 }
             )
-            if log_each:
-                logs.event(action, group=group.name, tx=row.id, **payload)
+            if log_each:  # the story in brief; the audit row (same commit) has the rest
+                logs.event(action, group=group.name, tx=row.id, key=row.idempotency_key)
         repository.audit_many(session, audits)
         return rows
 
     def _add_rate_locked(
-        self, session: Session, group: GroupRow, rate: domain.Rate, where: str
+        self, session: Session, group: GroupHead, rate: domain.Rate, where: str
     ) -> bool:
         """Record `rate`; False if the same rate is already there for that day."""
         text = format(rate.rate.normalize(), "f")
@@ -340,7 +345,7 @@ class LedgerCore:
         )
         return True
 
-    def _ensure_exchange(self, session: Session, group: GroupRow, account: str) -> None:
+    def _ensure_exchange(self, session: Session, group: GroupHead, account: str) -> None:
         if account not in self._member_rows(session, group):
             repository.add_member(session, group.id, account, kind="exchange")
-            session.info.pop("members", None)
+            self._members_changed(session)

@@ -21,7 +21,7 @@ from splitledger.services.inputs import AddRate, Convert
 from splitledger.services.reading import rates_of
 from splitledger.services.views import RateView, TxView
 from splitledger.store import repository
-from splitledger.store.schema import GroupRow
+from splitledger.store.repository import GroupHead
 
 
 class CurrencyCases(LedgerCore):
@@ -138,7 +138,7 @@ class CurrencyCases(LedgerCore):
 
         return self._write("convert", work)
 
-    def _convertible(self, session: Session, group: GroupRow, member: str | None) -> set[str]:
+    def _convertible(self, session: Session, group: GroupHead, member: str | None) -> set[str]:
         rows = self._member_rows(session, group)
         if member is None:
             return {name for name, m in rows.items() if m.kind == "member"}
@@ -150,7 +150,7 @@ class CurrencyCases(LedgerCore):
     def _convert_one(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         moving: dict[str, int],
         source: str,
         target: str,
@@ -177,7 +177,7 @@ class CurrencyCases(LedgerCore):
     def _share_difference(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         source: str,
         target: str,
         day: dt.date,

@@ -29,7 +29,8 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import repository
-from splitledger.store.schema import GroupRow, TransactionRow
+from splitledger.store.repository import GroupHead
+from splitledger.store.schema import TransactionRow
 
 
 class EntryCases(LedgerCore):
@@ -107,6 +108,12 @@ class EntryCases(LedgerCore):
 
         return self._write(action.replace("tx.", "record "), work)
 
+    @staticmethod
+    def _locked_group_of(session: Session, original: TransactionRow) -> GroupHead:
+        group = repository.group_head(session, group_id=original.group_id, lock=True)
+        assert group is not None  # noqa: S101 (a foreign key guarantees it)
+        return group
+
     def reverse(self, tx_id: int, *, key: str | None = None, date: dt.date | None = None) -> TxView:
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
         req = validate(Reverse, tx_id=tx_id, key=key, date=date)
@@ -117,7 +124,7 @@ class EntryCases(LedgerCore):
             original = repository.get_transaction(session, req.tx_id)
             if original is None:
                 raise NotFound(f"no transaction with id {req.tx_id}", field="tx")
-            group = repository.lock_group(session, original.group_id)
+            group = self._locked_group_of(session, original)
             seen = self._replay(session, key_, fingerprint, "tx.reverse")
             if seen is not None:
                 return self._tx_view(session, seen)
@@ -130,7 +137,7 @@ class EntryCases(LedgerCore):
     def _reverse_locked(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         original: TransactionRow,
         key: str,
         date: dt.date | None,
@@ -159,7 +166,7 @@ class EntryCases(LedgerCore):
             original = repository.get_transaction(session, tx_id)
             if original is None:
                 raise NotFound(f"no transaction with id {tx_id}", field="tx")
-            group = repository.lock_group(session, original.group_id)
+            group = self._locked_group_of(session, original)
             if group.name != req.group:
                 raise InvalidInput("an expense cannot move to another group", field="group")
             seen = self._replay(session, key, fingerprint, "tx.edit")

@@ -23,7 +23,6 @@ from splitledger.services.views import (
     GroupView,
 )
 from splitledger.store import repository
-from splitledger.store.schema import GroupRow
 
 
 class GroupCases(LedgerCore):
@@ -38,13 +37,15 @@ class GroupCases(LedgerCore):
         def work(session: Session) -> GroupView:
             seen = self._replay(session, req.key, fingerprint, "group.create")
             if seen is not None:
-                return self._group_view(session, session.get_one(GroupRow, seen))
-            if repository.find_group(session, req.name) is not None:
+                found = repository.group_head(session, group_id=seen)
+                assert found is not None  # noqa: S101 (requests point at real groups)
+                return self._group_view(session, found)
+            if repository.group_head(session, name=req.name) is not None:
                 raise InvalidInput(f"a group named {req.name!r} already exists", field="name")
             group = repository.add_group(session, req.name, req.currency)
             for member in req.members:
                 repository.add_member(session, group.id, member)
-            session.info.pop("members", None)
+            self._members_changed(session)
             self._changed(
                 session,
                 "group.create",
@@ -67,7 +68,7 @@ class GroupCases(LedgerCore):
             if self._replay(session, req.key, fingerprint, "member.add") is not None:
                 return self._group_view(session, row)
             existing = self._member_rows(session, row)
-            taken = [n for n in req.names if n in existing and existing[n].archived_at is None]
+            taken = [n for n in req.names if n in existing and not existing[n].archived]
             if taken:
                 raise InvalidInput(
                     f"{', '.join(map(repr, taken))} already in {req.group!r}", field="name"
@@ -84,7 +85,7 @@ class GroupCases(LedgerCore):
                     entity_id=member.id,
                     payload={"name": name},
                 )
-            session.info.pop("members", None)
+            self._members_changed(session)
             if req.key:
                 repository.save_request(session, req.key, fingerprint, "member.add", row.id)
             return self._group_view(session, row)
@@ -102,8 +103,9 @@ class GroupCases(LedgerCore):
 
         def work(session: Session) -> GroupView:
             row = self._group(session, old, lock=True)
-            if new_name != old and repository.find_group(session, new_name) is not None:
+            if new_name != old and repository.group_head(session, name=new_name) is not None:
                 raise InvalidInput(f"a group named {new_name!r} already exists", field="name")
+            repository.rename_group(session, row.id, new_name)
             row.name = new_name
             self._changed(
                 session,
@@ -126,8 +128,8 @@ class GroupCases(LedgerCore):
                 raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
             if new_name != old and new_name in found:
                 raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
-            found[old].name = new_name
-            session.info.pop("members", None)
+            repository.rename_member(session, found[old].id, new_name)
+            self._members_changed(session)
             self._changed(
                 session,
                 "member.rename",
@@ -146,7 +148,7 @@ class GroupCases(LedgerCore):
         def work(session: Session) -> GroupView:
             row = self._group(session, group, lock=True)
             member = self._member_rows(session, row).get(name)
-            if member is None or member.archived_at is not None:
+            if member is None or member.archived:
                 raise NotFound(f"{name!r} is not a member of {group!r}", field="member")
             owing = [
                 f"{domain.format_amount(a, c)} {c}"
@@ -158,7 +160,8 @@ class GroupCases(LedgerCore):
                     f"{name} still has a balance of {', '.join(owing)}; settle up before "
                     "removing them"
                 )
-            member.archived_at = repository.utcnow()
+            repository.set_archived(session, member.id, True)
+            self._members_changed(session)
             self._changed(
                 session,
                 "member.remove",

@@ -23,6 +23,7 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import repository
+from splitledger.store.repository import GroupHead
 from splitledger.store.schema import GroupRow, TransactionRow
 
 _IMPORT_CHUNK = 1000  # transactions per batched append during imports
@@ -64,18 +65,18 @@ class ImportCases(LedgerCore):
         outcome: list[ImportReport] = []
 
         def work(session: Session) -> ImportReport:
-            row = repository.find_group(session, req.name, lock=True)
+            row = repository.group_head(session, name=req.name, lock=True)
             created = row is None
             if row is None:
                 row = repository.add_group(session, req.name, req.currency)
             existing = self._member_rows(session, row)
             added = [m for m in req.members if m not in existing]
             for name in req.members:
-                if name in existing and existing[name].archived_at is not None:
+                if name in existing and existing[name].archived:
                     self._restore(session, row, existing[name], f"listed by {source}")
             for name in added:
                 repository.add_member(session, row.id, name)
-            session.info.pop("members", None)
+            self._members_changed(session)
             for account in accounts:
                 self._ensure_exchange(session, row, account)
             for index, rate in enumerate(rates, start=1):
@@ -136,7 +137,7 @@ class ImportCases(LedgerCore):
     def _import_entries(
         self,
         session: Session,
-        group: GroupRow,
+        group: GroupHead,
         entries: Sequence[ImportEntry],
         source: str,
         progress: Callable[[int], None] | None,

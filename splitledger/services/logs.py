@@ -48,5 +48,13 @@ def get_logger() -> logging.Logger:
 
 
 def event(name: str, /, **fields: Any) -> None:
-    """Log a state transition with its fields."""
-    get_logger().info(name, extra={"fields": fields})
+    """Log a state transition with its fields. The record is made directly: `info()`
+    also walks the stack to find the caller, which no line of ours shows (~20 µs a
+    write, profiled)."""
+    logger = get_logger()
+    if logger.isEnabledFor(logging.INFO):
+        logger.handle(
+            logger.makeRecord(
+                LOGGER_NAME, logging.INFO, "", 0, name, (), None, extra={"fields": fields}
+            )
+        )

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 
 GENESIS = "0" * 64
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once
 
 
 def transaction_hash(
@@ -28,7 +29,7 @@ def transaction_hash(
     postings: Sequence[tuple[int, str, int]],
 ) -> str:
     """SHA-256 over the previous hash and a canonical JSON form of the transaction."""
-    body = json.dumps(
+    body = _CANONICAL.encode(
         [
             group_id,
             seq,
@@ -41,8 +42,6 @@ def transaction_hash(
             replaces_id,
             actor,
             [list(p) for p in postings],
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
     return hashlib.sha256(f"{prev_hash}:{body}".encode()).hexdigest()
