@@ -92,6 +92,8 @@ def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
     ours = rows / seconds
     entries = datagen.entries(rows)
     base = write_path.executemany_baseline(entries, str(Path(tmp) / "import-base.db"))
+    floor = write_path.schema_floor(entries, tmp)
+    del entries
     return [
         Row(
             f"import {rows:,}-row Splitwise CSV (CLI, whole process)",
@@ -100,6 +102,22 @@ def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
             f"{ours / base:.1%}",
             "≥ 25 %",
             ours / base >= 0.25,
+        ),
+        Row(
+            "… the floor: the same rows precomputed, executemany into our schema",
+            f"{floor:,.0f} rows/s",
+            f"{base:,.0f} rows/s (bare tables)",
+            f"{floor / base:.0%}",
+            "— (why ≥ 25 % cannot be met)",
+            None,
+        ),
+        Row(
+            "… the import against that floor (proposed goal)",
+            f"{ours:,.0f} rows/s",
+            f"{floor:,.0f} rows/s (floor)",
+            f"{ours / floor:.0%}",
+            "≥ 25 % of the floor",
+            ours / floor >= 0.25,
         ),
         Row(
             "peak memory of that import",
@@ -145,7 +163,7 @@ def bench_single(count: int, tmp: str) -> list[Row]:
             "single expense through the services, one commit each",
             f"{fig.ours:,.0f}/s",
             f"{fig.baseline:,.0f}/s (sqlite3, same rows, FULL)",
-            f"{fig.ratio:.1%}",
+            f"{fig.ratio:.0%} (rounds {fig.spread})",
             "≥ 40 %",
             fig.ratio >= 0.40,
         )

@@ -13,8 +13,10 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
+import statistics
 import tempfile
 import time
 from dataclasses import dataclass
@@ -27,12 +29,20 @@ from splitledger.services.ledger import Ledger
 
 @dataclass(frozen=True)
 class Figure:
-    ours: float  # rows (or entries) per second
+    ours: float  # rows (or entries) per second (median of rounds)
     baseline: float
+    ratios: tuple[float, ...] = ()  # per round, when measured in interleaved rounds
 
     @property
     def ratio(self) -> float:
-        return self.ours / self.baseline
+        return statistics.median(self.ratios) if self.ratios else self.ours / self.baseline
+
+    @property
+    def spread(self) -> str:
+        """min–max of the per-round ratios (empty for a single round)."""
+        if len(self.ratios) < 2:
+            return ""
+        return f"{min(self.ratios):.0%}–{max(self.ratios):.0%}"
 
 
 def _bare_sqlite(path: str) -> sqlite3.Connection:
@@ -71,33 +81,104 @@ def executemany_baseline(entries: list[ImportEntry], path: str) -> float:
     return rate
 
 
-def single(count: int, tmp: str) -> Figure:
+def single(count: int, tmp: str, rounds: int = 5) -> Figure:
+    """Interleaved rounds (ours, then the baseline, then ours…) so that both see the
+    same moments of a noisy machine; the ratio is the median of the rounds' ratios."""
     txs = list(datagen.transactions(count, seed=7))
+    per_round = max(1, count // rounds)
+    ours: list[float] = []
+    base: list[float] = []
+    conn = _bare_sqlite(os.path.join(tmp, "single-base.db"))
     with Ledger.open(os.path.join(tmp, "single.db")) as ledger:
         ledger.create_group("G", datagen.CURRENCY, datagen.MEMBERS)
-        start = time.perf_counter()
-        for i in range(count):
-            ledger.record_expense(
-                group="G",
-                description=f"Expense {i}",
-                amount=domain.format_amount(1000 + i, datagen.CURRENCY, grouping=False),
-                paid_by=[(datagen.MEMBERS[i % 10], None)],
-                participants=[(datagen.MEMBERS[(i + k) % 10], None) for k in range(3)],
-            )
-        ours = count / (time.perf_counter() - start)
-    conn = _bare_sqlite(os.path.join(tmp, "single-base.db"))
-    start = time.perf_counter()
-    for i, tx in enumerate(txs, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO tx VALUES (?, ?, ?)", (i, tx.date.isoformat(), tx.description))
-        conn.executemany(
-            "INSERT INTO posting (tx, member, currency, amount) VALUES (?, ?, ?, ?)",
-            [(i, p.account, p.currency, p.minor) for p in tx.postings],
-        )
-        conn.execute("COMMIT")
-    baseline = count / (time.perf_counter() - start)
+        done = 0
+        for _ in range(rounds):
+            start = time.perf_counter()
+            for i in range(done, done + per_round):
+                ledger.record_expense(
+                    group="G",
+                    description=f"Expense {i}",
+                    amount=domain.format_amount(1000 + i, datagen.CURRENCY, grouping=False),
+                    paid_by=[(datagen.MEMBERS[i % 10], None)],
+                    participants=[(datagen.MEMBERS[(i + k) % 10], None) for k in range(3)],
+                )
+            ours.append(per_round / (time.perf_counter() - start))
+            start = time.perf_counter()
+            for i in range(done, done + per_round):
+                tx = txs[i % len(txs)]
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute(
+                    "INSERT INTO tx VALUES (?, ?, ?)", (i + 1, tx.date.isoformat(), tx.description)
+                )
+                conn.executemany(
+                    "INSERT INTO posting (tx, member, currency, amount) VALUES (?, ?, ?, ?)",
+                    [(i + 1, p.account, p.currency, p.minor) for p in tx.postings],
+                )
+                conn.execute("COMMIT")
+            base.append(per_round / (time.perf_counter() - start))
+            done += per_round
     conn.close()
-    return Figure(ours, baseline)
+    return Figure(
+        statistics.median(ours),
+        statistics.median(base),
+        tuple(o / b for o, b in zip(ours, base, strict=True)),
+    )
+
+
+def schema_floor(entries: list[ImportEntry], tmp: str) -> float:
+    """Entries per second for plain sqlite3 `executemany` of every row the ledger keeps
+    for these entries (transactions with their chain hashes, postings, one audit row
+    each, balances and chain head), precomputed before the clock starts, into our real
+    schema (its indexes and triggers, WAL, FULL). No import on this schema can beat it:
+    it is what is left with no parsing, checking, hashing or encoding at all."""
+    path = os.path.join(tmp, "floor.db")
+    with Ledger.open(path) as ledger:
+        ledger.create_group("G", datagen.CURRENCY, datagen.MEMBERS)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    ids = dict(conn.execute("SELECT name, id FROM members"))
+    group_id = conn.execute("SELECT id FROM groups").fetchone()[0]
+    stamp, digest = "2026-01-01 00:00:00.000000", "0" * 64
+    txs, postings, audits = [], [], []
+    balance: dict[int, int] = {}
+    for i, e in enumerate(entries, start=1):
+        tx = e.tx
+        txs.append(
+            (i, group_id, i, tx.kind.value, tx.date.isoformat(), tx.description, tx.category,
+             tx.idempotency_key, None, None, "bench", stamp, digest, digest)
+        )  # fmt: skip
+        rows = [(i, ids[p.account], p.currency, p.minor) for p in tx.postings]
+        postings += rows
+        for _, member, _, minor in rows:
+            balance[member] = balance.get(member, 0) + minor
+        payload = json.dumps(
+            {"kind": tx.kind.value, "key": tx.idempotency_key, "description": tx.description,
+             "postings": [[p.account, p.currency, p.minor] for p in tx.postings],
+             "hash": digest},
+            sort_keys=True,
+        )  # fmt: skip
+        audits.append((stamp, "bench", "tx.import", group_id, i, payload))
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany(f"INSERT INTO transactions VALUES ({', '.join('?' * 14)})", txs)
+    conn.executemany(
+        "INSERT INTO postings (transaction_id, member_id, currency, amount) VALUES (?, ?, ?, ?)",
+        postings,
+    )
+    conn.executemany(
+        "INSERT INTO audit_log (at, actor, action, group_id, entity_id, payload) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        audits,
+    )
+    conn.executemany(
+        "INSERT INTO balances (member_id, currency, group_id, amount) VALUES (?, ?, ?, ?)",
+        [(m, datagen.CURRENCY, group_id, a) for m, a in sorted(balance.items())],
+    )
+    conn.execute("UPDATE groups SET head_seq = ?, head_hash = ?", (len(entries), digest))
+    conn.execute("COMMIT")
+    rate = len(entries) / (time.perf_counter() - start)
+    conn.close()
+    return rate
 
 
 def bulk(count: int, tmp: str) -> Figure:
@@ -123,12 +204,15 @@ def main() -> None:
         one = single(args.single, tmp)
         print(
             f"single expense: {one.ours:.0f}/s vs sqlite3 {one.baseline:.0f}/s "
-            f"= {one.ratio:.0%} (goal >= 40%)"
+            f"= {one.ratio:.0%} ({one.spread}; goal >= 40%)"
         )
         many = bulk(args.bulk, tmp)
+        floor = schema_floor(datagen.entries(args.bulk), tmp)
         print(
             f"bulk import: {many.ours:.0f} entries/s vs executemany {many.baseline:.0f}/s "
-            f"= {many.ratio:.1%} (goal >= 25%)"
+            f"= {many.ratio:.1%} (goal >= 25%); the same rows into our schema: "
+            f"{floor:.0f}/s = {floor / many.baseline:.0%} of the bare tables, ours "
+            f"{many.ours / floor:.0%} of that"
         )
 
 

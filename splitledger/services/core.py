@@ -291,7 +291,7 @@ class LedgerCore:
         audits: list[dict[str, object]] = []
         for (tx, replaces_id), row in zip(items, rows, strict=True):
             payload = {
-                "kind": tx.kind.value,
+                "kind": repository.KIND_TEXT[tx.kind],
                 "date": tx.date.isoformat(),
                 "description": tx.description,
                 "category": tx.category,

@@ -132,3 +132,36 @@ def test_old_mac_line_endings_are_read() -> None:
     found = parse(export(newline="\r"))
     assert found.main_currency() == "EUR"
     assert len(found.transactions) == 5
+
+
+@given(
+    st.one_of(
+        st.from_regex(r"\A[+-]?[0-9]{1,17}(\.[0-9]{0,5})?\Z"),
+        st.from_regex(r"\A\s*[+-]?\.[0-9]{1,4}\s*\Z"),
+        st.text(alphabet="0123456789.-+ e", max_size=12),
+    ),
+    st.sampled_from(["EUR", "JPY", "BHD"]),
+)
+def test_number_fast_path_agrees_with_the_decimal_reading(text: str, currency: str) -> None:
+    """Amount cells are read in integers when they have the plain shape; the result (or
+    the error) must be exactly what the Decimal reading gives."""
+    from decimal import Decimal
+
+    from splitledger.domain import DomainError, from_decimal
+
+    def by_decimal() -> int | str:
+        cleaned = text.strip()
+        if not cleaned:
+            return 0
+        if not splitwise._NUMBER.fullmatch(cleaned):
+            return "error"
+        try:
+            return from_decimal(Decimal(cleaned), currency, field="Cost")
+        except DomainError:
+            return "error"
+
+    try:
+        got: int | str = splitwise._number(text, currency, 2, "Cost")
+    except FormatError:
+        got = "error"
+    assert got == by_decimal()
