@@ -4,6 +4,12 @@ The app holds the open `Ledger` and the current group; screens ask it for data t
 `jobs.run_db`, so no database call ever runs on the event loop. A 1-second poll of the
 group's change token (in a worker) reloads the visible screen when another process
 writes, without touching an open form.
+
+Start-up is one worker: it opens the ledger, lists the groups and reads the first
+group's balances, and the balances screen is then composed with them. The screen under
+it stays empty unless opening is slow or fails (then it says so): composing a status
+screen that is covered at once, and fetching the balances again once the screen is up,
+cost more than the rest of the start-up together.
 """
 
 from __future__ import annotations
@@ -11,26 +17,37 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from splitledger.services.errors import NotFound, ServiceError
 from splitledger.services.ledger import Ledger
-from splitledger.services.views import GroupView
+from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.welcome import WelcomeScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 LIGHT, DARK = "textual-light", "textual-dark"
 Token = tuple[object, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """What opening found: the ledger, its groups and the first group's balances."""
+
+    ledger: Ledger
+    groups: list[GroupView]
+    balances: BalancesView | None
 
 
 class SplitLedgerApp(App[None]):
@@ -46,6 +63,8 @@ class SplitLedgerApp(App[None]):
     ]
     #: Seconds between two looks at the group's change token (live refresh).
     POLL_SECONDS: ClassVar[float] = 1.0
+    #: Seconds of opening after which the screen says that the ledger is opening.
+    STATUS_DELAY: ClassVar[float] = 0.2
 
     def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
         super().__init__()
@@ -57,15 +76,12 @@ class SplitLedgerApp(App[None]):
         self.today: Callable[[], dt.date] = dt.date.today
         self._token: Token | None = None
         self._poll_failing = False
+        self._opening = True
         self.theme = DARK
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Opening the ledger…", id="status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self._open()
+        self.set_timer(self.STATUS_DELAY, self._still_opening, name="opening status")
         self.set_interval(self.POLL_SECONDS, self._poll, name="live refresh")
 
     async def on_unmount(self) -> None:
@@ -76,38 +92,59 @@ class SplitLedgerApp(App[None]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self) -> None:
+        ledger = self.ledger
         try:
-            ledger = self.ledger or Ledger.open(self.target)
+            ledger = ledger or Ledger.open(self.target)
             groups = ledger.groups()
+            balances = ledger.balances(groups[0].name) if groups else None
         except ServiceError as exc:
+            if ledger is not None and self._owns_ledger:
+                ledger.close()
             self.call_from_thread(self._cannot_open, str(exc))
             return
-        self.call_from_thread(self._opened, ledger, groups)
+        self.call_from_thread(self._opened, Opened(ledger, groups, balances))
+
+    def _status(self, text: str) -> None:
+        """Show `text` on the screen under all others (composed only when needed)."""
+        screen = self.screen_stack[0]
+        found = screen.query("#status")
+        if found:
+            found.only_one(Static).update(text)
+        else:
+            screen.mount_all([Header(), Static(text, id="status"), LedgerFooter()])
+
+    def _still_opening(self) -> None:
+        if self._opening and not self.screen_stack[0].query("#status"):
+            self._status("Opening the ledger…")
 
     def _cannot_open(self, message: str) -> None:
-        self.query_one("#status", Static).update(
+        self._opening = False
+        self._status(
             f"[b]Cannot open the ledger[/b]\n\n{escape(message)}\n\nPress [b]q[/b] to quit."
         )
         self.notify(
             message, title="Cannot open the ledger", severity="error", timeout=30, markup=False
         )
 
-    def _opened(self, ledger: Ledger, groups: list[GroupView]) -> None:
-        self.ledger = ledger
-        self.query_one("#status", Static).update(f"Ledger: {escape(ledger.where)}")
-        if groups:
-            self.call_later(self.open_group, groups[0])
+    def _opened(self, opened: Opened) -> None:
+        self._opening = False
+        self.ledger = opened.ledger
+        if self.screen_stack[0].query("#status"):
+            self._status(f"Ledger: {escape(opened.ledger.where)}")
+        if opened.groups:
+            self.call_later(self.open_group, opened.groups[0], opened.balances)
         else:
             self.push_screen(WelcomeScreen())
 
-    async def open_group(self, group: GroupView) -> None:
-        """Make `group` current and show its balances as the home screen."""
+    async def open_group(self, group: GroupView, balances: BalancesView | None = None) -> None:
+        """Make `group` current and show its balances as the home screen (`balances`,
+        if given, are the group's, just read: shown without reading them again)."""
         self.group = group
         self._token = None
         self.sub_title = group.name
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(BalancesScreen())
+        await self.push_screen(BalancesScreen(balances))
 
     def group_changed(self, group: GroupView) -> None:
         """The current group was renamed or got members (by this app)."""

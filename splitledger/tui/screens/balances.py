@@ -8,13 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
-from splitledger.services.views import BalancesView
+from splitledger.services.errors import ServiceError
+from splitledger.services.views import BalancesView, TxView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
+from splitledger.tui.widgets.footer import LedgerFooter
 
 
 class BalancesScreen(LedgerScreen):
@@ -32,6 +34,13 @@ class BalancesScreen(LedgerScreen):
         Binding("g", "groups", "Groups"),
     ]
 
+    def __init__(self, view: BalancesView | None = None) -> None:
+        super().__init__()
+        #: Balances just read (when the app opens): composed in, not read again.
+        self._fresh = view
+        #: The history's first page is being read (a second `h` must not open another).
+        self._history_coming = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="balances-body"):
@@ -40,9 +49,17 @@ class BalancesScreen(LedgerScreen):
             note = Static(id="indicative")
             note.display = False  # shown once a multi-currency group's balances load
             yield note
-        yield Footer()
+        yield LedgerFooter()
+
+    def on_mount(self) -> None:
+        if self._fresh is not None:
+            self._show(self._fresh)  # before the first paint: painted once, with data
 
     def reload(self) -> None:
+        if self._fresh is not None:
+            # The first resume, right after composing with balances just read.
+            self._fresh = None
+            return
         name = self.group.name
         run_db(
             self,
@@ -53,15 +70,18 @@ class BalancesScreen(LedgerScreen):
             description="load balances",
         )
 
-    def _show(self, view: BalancesView) -> None:
+    def _summary(self, view: BalancesView) -> str:
         spent = ", ".join(money(m, c) for c, m in sorted(view.total_spent.items())) or money(
             0, view.currency
         )
         members = len(self.group.members)
-        self.query_one("#summary", Static).update(
+        return (
             f"[b]{escape(view.group)}[/b] · {view.currency} · {members} member"
             f"{'s' if members != 1 else ''} · total spent [b]{spent}[/b]"
         )
+
+    def _show(self, view: BalancesView) -> None:
+        self.query_one("#summary", Static).update(self._summary(view))
         self.query_one(BalanceChart).view = view
         text = indicative_text(view)
         note = self.query_one("#indicative", Static)
@@ -77,9 +97,44 @@ class BalancesScreen(LedgerScreen):
         self.app.push_screen(ExpenseFormScreen())
 
     def action_history(self) -> None:
-        from splitledger.tui.screens.history import HistoryScreen
+        """Show the history once its first page is read (or after `FIRST_PAGE_WAIT`
+        without it): painted once, with its rows, not empty first and then again."""
+        from splitledger.tui.screens.history import FIRST_PAGE_WAIT, PAGE, HistoryScreen
 
-        self.app.push_screen(HistoryScreen())
+        if self._history_coming:
+            return
+        self._history_coming = True
+        screen = HistoryScreen(first_page_coming=True)
+        name = self.group.name
+
+        def show() -> None:
+            timer.stop()
+            self._history_coming = False
+            if not screen.is_attached and self.is_active:
+                self.app.push_screen(screen)
+
+        def arrived(page: list[TxView]) -> None:
+            screen.first_page(page)
+            show()
+
+        def late() -> None:
+            screen.first_page_late()
+            show()
+
+        def failed(error: ServiceError) -> None:
+            timer.stop()
+            self._history_coming = False
+            self.sl_app.show_error(error)
+
+        timer = self.set_timer(FIRST_PAGE_WAIT, late)
+        run_db(
+            self,
+            lambda ledger: ledger.history(name, limit=PAGE),
+            arrived,
+            failed=failed,
+            group="history",
+            description="load history",
+        )
 
     def action_settle(self) -> None:
         from splitledger.tui.screens.settle import SettleScreen

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from splitledger.domain import Transaction, format_amount
 from splitledger.services.errors import InvalidInput, ServiceError
@@ -39,6 +39,7 @@ from splitledger.tui.expense_fields import (
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 AMOUNT_CHARS = r"[0-9.,+\-]*"
 
@@ -162,7 +163,7 @@ class ExpenseFormScreen(LedgerScreen):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer()
+        yield LedgerFooter()
 
     def on_mount(self) -> None:
         self._apply_mode_and_payer()

@@ -7,12 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 
 class GroupsScreen(LedgerScreen):
@@ -33,7 +34,7 @@ class GroupsScreen(LedgerScreen):
         yield Header()
         yield Static("[b]Groups[/b]", classes="screen-title")
         yield OptionList(id="groups")
-        yield Footer()
+        yield LedgerFooter()
 
     def reload(self) -> None:
         run_db(

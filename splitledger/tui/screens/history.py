@@ -3,19 +3,24 @@
 The search box takes free text and filters (see `history_query`); each change reloads
 the first page after a short pause. Scrolling near the end loads the next page with a
 keyset cursor (date, id), so deep pages cost the same as the first.
+
+The balances screen reads the first page before it shows this screen (if the page
+comes within `FIRST_PAGE_WAIT`): the screen is then laid out and painted once, rows
+included, instead of empty first and again when the rows (and the scrollbar) arrive.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
@@ -24,9 +29,12 @@ from splitledger.tui.formatting import tx_amount_text
 from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.lazy_table import LazyTable
 
 PAGE = 100
+#: Seconds the history waits for its first page before it opens without it.
+FIRST_PAGE_WAIT = 0.15
 #: Seconds of calm in the search box before the search runs.
 SEARCH_DELAY = 0.25
 MAX_RELOAD = 10_000  # the Ledger's page limit
@@ -59,7 +67,9 @@ class HistoryScreen(LedgerScreen):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, first_page_coming: bool = False) -> None:
+        """`first_page_coming`: the opener reads the first page and hands it over with
+        `first_page` (or calls `first_page_late`, and this screen reads it itself)."""
         super().__init__()
         self.rows: list[TxView] = []
         self.exhausted = False
@@ -67,6 +77,12 @@ class HistoryScreen(LedgerScreen):
         self._loading = False
         self._generation = 0
         self._debounce: Timer | None = None
+        #: What the status line says (plain text), when it says how many rows there are.
+        self._status_text = ""
+        #: The first page, handed over by the opener before this screen mounted.
+        self._first: list[TxView] | None = None
+        #: The opener reads the first page: the first resume must not read it too.
+        self._first_by_opener = first_page_coming
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -76,8 +92,8 @@ class HistoryScreen(LedgerScreen):
             compact=True,
         )
         yield Static(id="history-status", classes="hint")
-        yield LazyTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield LazyTable(id="history")
+        yield LedgerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)
@@ -87,12 +103,32 @@ class HistoryScreen(LedgerScreen):
         table.add_column("Description", width=width, key="description")
         table.add_column("Category", width=10, key="category")
         table.add_column(Text("Amount", justify="right"), width=16, key="amount")
+        if self._first is not None:
+            self._show(self._first, 0, PAGE, append=False)
+            self._first = None
 
     # -- loading -------------------------------------------------------------------
 
     def reload(self) -> None:
         """Reload what is shown (as many rows as are loaded, so the cursor stays)."""
+        if self._first_by_opener:
+            self._first_by_opener = False  # the first resume: the opener reads the page
+            return
         self._load(limit=min(max(len(self.rows), PAGE), MAX_RELOAD), append=False)
+
+    def first_page(self, page: list[TxView]) -> None:
+        """The first page, read by the opener (before or after this screen mounted);
+        dropped if the screen has asked for rows itself since (a search, a refresh)."""
+        if self._generation:
+            return
+        if self.is_mounted:
+            self._show(page, 0, PAGE, append=False)
+        else:
+            self._first = page
+
+    def first_page_late(self) -> None:
+        """The opener gave up waiting: this screen reads its first page itself."""
+        self._first_by_opener = False
 
     def _load(self, *, limit: int, append: bool) -> None:
         self._generation += 1
@@ -128,15 +164,16 @@ class HistoryScreen(LedgerScreen):
             keep = table.cursor_row
             table.clear()
             self.rows = []
-        for tx in page:
-            table.add_row(
+        table.add_rows(
+            (
                 tx.date.isoformat(),
                 tx.kind,
                 describe(tx),
                 Text(tx.category),
                 Text(tx_amount_text(tx), justify="right"),
-                key=str(tx.id),
             )
+            for tx in page
+        )
         self.rows.extend(page)
         self.exhausted = len(page) < limit
         if not append and table.row_count:
@@ -155,7 +192,12 @@ class HistoryScreen(LedgerScreen):
             message = f"{count} transaction{'s' if count != 1 else ''}."
         else:
             message = f"{count} transactions loaded; more load as you scroll."
-        self.query_one("#history-status", Static).update(message)
+        status = self.query_one("#history-status", Static)
+        width = status.content_region.width
+        # One line before and after: no need to lay out the screen again.
+        same = 0 < cell_len(self._status_text) <= width and cell_len(message) <= width
+        self._status_text = message
+        status.update(message, layout=not same)
 
     @on(LazyTable.NearEnd)
     def _near_end(self) -> None:
@@ -180,6 +222,7 @@ class HistoryScreen(LedgerScreen):
         try:
             query = parse_query(self.query_one("#search", Input).value)
         except InvalidInput as exc:
+            self._status_text = ""
             self.query_one("#history-status", Static).update(f"[b $error]{escape(str(exc))}[/]")
             return
         if query != self.query_filter:

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 
 class MembersScreen(LedgerScreen):
@@ -35,7 +36,7 @@ class MembersScreen(LedgerScreen):
         yield Header()
         yield Static(id="members-title", classes="screen-title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield LedgerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#members", DataTable)

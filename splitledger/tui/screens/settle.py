@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
@@ -21,6 +21,7 @@ from splitledger.tui.formatting import money, transfer_text
 from splitledger.tui.jobs import run_db
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 
 def default_csv_name(group: str) -> str:
@@ -56,7 +57,7 @@ class SettleScreen(LedgerScreen):
         yield Static("Working out the plan…", id="settle-status")
         yield DataTable(id="plan", cursor_type="row", zebra_stripes=True)
         yield Static(id="settle-text", classes="hint")
-        yield Footer()
+        yield LedgerFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#plan", DataTable)

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from splitledger.services.views import TxDetail, TxView
 from splitledger.tui.formatting import money, tx_amount_text
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import LedgerFooter
 
 
 def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
@@ -91,7 +92,7 @@ class TransactionScreen(LedgerScreen):
             yield DataTable(id="postings", cursor_type="none", show_cursor=False)
             yield Static("[b]Audit trail[/b]", classes="section")
             yield DataTable(id="audit", cursor_type="row")
-        yield Footer()
+        yield LedgerFooter()
 
     def on_mount(self) -> None:
         postings = self.query_one("#postings", DataTable)

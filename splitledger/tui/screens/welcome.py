@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from splitledger.services.demo import DEMO_GROUP, load_demo
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app, run_db
+from splitledger.tui.widgets.footer import LedgerFooter
 
 WELCOME = (
     "[b]Welcome to splitledger[/b]\n\n"
@@ -41,7 +42,7 @@ class WelcomeScreen(Screen[None]):
                 yield Button("Create a group  (n)", id="new-group", variant="primary")
             with Center():
                 yield Button("Load the demo trip  (d)", id="demo")
-        yield Footer()
+        yield LedgerFooter()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new-group":
