@@ -6,16 +6,19 @@ group's change token (in a worker) reloads the visible screen when another proce
 writes, without touching an open form.
 
 Start-up is one worker: it opens the ledger, lists the groups and reads the first
-group's balances, and the balances screen is then composed with them. The screen under
-it stays empty unless opening is slow or fails (then it says so): composing a status
-screen that is covered at once, and fetching the balances again once the screen is up,
-cost more than the rest of the start-up together.
+group's balances, and the balances screen is then composed with them (painted once,
+with its data). The screen under it stays empty unless opening is slow or fails (then
+it says so): a status screen that was composed, painted and covered at once, and a
+second read of the balances after the balances screen was up, were a third of the
+time from start to balances (profiled: 172 ms against 42 ms for a bare Textual app).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -24,7 +27,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from splitledger.services.errors import NotFound, ServiceError
 from splitledger.services.ledger import Ledger
@@ -36,9 +39,20 @@ from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.welcome import WelcomeScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 LIGHT, DARK = "textual-light", "textual-dark"
 Token = tuple[object, ...]
+
+
+@functools.cache
+def freeze_startup_heap() -> None:
+    """Once per process: move every object alive now (the imports: modules, classes,
+    functions, ~80,000 objects) out of the garbage collector's sight. They live as long
+    as the process, yet each full collection walked them all: 50-100 ms pauses that
+    landed in the middle of opening a screen (measured with `gc.callbacks` while
+    benchmarking; 20-40 ms once frozen)."""
+    gc.freeze()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +81,7 @@ class SplitLedgerApp(App[None]):
     STATUS_DELAY: ClassVar[float] = 0.2
 
     def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
+        freeze_startup_heap()
         super().__init__()
         self.target = target
         self.ledger: Ledger | None = ledger
@@ -111,7 +126,7 @@ class SplitLedgerApp(App[None]):
         if found:
             found.only_one(Static).update(text)
         else:
-            screen.mount_all([Header(), Static(text, id="status"), LedgerFooter()])
+            screen.mount_all([LedgerHeader(), Static(text, id="status"), LedgerFooter()])
 
     def _still_opening(self) -> None:
         if self._opening and not self.screen_stack[0].query("#status"):

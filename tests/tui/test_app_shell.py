@@ -3,11 +3,15 @@ themes and quitting."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from splitledger.services.ledger import Ledger
+from splitledger.services.views import GroupView
+from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.settle import SettleScreen
@@ -91,3 +95,24 @@ async def test_theme_toggles_between_light_and_dark(demo: Ledger) -> None:
         assert app.theme != before
         await pilot.press("ctrl+t")
         assert app.theme == before
+
+
+async def test_a_slow_ledger_says_it_is_opening(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    groups = Ledger.groups
+
+    def slow(self: Ledger) -> list[GroupView]:
+        time.sleep(0.4)
+        return groups(self)
+
+    monkeypatch.setattr(Ledger, "groups", slow)
+    monkeypatch.setattr(SplitLedgerApp, "STATUS_DELAY", 0.05)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        status = str(app.query_one("#status", Static).render())
+        assert "Opening the ledger" in status
+        await idle(pilot)
+        assert isinstance(app.screen, BalancesScreen)
+        assert app.screen.query_one(BalanceChart).view is not None

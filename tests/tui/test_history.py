@@ -10,11 +10,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from splitledger import domain
-from splitledger.services.errors import InvalidInput
+from splitledger.services.errors import InvalidInput, Unavailable
 from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
+from splitledger.services.views import TxView
 from splitledger.tui.history_query import HistoryQuery, parse_query
 from splitledger.tui.screens import history as history_screen
+from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.history import PAGE, HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
@@ -190,3 +192,58 @@ async def test_a_conflict_is_a_notification_not_a_crash(demo: Ledger, db_path: P
         )
         assert app.is_running
     assert len(demo.history("Lisbon trip")) == 11  # one reversal, not two
+
+
+async def test_the_first_page_comes_with_the_screen_and_is_read_once(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[int] = []
+    history = Ledger.history
+
+    def counted(self: Ledger, *args: object, **kwargs: object) -> list[TxView]:
+        reads.append(1)
+        return history(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "history", counted)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        await pilot.press("h", "h")  # the second h, while the page is read, opens nothing more
+        await idle(pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        assert len(app.screen_stack) == 3  # default, balances, history
+        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 10
+        assert len(reads) == 1
+
+
+async def test_a_slow_first_page_opens_the_screen_which_reads_it_itself(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(history_screen, "FIRST_PAGE_WAIT", 0.0)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        assert screen.rows[0].description == "Taxi to the airport"
+        assert screen.query_one(LazyTable).row_count == 10
+
+
+async def test_a_failed_first_page_is_a_message_on_the_balances(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Ledger, *args: object, **kwargs: object) -> list[TxView]:
+        raise Unavailable("the disk is on fire")
+
+    working = Ledger.history
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        monkeypatch.setattr(Ledger, "history", broken)
+        await pilot.press("h")
+        await idle(pilot)
+        assert isinstance(app.screen, BalancesScreen)
+        assert any("on fire" in n.message for n in app._notifications)
+        monkeypatch.setattr(Ledger, "history", working)
+        await pilot.press("h")  # and h works again
+        await idle(pilot)
+        assert isinstance(app.screen, HistoryScreen)

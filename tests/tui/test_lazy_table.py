@@ -13,6 +13,7 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import DataTable
 
+from splitledger.tui.widgets import lazy_table
 from splitledger.tui.widgets.lazy_table import PAD, LazyTable, _lay_out
 
 COLUMNS = [("Date", 10), ("Kind", 8), ("Description", 14), (Text("Amount", justify="right"), 12)]
@@ -50,6 +51,9 @@ CELLS = [
     Text("two\nlines"),
     struck("Museum tickets"),
     Text.assemble(("bold", "bold"), " and ", ("red", "red"), justify="right"),
+    Text("styled as a whole", style="italic"),
+    Text("styled, right", style="bold red", justify="right"),
+    Text("Ω wide ünïcode ✓ cells"),
 ]
 
 
@@ -138,3 +142,35 @@ async def test_keys_move_the_cursor_as_in_a_datatable() -> None:
         lt.clear()
         assert lt.row_count == 0
         assert not lt.near_end()
+
+
+async def test_end_waits_for_the_rows_it_asks_for_then_jumps_with_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lazy_table, "JUMP_WAIT", 30.0)
+    app = Both()
+    async with app.run_test(size=(80, 30)) as pilot:
+        lt = app.query_one(LazyTable)
+        lt.focus()
+        lt.more_coming = True
+        await pilot.press("end")
+        assert lt.cursor_row == 0  # the next page is on its way
+        assert lt.near_end()  # (which is what the owner checks before it loads)
+        lt.add_rows([row(i) for i in range(40, 80)])
+        assert lt.cursor_row == 39  # the last row loaded when End was pressed
+        assert lt.scroll_y > 0
+        lt.more_coming = False
+        await pilot.press("end")
+        assert lt.cursor_row == 79
+
+
+async def test_end_moves_anyway_when_the_rows_do_not_come(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lazy_table, "JUMP_WAIT", 0.01)
+    app = Both()
+    async with app.run_test(size=(80, 30)) as pilot:
+        lt = app.query_one(LazyTable)
+        lt.focus()
+        lt.more_coming = True
+        await pilot.press("end")
+        await pilot.pause(0.05)
+        assert lt.cursor_row == 39

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from splitledger.services.errors import ServiceError
 from splitledger.services.views import BalancesView, TxView
@@ -17,6 +17,7 @@ from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 
 class BalancesScreen(LedgerScreen):
@@ -36,13 +37,13 @@ class BalancesScreen(LedgerScreen):
 
     def __init__(self, view: BalancesView | None = None) -> None:
         super().__init__()
-        #: Balances just read (when the app opens): composed in, not read again.
+        #: Balances just read (when the app opens): shown on mount, not read again.
         self._fresh = view
         #: The history's first page is being read (a second `h` must not open another).
         self._history_coming = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         with VerticalScroll(id="balances-body"):
             yield Static(id="summary")
             yield BalanceChart(id="chart")
@@ -106,15 +107,24 @@ class BalancesScreen(LedgerScreen):
         self._history_coming = True
         screen = HistoryScreen(first_page_coming=True)
         name = self.group.name
+        done = False
 
-        def show() -> None:
+        def settle() -> bool:
+            """Whether this is the first outcome (the page, its failure or the wait)."""
+            nonlocal done
+            if done:
+                return False
+            done = True
             timer.stop()
             self._history_coming = False
-            if not screen.is_attached and self.is_active:
+            return True
+
+        def show() -> None:
+            if settle() and self.is_active:  # not if another key opened something else
                 self.app.push_screen(screen)
 
         def arrived(page: list[TxView]) -> None:
-            screen.first_page(page)
+            screen.first_page(page)  # (dropped if the screen already read its own)
             show()
 
         def late() -> None:
@@ -122,9 +132,8 @@ class BalancesScreen(LedgerScreen):
             show()
 
         def failed(error: ServiceError) -> None:
-            timer.stop()
-            self._history_coming = False
-            self.sl_app.show_error(error)
+            if settle():  # else the screen is up and reads (and reports) its own page
+                self.sl_app.show_error(error)
 
         timer = self.set_timer(FIRST_PAGE_WAIT, late)
         run_db(

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.markup import escape
-from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from splitledger.domain import Transaction, format_amount
 from splitledger.services.errors import InvalidInput, ServiceError
@@ -40,12 +40,100 @@ from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 AMOUNT_CHARS = r"[0-9.,+\-]*"
 
 
 class ExpenseFormScreen(LedgerScreen):
     """A new expense, or (with `editing`) a new version of an existing one."""
+
+    # This screen's styles: parsed when it first opens, not when the app starts.
+    DEFAULT_CSS = """
+    #expense-form {
+        padding: 0 1;
+    }
+
+    .form-row {
+        height: 1;
+        margin-top: 1;
+    }
+
+    .form-label {
+        width: 13;
+    }
+
+    .form-label-short {
+        width: 6;
+        margin-left: 2;
+    }
+
+    .currency {
+        width: 5;
+        margin-left: 1;
+    }
+
+    #description {
+        width: 1fr;
+    }
+
+    #amount {
+        width: 16;
+    }
+
+    #date {
+        width: 12;
+    }
+
+    #category {
+        width: 30;
+    }
+
+    #payer, #mode {
+        width: 24;
+    }
+
+    #mode-hint {
+        width: 1fr;
+        margin-left: 2;
+    }
+
+    .member-head {
+        margin-top: 1;
+        color: $text-muted;
+    }
+
+    .member-row {
+        height: 1;
+    }
+
+    .member-name, .member-row Checkbox {
+        width: 18;
+    }
+
+    .member-paid {
+        width: 12;
+        margin-right: 1;
+    }
+
+    .member-value {
+        width: 12;
+        margin-right: 1;
+    }
+
+    .member-share {
+        width: 1fr;
+    }
+
+    #form-error {
+        margin-top: 1;
+    }
+
+    .summary {
+        margin-top: 1;
+        height: auto;
+    }
+    """
 
     LIVE = False  # never reload under the user's fingers
     HELP_TEXT = (
@@ -91,7 +179,7 @@ class ExpenseFormScreen(LedgerScreen):
             if self.editing
             else f"New expense in {escape(group.name)}"
         )
-        yield Header()
+        yield LedgerHeader()
         with VerticalScroll(id="expense-form"):
             yield Static(f"[b]{title}[/b]", classes="screen-title")
             with Horizontal(classes="form-row"):

@@ -7,13 +7,14 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 
 class GroupsScreen(LedgerScreen):
@@ -31,7 +32,7 @@ class GroupsScreen(LedgerScreen):
         self._groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         yield Static("[b]Groups[/b]", classes="screen-title")
         yield OptionList(id="groups")
         yield LedgerFooter()

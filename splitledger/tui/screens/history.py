@@ -20,7 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.timer import Timer
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
@@ -30,6 +30,7 @@ from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 from splitledger.tui.widgets.lazy_table import LazyTable
 
 PAGE = 100
@@ -53,6 +54,17 @@ def describe(tx: TxView) -> Text:
 
 class HistoryScreen(LedgerScreen):
     """Every transaction of the group; Enter shows one in detail."""
+
+    # This screen's styles: parsed when it first opens, not when the app starts.
+    DEFAULT_CSS = """
+    #search {
+        margin: 1 1 0 1;
+    }
+
+    #history {
+        height: 1fr;
+    }
+    """
 
     HELP_TEXT = (
         "Newest first. Type in the search box to filter: free text matches description "
@@ -85,7 +97,7 @@ class HistoryScreen(LedgerScreen):
         self._first_by_opener = first_page_coming
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         yield Input(
             placeholder="Search… (member:Bob cat:food kind:expense from:2026-06-01)",
             id="search",
@@ -174,8 +186,9 @@ class HistoryScreen(LedgerScreen):
             )
             for tx in page
         )
-        self.rows.extend(page)
         self.exhausted = len(page) < limit
+        table.more_coming = not self.exhausted
+        self.rows.extend(page)
         if not append and table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
         self._status()

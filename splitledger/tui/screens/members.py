@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 
 class MembersScreen(LedgerScreen):
@@ -33,7 +34,7 @@ class MembersScreen(LedgerScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         yield Static(id="members-title", classes="screen-title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
         yield LedgerFooter()

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
@@ -22,6 +22,7 @@ from splitledger.tui.jobs import run_db
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 
 def default_csv_name(group: str) -> str:
@@ -31,6 +32,13 @@ def default_csv_name(group: str) -> str:
 
 class SettleScreen(LedgerScreen):
     """The settle-up plan of the current group."""
+
+    # This screen's styles: parsed when it first opens, not when the app starts.
+    DEFAULT_CSS = """
+    #settle-status {
+        padding: 1 1 0 1;
+    }
+    """
 
     HELP_TEXT = (
         "The fewest transfers that bring every balance to zero. Mark one (p) or all (a) as "
@@ -52,7 +60,7 @@ class SettleScreen(LedgerScreen):
         self._plan_no = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         yield Static("[b]Settle up[/b]", classes="screen-title")
         yield Static("Working out the plan…", id="settle-status")
         yield DataTable(id="plan", cursor_type="row", zebra_stripes=True)

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.markup import escape
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from splitledger.services.views import TxDetail, TxView
 from splitledger.tui.formatting import money, tx_amount_text
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 
 def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
@@ -68,6 +69,18 @@ def delete_transaction(screen: LedgerScreen, tx: TxView, then: Callable[[], None
 class TransactionScreen(LedgerScreen):
     """Detail of transaction `tx_id`."""
 
+    # This screen's styles: parsed when it first opens, not when the app starts.
+    DEFAULT_CSS = """
+    #postings, #audit {
+        height: auto;
+        margin: 0 1;
+    }
+
+    #tx-head {
+        padding: 1 1;
+    }
+    """
+
     HELP_TEXT = (
         "Postings: + means the group owes that member more (they paid), − that the member "
         "owes more (their share). The audit trail lists who did what, when. o opens the "
@@ -86,7 +99,7 @@ class TransactionScreen(LedgerScreen):
         self.detail: TxDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         with VerticalScroll(id="tx-body"):
             yield Static("Loading…", id="tx-head")
             yield DataTable(id="postings", cursor_type="none", show_cursor=False)

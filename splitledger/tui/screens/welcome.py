@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from splitledger.services.demo import DEMO_GROUP, load_demo
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app, run_db
 from splitledger.tui.widgets.footer import LedgerFooter
+from splitledger.tui.widgets.header import LedgerHeader
 
 WELCOME = (
     "[b]Welcome to splitledger[/b]\n\n"
@@ -25,6 +26,26 @@ WELCOME = (
 class WelcomeScreen(Screen[None]):
     """Shown when the ledger holds no group."""
 
+    # This screen's styles: parsed when it first opens, not when the app starts.
+    DEFAULT_CSS = """
+    #welcome {
+        align: center middle;
+        height: 1fr;
+    }
+
+    #welcome-text {
+        width: 100%;
+        content-align: center middle;
+        text-align: center;
+        margin-bottom: 1;
+    }
+
+    #welcome Center {
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
     HELP_TEXT: ClassVar[str] = (
         "Create your first group (a name, its currency and its members), or load a demo "
         "trip to look around every screen with realistic data."
@@ -35,7 +56,7 @@ class WelcomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield LedgerHeader()
         with Vertical(id="welcome"):
             yield Static(WELCOME, id="welcome-text")
             with Center():
