@@ -62,6 +62,15 @@ class Raw:
         self._cursor.execute(self._sql(sql), params)
         return [tuple(r) for r in self._cursor.fetchall()]
 
+    def all_in(self, sql: str, values: Sequence[Any], size: int = 500) -> list[tuple[Any, ...]]:
+        """Rows of `sql`, whose `{}` is the list of an `IN (…)`, for `values` asked
+        `size` at a time (drivers and SQLite bound the number of parameters)."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), size):
+            chunk = values[start : start + size]
+            rows += self.all(sql.format(", ".join("?" * len(chunk))), chunk)
+        return rows
+
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
         """executemany of plain rows into `table` (names are our constants)."""
         marks = ", ".join("?" * len(columns))

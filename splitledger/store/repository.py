@@ -75,10 +75,6 @@ def group_head(
     return None if row is None else GroupHead(*row)
 
 
-def find_group(session: Session, name: str) -> GroupRow | None:
-    return session.scalars(select(GroupRow).where(GroupRow.name == name)).one_or_none()
-
-
 def group_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     query = select(GroupRow.id, GroupRow.name).where(GroupRow.id.in_(set(ids)))
     return {gid: name for gid, name in session.execute(query)}
@@ -381,12 +377,8 @@ def append_transactions(
 def _apply_spending(raw: Raw, group_id: int, txs: Sequence[Transaction]) -> None:
     """Expenses add what was paid; the reversal of an expense takes it back."""
     reversed_ids = [tx.reverses for tx in txs if tx.reverses is not None]
-    kinds: dict[int, str] = {}
-    for start in range(0, len(reversed_ids), 500):
-        chunk = reversed_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        query = f"SELECT id, kind FROM transactions WHERE id IN ({marks})"  # noqa: S608
-        kinds.update({tx_id: kind for tx_id, kind in raw.all(query, chunk)})
+    query = "SELECT id, kind FROM transactions WHERE id IN ({})"
+    kinds: dict[int, str] = dict(raw.all_in(query, reversed_ids))
     spent: dict[str, int] = defaultdict(int)
     for tx in txs:
         if tx.kind is TxKind.EXPENSE:
@@ -558,13 +550,8 @@ def find_by_keys(session: Session, keys: Iterable[str]) -> dict[str, Transaction
     are first checked with plain queries: on a fresh import none is found, and loading
     nothing through the ORM still cost ~7 ms a chunk (profiled)."""
     raw = Raw.of(session)
-    candidates = list(dict.fromkeys(keys))
-    wanted: list[str] = []
-    for start in range(0, len(candidates), 500):
-        chunk = candidates[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        sql = f"SELECT idempotency_key FROM transactions WHERE idempotency_key IN ({marks})"  # noqa: S608
-        wanted += [r[0] for r in raw.all(sql, chunk)]
+    sql = "SELECT idempotency_key FROM transactions WHERE idempotency_key IN ({})"
+    wanted: list[str] = [r[0] for r in raw.all_in(sql, list(dict.fromkeys(keys)))]
     found: dict[str, TransactionRow] = {}
     for start in range(0, len(wanted), 500):
         query = select(TransactionRow).where(
