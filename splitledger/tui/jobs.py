@@ -8,11 +8,13 @@ notifications (or whatever `failed` does with them), never tracebacks.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from textual.app import App
 from textual.dom import DOMNode
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerCancelled, WorkerState, get_current_worker
 
 from splitledger.services import logs
 from splitledger.services.errors import ServiceError
@@ -22,6 +24,24 @@ if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
 
 T = TypeVar("T")
+
+
+_BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
+
+
+async def workers_finished(app: App[Any]) -> None:
+    """Wait until every worker the app has now is over; a failed one raises.
+
+    Unlike `app.workers.wait_for_complete()`, a cancelled worker counts as finished:
+    cancelling is routine here (an exclusive reload replaces the one before it; a
+    popped screen cancels its workers, even one that has just handed over its result),
+    so it must not read as an error to the tests and the screenshot script.
+    """
+    for worker in [w for w in app.workers if w.state in _BUSY]:
+        if worker.state is WorkerState.PENDING:
+            continue  # not started yet: the next round will see it
+        with contextlib.suppress(WorkerCancelled):
+            await worker.wait()
 
 
 def ledger_app(node: DOMNode) -> SplitLedgerApp:

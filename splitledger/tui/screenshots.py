@@ -21,6 +21,7 @@ from textual.widgets import Input, Select
 from splitledger.services.demo import load_demo
 from splitledger.services.ledger import Ledger
 from splitledger.tui.app import LIGHT, SplitLedgerApp
+from splitledger.tui.jobs import workers_finished
 
 SIZE = (120, 36)
 TODAY = dt.date(2026, 6, 8)
@@ -29,7 +30,7 @@ Step = Callable[[Pilot[None]], Awaitable[None]]
 
 async def settle(pilot: Pilot[None]) -> None:
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        await workers_finished(pilot.app)
         await pilot.pause()
 
 

@@ -14,6 +14,7 @@ from textual.worker import WorkerState
 from splitledger.services.demo import load_demo
 from splitledger.services.ledger import Ledger
 from splitledger.tui.app import SplitLedgerApp
+from splitledger.tui.jobs import workers_finished
 from tests.integration.conftest import pg_url  # noqa: F401 - the shared PostgreSQL fixture
 
 TODAY = dt.date(2026, 6, 10)
@@ -66,7 +67,7 @@ def make_app(ledger: Ledger | None = None, target: str | None = None) -> SplitLe
 async def idle(pilot: Pilot[None]) -> None:
     """Wait until no worker runs and the screen has caught up with their results."""
     for _ in range(8):
-        await pilot.app.workers.wait_for_complete()
+        await workers_finished(pilot.app)
         await pilot.pause()
         if not any(w.state in _BUSY for w in pilot.app.workers):
             return
