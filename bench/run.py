@@ -348,7 +348,7 @@ def main() -> int:
     q = args.quick
     sizes = {
         "import": 500 if q else 100_000,
-        "single": 20 if q else 300,
+        "single": 20 if q else 3_000,
         "postings": 20_000 if q else 1_000_000,
         "runs": 3 if q else 7,
         "large": 1_000 if q else 10_000,

@@ -107,7 +107,7 @@ def _figure(ours: list[float], base: list[float]) -> Figure:
     )
 
 
-def single(count: int, tmp: str, rounds: int = 5) -> Single:
+def single(count: int, tmp: str, rounds: int = 10) -> Single:
     """Interleaved rounds (ours, the floor, the bare baseline, then ours again…) so that
     all three see the same moments of a noisy machine; ratios are medians of the rounds'
     ratios."""

@@ -11,7 +11,7 @@ from typing import Any, Self, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from splitledger import domain
@@ -33,7 +33,7 @@ from splitledger.services.views import (
 )
 from splitledger.store import migrate, repository
 from splitledger.store.engine import make_engine, writer
-from splitledger.store.errors import StoreError
+from splitledger.store.errors import StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
 from splitledger.store.repository import GroupHead, MemberRef
 from splitledger.store.schema import GroupRow, TransactionRow
@@ -103,16 +103,22 @@ class LedgerCore:
 
         try:
             return with_retries(operation, attempt)
-        except DBAPIError as exc:
-            logs.event("error", operation=operation, error=str(exc.orig))
-            raise Unavailable(f"{operation} failed: {exc.orig}") from exc
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            logs.event("error", operation=operation, error=str(orig))
+            raise Unavailable(f"{operation} failed: {orig}") from exc
 
     def _read(self, work: Callable[[Session], T]) -> T:
         try:
             with Session(self.engine) as session, session.begin():
                 return work(session)
-        except DBAPIError as exc:
-            raise Unavailable(f"reading the ledger failed: {exc.orig}") from exc
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            raise Unavailable(f"reading the ledger failed: {orig}") from exc
 
     def _replay(
         self, session: Session, key: str | None, fingerprint: str, operation: str

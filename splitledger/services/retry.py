@@ -14,10 +14,9 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import DBAPIError
-
 from splitledger.services import logs
 from splitledger.services.errors import Unavailable
+from splitledger.store.errors import driver_error
 
 T = TypeVar("T")
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "23505"})
@@ -26,8 +25,8 @@ BASE_DELAY = 0.005
 MAX_DELAY = 0.5
 
 
-def is_retryable(exc: DBAPIError) -> bool:
-    orig = exc.orig
+def is_retryable(orig: BaseException) -> bool:
+    """Whether the driver's exception `orig` (see `driver_error`) is worth a retry."""
     if getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES:
         return True
     if isinstance(orig, sqlite3.OperationalError):
@@ -42,18 +41,20 @@ def backoff(attempt: int) -> float:
     return delay * (0.5 + secrets.randbelow(1000) / 2000)
 
 
-def with_retries(operation: str, work: Callable[[], T], *, attempts: int = MAX_ATTEMPTS) -> T:
+def with_retries(operation: str, work: Callable[[], T], *, attempts: int | None = None) -> T:
+    attempts = attempts or MAX_ATTEMPTS
     for attempt in range(attempts):
         try:
             return work()
-        except DBAPIError as exc:
-            if not is_retryable(exc) or attempt == attempts - 1:
-                if is_retryable(exc):
-                    raise Unavailable(
-                        f"{operation}: the database stayed busy through {attempts} attempts; "
-                        "try again"
-                    ) from exc
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None or not is_retryable(orig):
                 raise
-            logs.event("retry", operation=operation, attempt=attempt + 1, error=str(exc.orig))
+            if attempt == attempts - 1:
+                raise Unavailable(
+                    f"{operation}: the database stayed busy through {attempts} attempts; "
+                    "try again"
+                ) from exc
+            logs.event("retry", operation=operation, attempt=attempt + 1, error=str(orig))
             time.sleep(backoff(attempt))
     raise AssertionError("unreachable")  # pragma: no cover
