@@ -163,6 +163,7 @@ class _SingleFloor:
             ledger.create_group("G", datagen.CURRENCY, datagen.MEMBERS)
         self.conn = sqlite3.connect(path, isolation_level=None)
         self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.execute("PRAGMA foreign_keys=ON")  # as the app runs: its checks count
         self.ids = [i for (i,) in self.conn.execute("SELECT id FROM members ORDER BY id")]
         self.group = self.conn.execute("SELECT id FROM groups").fetchone()[0]
 
@@ -256,6 +257,7 @@ def schema_floor(entries: list[ImportEntry], tmp: str) -> float:
         ledger.create_group("G", datagen.CURRENCY, datagen.MEMBERS)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")  # as the app runs: its checks count
     ids = dict(conn.execute("SELECT name, id FROM members"))
     group_id = conn.execute("SELECT id FROM groups").fetchone()[0]
     stamp, digest = "2026-01-01 00:00:00.000000", "0" * 64

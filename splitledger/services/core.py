@@ -35,6 +35,7 @@ from splitledger.store import migrate, repository
 from splitledger.store.engine import make_engine, writer
 from splitledger.store.errors import StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
+from splitledger.store.raw import Raw
 from splitledger.store.repository import GroupHead, MemberRef
 from splitledger.store.schema import GroupRow, TransactionRow
 
@@ -98,8 +99,18 @@ class LedgerCore:
 
     def _write(self, operation: str, work: Callable[[Session], T]) -> T:
         def attempt() -> T:
-            with Session(self._writer, expire_on_commit=False) as session, session.begin():
-                return work(session)
+            # A Core connection's transaction, joined by a Session that starts only if the
+            # work uses the ORM: the Session's own begin and commit cost ~100 µs a write
+            # (measured), a third of what the statements of a recorded expense cost.
+            with self._writer.connect() as connection, connection.begin():
+                session = Session(bind=connection, expire_on_commit=False)
+                Raw.attach(session, connection)
+                try:
+                    result = work(session)
+                    session.flush()  # ORM changes, if any, go in before the commit
+                    return result
+                finally:
+                    session.close()
 
         try:
             return with_retries(operation, attempt)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 _KEY = "splitledger.raw"
@@ -30,8 +31,7 @@ class Raw:
 
     __slots__ = ("_cursor", "sqlite")
 
-    def __init__(self, session: Session) -> None:
-        connection = session.connection()
+    def __init__(self, connection: Connection) -> None:
         self.sqlite = connection.dialect.name == "sqlite"
         self._cursor: Any = connection.connection.cursor()
 
@@ -40,8 +40,14 @@ class Raw:
         """The session's `Raw`, made on first use (one cursor per unit of work)."""
         raw: Raw | None = session.info.get(_KEY)
         if raw is None:
-            raw = session.info[_KEY] = cls(session)
+            raw = session.info[_KEY] = cls(session.connection())
         return raw
+
+    @classmethod
+    def attach(cls, session: Session, connection: Connection) -> None:
+        """Give `session` the `Raw` of the connection whose transaction it joined, so the
+        write path's statements never start the Session's own machinery."""
+        session.info[_KEY] = cls(connection)
 
     def _sql(self, sql: str) -> str:
         return sql if self.sqlite else _pyformat(sql)
