@@ -16,11 +16,13 @@ from splitledger.services.errors import (
 from splitledger.services.views import (
     BalancesView,
     BalanceView,
+    GroupView,
     TxView,
     VerifyReport,
 )
 from splitledger.store import repository
-from splitledger.store.repository import HistoryFilter
+from splitledger.store.repository import GroupHead, HistoryFilter
+from splitledger.store.schema import GroupRow
 
 
 class ReadingCases(LedgerCore):
@@ -34,27 +36,22 @@ class ReadingCases(LedgerCore):
         def work(session: Session) -> BalancesView:
             row = self._group(session, group)
             active = {m.name for m in repository.members(session, row.id)}
-            found: dict[tuple[str, str], int] = {}
-            exchange: list[BalanceView] = []
-            for name, currency, amount in repository.balances(session, row.id):
-                if domain.is_exchange_account(name):
-                    if amount:
-                        exchange.append(BalanceView(name, currency, amount))
-                elif amount or (name in active and currency == row.currency):
-                    # zero rows only in the group currency; removed members only if owing
-                    found[name, currency] = amount
-            for name in active:
-                found.setdefault((name, row.currency), 0)
-            items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
-            table = domain.RateTable(rates_of(session, row.id))
-            return BalancesView(
-                row.name,
-                row.currency,
-                items,
-                repository.total_spent(session, row.id),
-                tuple(exchange),
-                indicative_totals(items, row.currency, table, on or dt.date.today()),
-            )
+            return balances_view(session, row, active, on)
+
+        return self._read(work)
+
+    def first_screen(
+        self, *, on: dt.date | None = None
+    ) -> tuple[list[GroupView], BalancesView | None]:
+        """The groups (as `groups()`) and the first one's balances (as `balances`), in
+        one read: what the app shows when it starts, with fewer statements than both."""
+
+        def work(session: Session) -> tuple[list[GroupView], BalancesView | None]:
+            rows = repository.list_groups(session)
+            groups = [self._group_view(session, row) for row in rows]
+            if not rows:
+                return groups, None
+            return groups, balances_view(session, rows[0], set(groups[0].members), on)
 
         return self._read(work)
 
@@ -64,6 +61,8 @@ class ReadingCases(LedgerCore):
         *,
         limit: int = 50,
         before: tuple[dt.date, int] | None = None,
+        after: tuple[dt.date, int] | None = None,
+        oldest: bool = False,
         text: str | None = None,
         member: str | None = None,
         category: str | None = None,
@@ -72,16 +71,23 @@ class ReadingCases(LedgerCore):
         date_to: dt.date | None = None,
     ) -> list[TxView]:
         """A page of transactions, newest first; pass the last one's (date, id) as
-        `before` for the next page."""
+        `before` for the next (older) page. From the other end: `oldest` gives the
+        oldest page, and the first one's (date, id) as `after` the next newer page (the
+        `limit` transactions just newer than it, still newest first). At most one of
+        `before`, `after` and `oldest`; every filter applies to each."""
         if limit < 1 or limit > 10_000:
             raise InvalidInput("limit must be between 1 and 10000", field="limit")
+        if sum((before is not None, after is not None, oldest)) > 1:
+            raise InvalidInput("history: at most one of before, after and oldest", field="after")
         if kind is not None and kind not in {k.value for k in domain.TxKind}:
             raise InvalidInput(f"unknown kind {kind!r}", field="kind")
         flt = HistoryFilter(text, member, category, kind, date_from, date_to)
 
         def work(session: Session) -> list[TxView]:
             row = self._group(session, group)
-            rows = repository.history(session, row.id, flt, limit=limit, before=before)
+            rows = repository.history(
+                session, row.id, flt, limit=limit, before=before, after=after, oldest=oldest
+            )
             return self._tx_views(session, rows)
 
         return self._read(work)
@@ -90,6 +96,33 @@ class ReadingCases(LedgerCore):
         from splitledger.services.verify import run_checks
 
         return self._read(run_checks)
+
+
+def balances_view(
+    session: Session, row: GroupHead | GroupRow, active: set[str], on: dt.date | None
+) -> BalancesView:
+    """`ReadingCases.balances` of the group `row`, whose current members are `active`."""
+    found: dict[tuple[str, str], int] = {}
+    exchange: list[BalanceView] = []
+    for name, currency, amount in repository.balances(session, row.id):
+        if domain.is_exchange_account(name):
+            if amount:
+                exchange.append(BalanceView(name, currency, amount))
+        elif amount or (name in active and currency == row.currency):
+            # zero rows only in the group currency; removed members only if owing
+            found[name, currency] = amount
+    for name in active:
+        found.setdefault((name, row.currency), 0)
+    items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
+    table = domain.RateTable(rates_of(session, row.id))
+    return BalancesView(
+        row.name,
+        row.currency,
+        items,
+        repository.total_spent(session, row.id),
+        tuple(exchange),
+        indicative_totals(items, row.currency, table, on or dt.date.today()),
+    )
 
 
 def rates_of(session: Session, group_id: int) -> list[domain.Rate]:

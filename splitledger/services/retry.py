@@ -52,8 +52,7 @@ def with_retries(operation: str, work: Callable[[], T], *, attempts: int | None 
                 raise
             if attempt == attempts - 1:
                 raise Unavailable(
-                    f"{operation}: the database stayed busy through {attempts} attempts; "
-                    "try again"
+                    f"{operation}: the database stayed busy through {attempts} attempts; try again"
                 ) from exc
             logs.event("retry", operation=operation, attempt=attempt + 1, error=str(orig))
             time.sleep(backoff(attempt))

@@ -513,12 +513,22 @@ def history_query(group_id: int, flt: HistoryFilter) -> Select[TransactionRow]:
     if flt.date_to:
         query = query.where(TransactionRow.date <= flt.date_to)
     if flt.member:
-        touched = (
-            select(PostingRow.transaction_id)
-            .join(MemberRow, MemberRow.id == PostingRow.member_id)
+        # Per transaction, in the order the page is read: does it post to the member?
+        # One probe of the (transaction_id, member_id) index each (ADR 0009); an IN over
+        # all of the member's postings read ~30 % of the group's postings for each page.
+        member_id = (
+            select(MemberRow.id)
             .where(MemberRow.group_id == group_id, MemberRow.name == flt.member)
+            .scalar_subquery()
         )
-        query = query.where(TransactionRow.id.in_(touched))
+        query = query.where(
+            select(PostingRow.member_id)  # a column of the index: no table row is read
+            .where(
+                PostingRow.transaction_id == TransactionRow.id,
+                PostingRow.member_id == member_id,
+            )
+            .exists()
+        )
     return query
 
 
@@ -529,9 +539,16 @@ def history(
     *,
     limit: int,
     before: tuple[dt.date, int] | None = None,
+    after: tuple[dt.date, int] | None = None,
+    oldest: bool = False,
 ) -> list[TransactionRow]:
-    """Newest first (by date, then id), keyset-paged: pass the last row's (date, id) as
-    `before` for the next page, so deep pages cost the same as the first."""
+    """A page newest first (by date, then id), keyset-paged so deep pages cost the same
+    as the first: pass the last row's (date, id) as `before` for the next older page,
+    the first row's as `after` for the next newer one (the `limit` rows just newer than
+    it), or `oldest` for the oldest page. Those two read ascending (on the same index)
+    and are turned newest first here. At most one of `before`, `after`, `oldest`."""
+    if sum((before is not None, after is not None, oldest)) > 1:
+        raise ValueError("history: at most one of before, after and oldest")
     query = history_query(group_id, flt)
     if before is not None:
         date, tx_id = before
@@ -541,6 +558,17 @@ def history(
                 and_(TransactionRow.date == date, TransactionRow.id < tx_id),
             )
         )
+    if after is not None:
+        date, tx_id = after
+        query = query.where(
+            or_(
+                TransactionRow.date > date,
+                and_(TransactionRow.date == date, TransactionRow.id > tx_id),
+            )
+        )
+    if after is not None or oldest:
+        query = query.order_by(TransactionRow.date.asc(), TransactionRow.id.asc()).limit(limit)
+        return list(session.scalars(query))[::-1]
     query = query.order_by(TransactionRow.date.desc(), TransactionRow.id.desc()).limit(limit)
     return list(session.scalars(query))
 

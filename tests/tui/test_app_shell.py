@@ -10,14 +10,14 @@ import pytest
 from textual.widgets import Static
 
 from splitledger.services.ledger import Ledger
-from splitledger.services.views import GroupView
+from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.settle import SettleScreen
 from splitledger.tui.screens.welcome import WelcomeScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import TODAY, idle, make_app
 
 
 async def test_empty_ledger_opens_on_the_welcome_and_quits_on_q(db_path: Path) -> None:
@@ -100,13 +100,13 @@ async def test_theme_toggles_between_light_and_dark(demo: Ledger) -> None:
 async def test_a_slow_ledger_says_it_is_opening(
     demo: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    groups = Ledger.groups
+    first_screen = Ledger.first_screen
 
-    def slow(self: Ledger) -> list[GroupView]:
+    def slow(self: Ledger) -> tuple[list[GroupView], BalancesView | None]:
         time.sleep(0.4)
-        return groups(self)
+        return first_screen(self)
 
-    monkeypatch.setattr(Ledger, "groups", slow)
+    monkeypatch.setattr(Ledger, "first_screen", slow)
     monkeypatch.setattr(SplitLedgerApp, "STATUS_DELAY", 0.05)
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -116,3 +116,15 @@ async def test_a_slow_ledger_says_it_is_opening(
         await idle(pilot)
         assert isinstance(app.screen, BalancesScreen)
         assert app.screen.query_one(BalanceChart).view is not None
+
+
+def test_the_first_screen_is_one_read_of_what_groups_and_balances_read(demo: Ledger) -> None:
+    groups, balances = demo.first_screen(on=TODAY)
+    assert groups == demo.groups()
+    assert balances == demo.balances(groups[0].name, on=TODAY)
+    demo.create_group("Zagreb", "USD", ["zed"])  # listed after "Lisbon trip": by name
+    assert demo.first_screen(on=TODAY) == (demo.groups(), balances)
+
+
+def test_the_first_screen_of_an_empty_ledger(ledger: Ledger) -> None:
+    assert ledger.first_screen() == ([], None)

@@ -17,7 +17,7 @@ from splitledger.services.views import TxView
 from splitledger.tui.history_query import HistoryQuery, parse_query
 from splitledger.tui.screens import history as history_screen
 from splitledger.tui.screens.balances import BalancesScreen
-from splitledger.tui.screens.history import PAGE, HistoryScreen
+from splitledger.tui.screens.history import MAX_ROWS, PAGE, HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
 from tests.tui.conftest import idle, make_app
@@ -96,7 +96,12 @@ def test_parse_query_refuses_bad_filters(bad: str) -> None:
         parse_query(bad)
 
 
-async def test_big_history_loads_a_page_at_a_time(ledger: Ledger) -> None:
+BIG = 5 * PAGE + 37  # more rows than the window holds, the last page not full
+
+
+@pytest.fixture
+def big(ledger: Ledger) -> Ledger:
+    """A group "Big" with `BIG` expenses, ten a day (dates tie: the id breaks them)."""
     members = ("ann", "bob")
     entries = [
         ImportEntry(
@@ -110,25 +115,132 @@ async def test_big_history_loads_a_page_at_a_time(ledger: Ledger) -> None:
                 idempotency_key=f"bulk:{i}",
             )
         )
-        for i in range(2 * PAGE + 50)
+        for i in range(BIG)
     ]
     ledger.import_transactions("Big", "EUR", members, entries, source="test")
-    app = make_app(ledger)
+    return ledger
+
+
+def ids(txs: list[TxView]) -> list[int]:
+    return [tx.id for tx in txs]
+
+
+def check_window(screen: HistoryScreen, everything: list[TxView]) -> None:
+    """The rows held are a run of the full history, in its order, within the bound, and
+    the table shows exactly them; the flags say truly whether there is more."""
+    table = screen.query_one(LazyTable)
+    assert table.row_count == len(screen.rows) <= MAX_ROWS
+    first = ids(everything).index(screen.rows[0].id)
+    assert ids(screen.rows) == ids(everything[first : first + len(screen.rows)])
+    assert screen.at_newest == (first == 0)
+    assert screen.exhausted == (first + len(screen.rows) == len(everything))
+    assert table.more_above == (not screen.at_newest)
+    assert table.more_coming == (not screen.exhausted)
+
+
+async def test_scrolling_down_loads_older_pages_and_drops_the_newest(big: Ledger) -> None:
+    everything = big.history("Big", limit=10_000)
+    app = make_app(big)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_history(pilot)
         table = screen.query_one(LazyTable)
         assert table.row_count == PAGE
         assert not screen.exhausted
+        status = screen.query_one("#history-status", Static)
+        assert "more load as you scroll" in str(status.render())
+        seen = list(screen.rows)
+        while not screen.exhausted:
+            table.move_cursor(row=table.row_count - 1)  # as a held-down arrow would
+            await idle(pilot)
+            check_window(screen, everything)
+            seen += screen.rows[ids(screen.rows).index(seen[-1].id) + 1 :]
+        assert ids(seen) == ids(everything)  # every row came, once, in order
+        assert len(screen.rows) == MAX_ROWS
+        assert not screen.at_newest
+        assert "400 oldest loaded (400 held at most)" in str(status.render())
+        assert screen.highlighted() == everything[-1 - 37]  # where the cursor was put
+
+
+async def test_end_jumps_to_the_oldest_and_up_loads_newer_rows_in_order(big: Ledger) -> None:
+    everything = big.history("Big", limit=10_000)
+    app = make_app(big)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(LazyTable)
         await pilot.press("end")
         await idle(pilot)
-        assert table.row_count == 2 * PAGE
+        assert screen.highlighted() == everything[-1]  # the oldest transaction
+        assert table.cursor_row == table.row_count - 1 == PAGE - 1
+        assert table.scroll_y == table.max_scroll_y  # and it is on screen
+        check_window(screen, everything)
+        status = str(screen.query_one("#history-status", Static).render())
+        assert status == "100 oldest loaded (400 held at most); newer as you scroll up."
+        covered = set(ids(screen.rows))
+        while table.cursor_row or not screen.at_newest:
+            await pilot.press("pageup")
+            pressed = screen.highlighted(), table.scroll_y - table.cursor_row
+            await idle(pilot)
+            # A page put in front moves neither the cursor nor the view off their rows.
+            assert (screen.highlighted(), table.scroll_y - table.cursor_row) == pressed
+            check_window(screen, everything)  # a run of the history: no gap, no repeat
+            covered |= set(ids(screen.rows))
+        assert covered == set(ids(everything))
+        assert screen.rows[0] == everything[0]
+        assert len(screen.rows) == MAX_ROWS  # the oldest pages were dropped on the way
         await pilot.press("end")
         await idle(pilot)
-        assert table.row_count == 2 * PAGE + 50
-        assert screen.exhausted
-        ids = [tx.id for tx in screen.rows]
-        assert len(set(ids)) == len(ids)
-        assert screen.rows[0].description == f"expense {2 * PAGE + 49}"
+        assert screen.highlighted() == everything[-1]
+        await pilot.press("home")
+        await idle(pilot)
+        assert screen.highlighted() == everything[0]
+        assert table.scroll_y == 0
+        assert screen.at_newest
+        check_window(screen, everything)
+
+
+async def test_home_reads_the_newest_page_and_reload_keeps_the_window(
+    big: Ledger, db_path: Path
+) -> None:
+    everything = big.history("Big", limit=10_000)
+    app = make_app(big)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(LazyTable)
+        await pilot.press("end", "pageup", "pageup")
+        await idle(pilot)
+        on = screen.highlighted()
+        window = ids(screen.rows)
+        screen.reload()  # a live refresh: the same rows, the cursor on the same one
+        await idle(pilot)
+        assert ids(screen.rows) == window
+        assert screen.highlighted() == on
+        check_window(screen, everything)  # still says truly that nothing is older
+        await pilot.press("d", "y")  # delete from the window: the row is struck through
+        await idle(pilot)
+        assert on is not None
+        assert screen.highlighted() == big.transaction(on.id).tx
+        assert screen.rows[table.cursor_row].reversed_by is not None
+        await pilot.press("home")
+        await idle(pilot)
+        assert screen.rows[0].kind == "reversal"  # dated today: the newest
+        assert screen.rows[1:] == big.history("Big", limit=10_000)[1 : len(screen.rows)]
+        assert table.cursor_row == 0
+        assert len(everything) + 1 == len(big.history("Big", limit=10_000))
+
+
+async def test_search_from_the_far_end_starts_at_the_newest_match(big: Ledger) -> None:
+    app = make_app(big)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        await pilot.press("end")
+        await idle(pilot)
+        await search(pilot, screen, "expense 5")
+        matches = big.history("Big", limit=10_000, text="expense 5")
+        assert ids(screen.rows) == ids(matches[:PAGE])
+        assert screen.at_newest
+        await pilot.press("end")
+        await idle(pilot)
+        assert screen.highlighted() == matches[-1]
 
 
 async def test_detail_shows_postings_audit_and_links(demo: Ledger) -> None:

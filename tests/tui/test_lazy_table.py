@@ -13,7 +13,6 @@ from textual.app import App, ComposeResult
 from textual.strip import Strip
 from textual.widgets import DataTable
 
-from splitledger.tui.widgets import lazy_table
 from splitledger.tui.widgets.lazy_table import PAD, LazyTable, _lay_out
 
 COLUMNS = [("Date", 10), ("Kind", 8), ("Description", 14), (Text("Amount", justify="right"), 12)]
@@ -144,33 +143,82 @@ async def test_keys_move_the_cursor_as_in_a_datatable() -> None:
         assert not lt.near_end()
 
 
-async def test_end_waits_for_the_rows_it_asks_for_then_jumps_with_them(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(lazy_table, "JUMP_WAIT", 30.0)
-    app = Both()
-    async with app.run_test(size=(80, 30)) as pilot:
-        lt = app.query_one(LazyTable)
-        lt.focus()
-        lt.more_coming = True
-        await pilot.press("end")
-        assert lt.cursor_row == 0  # the next page is on its way
-        assert lt.near_end()  # (which is what the owner checks before it loads)
+class Window(App[None]):
+    """A LazyTable whose owner records what the table asks for."""
+
+    CSS = "LazyTable { height: 12; }"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield LazyTable(id="lt")
+
+    def on_mount(self) -> None:
+        lt = self.query_one(LazyTable)
+        for label, width in COLUMNS:
+            lt.add_column(label, width=width, key=str(label))
         lt.add_rows([row(i) for i in range(40, 80)])
-        assert lt.cursor_row == 39  # the last row loaded when End was pressed
-        assert lt.scroll_y > 0
-        lt.more_coming = False
-        await pilot.press("end")
-        assert lt.cursor_row == 79
+        lt.focus()
+
+    def on_lazy_table_jump_to_end(self) -> None:
+        self.asked.append("end")
+
+    def on_lazy_table_jump_to_start(self) -> None:
+        self.asked.append("start")
+
+    def on_lazy_table_near_start(self) -> None:
+        self.asked.append("near start")
 
 
-async def test_end_moves_anyway_when_the_rows_do_not_come(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lazy_table, "JUMP_WAIT", 0.01)
-    app = Both()
+async def test_end_and_home_ask_the_owner_when_there_are_more_rows() -> None:
+    app = Window()
     async with app.run_test(size=(80, 30)) as pilot:
         lt = app.query_one(LazyTable)
-        lt.focus()
-        lt.more_coming = True
+        lt.more_coming = lt.more_above = True
+        await pilot.press("down", "end")
+        await pilot.pause()
+        assert lt.cursor_row == 1  # the owner moves it, with the rows it reads
+        assert app.asked[-1] == "end"
+        await pilot.press("home")
+        await pilot.pause()
+        assert lt.cursor_row == 1
+        assert app.asked[-1] == "start"
+        lt.more_coming = lt.more_above = False
         await pilot.press("end")
-        await pilot.pause(0.05)
         assert lt.cursor_row == 39
+        await pilot.press("home")
+        assert lt.cursor_row == 0
+        assert app.asked == ["near start", "end", "start"]  # and no more asks
+
+
+async def test_rows_put_in_front_or_dropped_move_neither_cursor_nor_view() -> None:
+    app = Window()
+    async with app.run_test(size=(80, 30)) as pilot:
+        lt = app.query_one(LazyTable)
+        lt.move_cursor(row=30)
+        await pilot.pause()
+        shown = looks(lt)
+        on, top = lt.cursor_row, lt.scroll_y
+        lt.prepend_rows([row(i) for i in range(1, 40)])  # an odd number: stripes stay
+        assert lt.row_count == 79
+        assert (lt.cursor_row, lt.scroll_y) == (on + 39, top + 39)
+        await pilot.pause()
+        assert looks(lt) == shown  # the same rows on screen, drawn the same
+        lt.remove_last(5)
+        assert lt.row_count == 74
+        assert (lt.cursor_row, lt.scroll_y) == (on + 39, top + 39)
+        lt.remove_first(39)
+        assert lt.row_count == 35
+        assert (lt.cursor_row, lt.scroll_y) == (on, top)
+        await pilot.pause()
+        assert looks(lt) == shown
+
+
+def looks(table: LazyTable) -> list[list[tuple[str, Style | None]]]:
+    """What the table shows, without the mouse's data (a cell knows its row index)."""
+    return [
+        [(seg.text, seg.style and seg.style.clear_meta_and_links()) for seg in strip]
+        for strip in lines(table)
+    ]

@@ -138,7 +138,7 @@ class BalancesScreen(LedgerScreen):
         timer = self.set_timer(FIRST_PAGE_WAIT, late)
         run_db(
             self,
-            lambda ledger: ledger.history(name, limit=PAGE),
+            lambda ledger: ledger.history(name, limit=PAGE + 1),  # +1: is there more?
             arrived,
             failed=failed,
             group="history",

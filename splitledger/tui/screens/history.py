@@ -1,8 +1,14 @@
 """The history of a group, newest first, read lazily a page at a time.
 
 The search box takes free text and filters (see `history_query`); each change reloads
-the first page after a short pause. Scrolling near the end loads the next page with a
-keyset cursor (date, id), so deep pages cost the same as the first.
+the first page after a short pause. Scrolling near the end loads the next (older) page
+with a keyset cursor (date, id), so deep pages cost the same as the first.
+
+The table holds a window of at most `MAX_ROWS` rows (`WINDOW_PAGES` pages), whatever the
+size of the history: a page loaded at one end drops as many rows at the other. End reads
+the oldest page (one keyset query from the other end) and shows it in place of the
+window, cursor on the oldest transaction; scrolling up from there loads newer pages
+(`after`), and Home reads the newest page again.
 
 The balances screen reads the first page before it shows this screen (if the page
 comes within `FIRST_PAGE_WAIT`): the screen is then laid out and painted once, rows
@@ -11,7 +17,8 @@ included, instead of empty first and again when the rows (and the scrollbar) arr
 
 from __future__ import annotations
 
-from typing import ClassVar
+import datetime as dt
+from typing import ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -34,12 +41,29 @@ from splitledger.tui.widgets.header import LedgerHeader
 from splitledger.tui.widgets.lazy_table import LazyTable
 
 PAGE = 100
+#: Pages the table holds at most: memory stays bounded on any history (see `MAX_ROWS`).
+WINDOW_PAGES = 4
+#: Rows the table holds at most; loading a page at one end drops rows at the other.
+MAX_ROWS = WINDOW_PAGES * PAGE
 #: Seconds the history waits for its first page before it opens without it.
 FIRST_PAGE_WAIT = 0.15
 #: Seconds of calm in the search box before the search runs.
 SEARCH_DELAY = 0.25
-MAX_RELOAD = 10_000  # the Ledger's page limit
+
+#: Which rows a load reads: the newest page, the page older than the last row held,
+#: the page newer than the first, the oldest page, or the window held (a refresh).
+Where = Literal["newest", "older", "newer", "oldest", "window"]
 _FIXED_WIDTH = 10 + 8 + 10 + 16 + 2 * 5 + 4  # date, kind, category, amount, padding, bar
+
+
+def _cells(tx: TxView) -> tuple[str | Text, ...]:
+    return (
+        tx.date.isoformat(),
+        tx.kind,
+        describe(tx),
+        Text(tx.category),
+        Text(tx_amount_text(tx), justify="right"),
+    )
 
 
 def describe(tx: TxView) -> Text:
@@ -69,7 +93,9 @@ class HistoryScreen(LedgerScreen):
     HELP_TEXT = (
         "Newest first. Type in the search box to filter: free text matches description "
         f"and category; filters: {SEARCH_HINT}. Struck-through lines were deleted or "
-        "edited (each is undone by a reversal, which is listed too)."
+        "edited (each is undone by a reversal, which is listed too). End jumps to the "
+        "oldest transaction and Home to the newest; pages load as you scroll, and at "
+        f"most {MAX_ROWS} rows are held (those furthest away are dropped)."
     )
     AUTO_FOCUS = "#history"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -83,8 +109,13 @@ class HistoryScreen(LedgerScreen):
         """`first_page_coming`: the opener reads the first page and hands it over with
         `first_page` (or calls `first_page_late`, and this screen reads it itself)."""
         super().__init__()
+        #: The window of rows held (as the table shows them: newest first), at most
+        #: `MAX_ROWS`.
         self.rows: list[TxView] = []
+        #: No transaction (that the search matches) is older than the last row held.
         self.exhausted = False
+        #: None is newer than the first row held.
+        self.at_newest = True
         self.query_filter = HistoryQuery()
         self._loading = False
         self._generation = 0
@@ -116,25 +147,27 @@ class HistoryScreen(LedgerScreen):
         table.add_column("Category", width=10, key="category")
         table.add_column(Text("Amount", justify="right"), width=16, key="amount")
         if self._first is not None:
-            self._show(self._first, 0, PAGE, append=False)
+            self._show(self._first, 0, "newest", PAGE, 0)
             self._first = None
 
     # -- loading -------------------------------------------------------------------
 
     def reload(self) -> None:
-        """Reload what is shown (as many rows as are loaded, so the cursor stays)."""
+        """Read the window held again (as many rows, from the same first row, or from
+        the newest if the window starts there): the cursor stays on its row."""
         if self._first_by_opener:
             self._first_by_opener = False  # the first resume: the opener reads the page
             return
-        self._load(limit=min(max(len(self.rows), PAGE), MAX_RELOAD), append=False)
+        self._load("window", limit=min(max(len(self.rows), PAGE), MAX_ROWS))
 
     def first_page(self, page: list[TxView]) -> None:
-        """The first page, read by the opener (before or after this screen mounted);
-        dropped if the screen has asked for rows itself since (a search, a refresh)."""
+        """The first page, read by the opener (before or after this screen mounted):
+        `PAGE` + 1 rows, the last only telling whether there are more; dropped if the
+        screen has asked for rows itself since (a search, a refresh)."""
         if self._generation:
             return
         if self.is_mounted:
-            self._show(page, 0, PAGE, append=False)
+            self._show(page, 0, "newest", PAGE, 0)
         else:
             self._first = page
 
@@ -142,23 +175,41 @@ class HistoryScreen(LedgerScreen):
         """The opener gave up waiting: this screen reads its first page itself."""
         self._first_by_opener = False
 
-    def _load(self, *, limit: int, append: bool) -> None:
+    def _load(self, where: Where, *, limit: int = PAGE, cursor: int | None = None) -> None:
+        """Read `where`'s `limit` rows (and one more, which only tells whether there are
+        more beyond them); `cursor`: the row the cursor goes to when they replace the
+        window (None: the row it is on, as far as there are rows)."""
         self._generation += 1
         generation = self._generation
         name = self.group.name
-        before = (self.rows[-1].date, self.rows[-1].id) if append and self.rows else None
+        before: tuple[dt.date, int] | None = None
+        after: tuple[dt.date, int] | None = None
+        if where == "older":
+            before = (self.rows[-1].date, self.rows[-1].id)
+        elif where == "newer":
+            after = (self.rows[0].date, self.rows[0].id)
+        elif where == "window" and not self.at_newest and self.rows:
+            before = (self.rows[0].date, self.rows[0].id + 1)  # from the first row on
+        oldest = where == "oldest"
         filters = self.query_filter.as_kwargs()
         self._loading = True
 
         def fetch(ledger: Ledger) -> list[TxView]:
-            return ledger.history(name, limit=limit, before=before, **filters)  # type: ignore[arg-type]
+            return ledger.history(
+                name,
+                limit=limit + 1,
+                before=before,
+                after=after,
+                oldest=oldest,
+                **filters,  # type: ignore[arg-type]
+            )
 
         run_db(
             self,
             fetch,
-            lambda page: self._show(page, generation, limit, append),
+            lambda page: self._show(page, generation, where, limit, cursor),
             failed=self._failed,
-            exclusive=not append,
+            exclusive=where not in ("older", "newer"),
             group="history",
             description="load history",
         )
@@ -167,31 +218,56 @@ class HistoryScreen(LedgerScreen):
         self._loading = False
         self.sl_app.show_error(error)
 
-    def _show(self, page: list[TxView], generation: int, limit: int, append: bool) -> None:
+    def _show(
+        self, page: list[TxView], generation: int, where: Where, limit: int, cursor: int | None
+    ) -> None:
         if generation != self._generation:
-            return  # a newer request (another search) superseded this one
+            return  # a newer request (another search, End, Home) superseded this one
         self._loading = False
         table = self.query_one(LazyTable)
-        if not append:
-            keep = table.cursor_row
+        more = len(page) > limit  # there are rows beyond these (the extra one read)
+        if more:  # the extra row is the one furthest from where the read started
+            page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
+        cells = [_cells(tx) for tx in page]
+        if where == "older":
+            table.add_rows(cells)
+            self.rows.extend(page)
+            self.exhausted = not more
+            extra = len(self.rows) - MAX_ROWS
+            if extra > 0:  # the newest rows held go
+                del self.rows[:extra]
+                table.remove_first(extra)
+                self.at_newest = False
+        elif where == "newer":
+            table.prepend_rows(cells)
+            self.rows[:0] = page
+            self.at_newest = not more
+            extra = len(self.rows) - MAX_ROWS
+            if extra > 0:  # the oldest rows held go
+                del self.rows[-extra:]
+                table.remove_last(extra)
+                self.exhausted = False
+        else:
+            if where == "oldest":
+                self.exhausted, self.at_newest = True, not more
+                cursor = len(page) - 1
+            else:
+                self.exhausted = not more
+                self.at_newest = self.at_newest if where == "window" else True
+            keep_row, keep_y = table.cursor_row, table.scroll_y
             table.clear()
-            self.rows = []
-        table.add_rows(
-            (
-                tx.date.isoformat(),
-                tx.kind,
-                describe(tx),
-                Text(tx.category),
-                Text(tx_amount_text(tx), justify="right"),
-            )
-            for tx in page
-        )
-        self.exhausted = len(page) < limit
+            table.add_rows(cells)
+            self.rows = list(page)
+            if where == "window":
+                table.scroll_y = table.scroll_target_y = keep_y  # the view stays too
+            if table.row_count:
+                row = keep_row if cursor is None else cursor
+                table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         table.more_coming = not self.exhausted
-        self.rows.extend(page)
-        if not append and table.row_count:
-            table.move_cursor(row=min(keep, table.row_count - 1), animate=False)
+        table.more_above = not self.at_newest
         self._status()
+        if where in ("older", "newer"):
+            self._next(where)  # the user may still be near that end (a tall terminal)
 
     def _status(self) -> None:
         count = len(self.rows)
@@ -201,10 +277,16 @@ class HistoryScreen(LedgerScreen):
                 if self.query_filter != HistoryQuery()
                 else ("No transactions yet: press a on the balances screen to add one.")
             )
-        elif self.exhausted:
+        elif self.at_newest and self.exhausted:
             message = f"{count} transaction{'s' if count != 1 else ''}."
-        else:
+        elif self.at_newest and count < MAX_ROWS:
             message = f"{count} transactions loaded; more load as you scroll."
+        elif self.at_newest:
+            message = f"{count} newest loaded ({MAX_ROWS} held at most); more as you scroll."
+        elif self.exhausted:
+            message = f"{count} oldest loaded ({MAX_ROWS} held at most); newer as you scroll up."
+        else:
+            message = f"{count} loaded ({MAX_ROWS} held at most); more either way as you scroll."
         status = self.query_one("#history-status", Static)
         width = status.content_region.width
         # One line before and after: no need to lay out the screen again.
@@ -214,9 +296,29 @@ class HistoryScreen(LedgerScreen):
 
     @on(LazyTable.NearEnd)
     def _near_end(self) -> None:
+        self._next("older")
+
+    @on(LazyTable.NearStart)
+    def _near_start(self) -> None:
+        self._next("newer")
+
+    def _next(self, where: Literal["older", "newer"]) -> None:
+        """Load the next page towards the end the user nears (one page at a time)."""
+        if self._loading or not self.rows:
+            return
         table = self.query_one(LazyTable)
-        if not self.exhausted and not self._loading and self.rows and table.near_end():
-            self._load(limit=PAGE, append=True)
+        if where == "older" and not self.exhausted and table.near_end():
+            self._load("older")
+        elif where == "newer" and not self.at_newest and table.near_start():
+            self._load("newer")
+
+    @on(LazyTable.JumpToEnd)
+    def _to_end(self) -> None:
+        self._load("oldest")
+
+    @on(LazyTable.JumpToStart)
+    def _to_start(self) -> None:
+        self._load("newest", cursor=0)
 
     # -- search --------------------------------------------------------------------
 
@@ -241,7 +343,7 @@ class HistoryScreen(LedgerScreen):
         if query != self.query_filter:
             self.query_filter = query
             self.rows = []
-            self._load(limit=PAGE, append=False)
+            self._load("newest")
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

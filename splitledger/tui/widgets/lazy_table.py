@@ -1,5 +1,9 @@
-"""A table that asks for more rows as the cursor or the scroll nears its end, so that a
-history of 100,000 transactions is read a page at a time, never all at once.
+"""A table that asks for more rows as the cursor or the scroll nears either end of the
+rows it holds, so that a history of 100,000 transactions is read a page at a time, never
+all at once. It holds a window of rows: its owner adds pages at one end and drops them
+at the other (`prepend_rows`, `remove_first`, `remove_last`), and End and Home ask the
+owner for the true last and first rows (`JumpToEnd`, `JumpToStart`) when there are rows
+beyond the window.
 
 It looks and answers to keys like a `DataTable` with a row cursor and zebra stripes (it
 uses the DataTable's component classes, styles and way of layering them), but it is a
@@ -29,10 +33,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-#: Ask for the next page when the cursor is this close to the last loaded row.
+#: Ask for the next page when the cursor is this close to the first or last loaded row.
 MARGIN = 20
-#: Seconds End waits for the page it asked for before it moves the cursor without it.
-JUMP_WAIT = 0.1
 #: Blank cells on each side of every cell (as in a DataTable).
 PAD = 1
 _HEADER = -1
@@ -67,9 +69,11 @@ class _Palette:
 
 
 class LazyTable(ScrollView, can_focus=True):
-    """Rows of cells under a header, with a row cursor. Posts `NearEnd` when more rows
-    would soon be needed. Home and End jump to the first and last loaded row (End then
-    loads the next page, see `action_scroll_bottom`)."""
+    """Rows of cells under a header, with a row cursor. Posts `NearEnd` (`NearStart`)
+    when rows after the last (before the first) loaded one would soon be needed. Home and
+    End jump to the first and last row: the loaded one, or when the owner says there are
+    more (`more_above`, `more_coming`) they post `JumpToStart` / `JumpToEnd` and the
+    owner loads that end in place of the rows held."""
 
     ALLOW_SELECT = False
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -147,6 +151,17 @@ class LazyTable(ScrollView, can_focus=True):
         """The user may be close to the last loaded row (check `near_end()`: the
         message can arrive after more rows were added)."""
 
+    class NearStart(Message):
+        """Only while `more_above`: the user may be close to the first loaded row (check
+        `near_start()`: the message can arrive after more rows were added)."""
+
+    class JumpToEnd(Message):
+        """End while `more_coming`: the owner shows the true last rows (the cursor stays
+        where it is until then, so that the jump is painted once, with its rows)."""
+
+    class JumpToStart(Message):
+        """Home while `more_above`: the owner shows the true first rows."""
+
     class RowSelected(Message):
         """Enter (or a click) on the row under the cursor."""
 
@@ -169,10 +184,16 @@ class LazyTable(ScrollView, can_focus=True):
         self._hover_row = 0
         self._show_hover = False
         self._palette: _Palette | None = None
-        #: Whether the owner adds rows when asked (`NearEnd`); End then waits for them.
+        #: Whether there are rows after the last one held (the owner adds them when
+        #: asked with `NearEnd`, and End asks for the last ones with `JumpToEnd`).
         self.more_coming = False
-        #: End's row while the rows it asked for are on their way.
-        self._jump: int | None = None
+        #: Whether there are rows before the first one held (`NearStart`, `JumpToStart`).
+        self.more_above = False
+        #: Rows are being added or dropped: the view follows them, which is no reason
+        #: to ask for more (a page added at one end must not ask for one at the other).
+        self._quiet = False
+        #: Rows added or dropped above, modulo 2: a row keeps its stripe when it moves.
+        self._stripe = 0
 
     # -- content -------------------------------------------------------------------
 
@@ -199,13 +220,65 @@ class LazyTable(ScrollView, can_focus=True):
         top = 1 + first - round(self.scroll_y)
         if top < self.size.height:
             self.refresh(Region(0, max(top, 1), self.size.width, self.size.height))
-        self._end_jump()
+
+    def prepend_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
+        """Insert rows above the first one. The cursor stays on its row and the view on
+        the rows it shows (both move down by as many rows): nothing visibly moves but the
+        scrollbar."""
+        new = [tuple(_text(cell) for cell in row) for row in rows]
+        if not new:
+            return
+        self._rows[:0] = new
+        self._shift(len(new))
+
+    def remove_first(self, count: int) -> None:
+        """Drop the first `count` rows (a window's far side); the cursor and the view stay
+        on the rows they were on (if those are kept)."""
+        count = min(count, len(self._rows))
+        if count > 0:
+            del self._rows[:count]
+            self._shift(-count)
+
+    def remove_last(self, count: int) -> None:
+        """Drop the last `count` rows (a window's far side)."""
+        count = min(count, len(self._rows))
+        if count <= 0:
+            return
+        del self._rows[len(self._rows) - count :]
+        for row in [r for r in self._laid_out if r >= len(self._rows)]:
+            del self._laid_out[row]
+        self.cursor_row = min(self.cursor_row, max(len(self._rows) - 1, 0))
+        self._quiet = True
+        try:
+            self._resize()  # (which may pull the view up)
+        finally:
+            self._quiet = False
+        self.refresh()
+
+    def _shift(self, by: int) -> None:
+        """The rows moved `by` places (added or removed above): move the cursor, the
+        hover and the view with them, and lay the rows out again (a cell knows its row
+        for the mouse) as they are shown."""
+        self._laid_out = {_HEADER: self._laid_out[_HEADER]} if _HEADER in self._laid_out else {}
+        self._stripe = (self._stripe + by) % 2
+        self.cursor_row = clamp(self.cursor_row + by, 0, max(len(self._rows) - 1, 0))
+        self._hover_row = max(self._hover_row + by, 0)
+        y = max(self.scroll_y + by, 0)
+        target = max(self.scroll_target_y + by, 0)
+        self._quiet = True
+        try:
+            self._resize()  # first: the new scroll offset is checked against the new height
+            self.scroll_y = y
+            self.scroll_target_y = target
+        finally:
+            self._quiet = False
+        self.refresh()
 
     def clear(self) -> None:
         """Remove every row (not the columns); the cursor goes back to the top."""
         self._rows.clear()
         self._laid_out.clear()
-        self._jump = None
+        self._stripe = 0
         self.cursor_row = 0
         self._hover_row = 0
         self._resize()
@@ -238,10 +311,22 @@ class LazyTable(ScrollView, can_focus=True):
     def near_end(self) -> bool:
         if not self.row_count:
             return False
-        row = self.cursor_row if self._jump is None else self._jump
-        cursor_near = row >= self.row_count - MARGIN
+        cursor_near = self.cursor_row >= self.row_count - MARGIN
         scroll_near = self.max_scroll_y > 0 and self.scroll_y >= self.max_scroll_y - MARGIN
         return cursor_near or scroll_near
+
+    def near_start(self) -> bool:
+        if not self.row_count:
+            return False
+        return self.cursor_row < MARGIN or self.scroll_y < MARGIN
+
+    def _post_near(self) -> None:
+        if self._quiet:
+            return
+        if self.near_end():
+            self.post_message(self.NearEnd())
+        if self.more_above and self.near_start():
+            self.post_message(self.NearStart())
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         """Put the cursor on `row` (clamped to the rows there are) and show it."""
@@ -251,8 +336,7 @@ class LazyTable(ScrollView, can_focus=True):
             self._refresh_row(before)
             self._refresh_row(target)
         self._scroll_cursor_into_view(animate=animate)
-        if self.near_end():
-            self.post_message(self.NearEnd())
+        self._post_near()
 
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         if not self.row_count:
@@ -263,8 +347,7 @@ class LazyTable(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if self.near_end():
-            self.post_message(self.NearEnd())
+        self._post_near()
 
     def _refresh_row(self, row: int) -> None:
         """Repaint `row` (or the header, -1) if it is on screen."""
@@ -314,26 +397,23 @@ class LazyTable(ScrollView, can_focus=True):
         self.move_cursor(row=target)
 
     def action_scroll_top(self) -> None:
+        """To the first row: the first loaded one, or (`more_above`) ask the owner for
+        the true first rows."""
         self._set_hover(False)
+        if self.more_above:
+            self.post_message(self.JumpToStart())
+            return
         self.move_cursor(row=0)
 
     def action_scroll_bottom(self) -> None:
-        """To the last loaded row. If that asks for more rows (`more_coming`), the
-        cursor moves when they arrive (or after `JUMP_WAIT`): the jump and the new rows
-        are then painted once, and the page is read while nothing is being drawn."""
+        """To the last row: the last loaded one, or (`more_coming`) ask the owner for the
+        true last rows; the cursor moves when they are shown, so the jump and its rows
+        are painted once, and the rows are read while nothing is being drawn."""
         self._set_hover(False)
-        last = self.row_count - 1
-        if self.more_coming and self._jump is None and last > self.cursor_row:
-            self._jump = last
-            self.post_message(self.NearEnd())
-            self.set_timer(JUMP_WAIT, self._end_jump)
+        if self.more_coming:
+            self.post_message(self.JumpToEnd())
             return
-        self.move_cursor(row=last)
-
-    def _end_jump(self) -> None:
-        if self._jump is not None:
-            row, self._jump = self._jump, None
-            self.move_cursor(row=row)
+        self.move_cursor(row=self.row_count - 1)
 
     def action_select_cursor(self) -> None:
         self._set_hover(False)
@@ -407,7 +487,8 @@ class LazyTable(ScrollView, can_focus=True):
         header = row == _HEADER
         hover = self._show_hover and self._hover_row == row
         cursor = not header and row == self.cursor_row
-        row_style = palette.header if header else palette.odd if row % 2 else palette.even
+        odd = (row - self._stripe) % 2
+        row_style = palette.header if header else palette.odd if odd else palette.even
         state = Style()
         if hover:
             state += palette.hover
