@@ -130,26 +130,51 @@ def bench_import(rows: int, tmp: str, env: dict[str, str]) -> list[Row]:
     ]
 
 
+def _ms(got: dict[str, float], key: str) -> str:
+    """A median in ms with its min–max."""
+    return (
+        f"{got[key] * 1000:.0f} ms ({got[key + '_min'] * 1000:.0f}–{got[key + '_max'] * 1000:.0f})"
+    )
+
+
 def bench_app(rows: int, tmp: str, runs: int) -> list[Row]:
     from bench import bench_tui
 
     got = bench_tui.measure(str(Path(tmp) / "import.db"), runs)
     ratio = got["launch"] / got["bare"]
+    opening = got["bare_ledger"] / got["bare"]
+    proposed = got["launch"] / got["bare_ledger"]
     both = got["history_open"] + got["history_end"]
     return [
         Row(
             f"app: launch to balances on the {rows:,}-expense group (pilot)",
-            f"{got['launch'] * 1000:.0f} ms",
-            f"{got['bare'] * 1000:.0f} ms (bare Textual app)",
+            _ms(got, "launch"),
+            f"{_ms(got, 'bare')} (bare Textual app)",
             f"{ratio:.1f}×",
             "≤ 1.5× the bare app",
             ratio <= 1.5,
         ),
         Row(
-            "app: open history, then End (next page loads)",
-            f"{got['history_open'] * 1000:.0f} + {got['history_end'] * 1000:.0f} ms",
+            "… a bare app that opens the ledger and shows the balances as text",
+            _ms(got, "bare_ledger"),
+            f"{_ms(got, 'bare')} (bare Textual app)",
+            f"{opening:.1f}×",
+            "— (what opening the database alone costs)",
+            None,
+        ),
+        Row(
+            "… the app against that bare app with the ledger (proposed goal)",
+            _ms(got, "launch"),
+            f"{_ms(got, 'bare_ledger')} (bare app + ledger)",
+            f"{proposed:.1f}×",
+            "≤ 1.5× the bare app with the ledger",
+            proposed <= 1.5,
+        ),
+        Row(
+            "app: open history (first paint with rows), then End to the oldest transaction",
+            f"{_ms(got, 'history_open')} + {_ms(got, 'history_end')}",
             "—",
-            f"{got['rows_loaded']:.0f} rows in memory",
+            f"{got['rows_loaded']:.0f} rows held (at most 400)",
             "≤ 300 ms, bounded memory",
             both <= 0.3,
         ),
