@@ -32,18 +32,27 @@ def allocate(total: int, quotas: Sequence[Fraction], *, seed: int = 0) -> list[i
     count = len(quotas)
     if count == 0:
         raise SplitError("nobody to split between")
-    if sum(quotas, Fraction(0)) != total:
-        raise SplitError("quotas do not sum to the total")
-    floors = [floor(q) for q in quotas]
+    denominators = {q.denominator for q in quotas}
+    if len(denominators) == 1:
+        # One denominator (an equal split, most shares): the same ranking in integers.
+        # Fraction arithmetic was ~30 µs of a recorded expense (profiled).
+        (den,) = denominators
+        numerators = [q.numerator for q in quotas]
+        if sum(numerators) != total * den:
+            raise SplitError("quotas do not sum to the total")
+        floors = [n // den for n in numerators]
+        remainders: Sequence[Fraction | int] = [n % den for n in numerators]
+    else:
+        if sum(quotas, Fraction(0)) != total:
+            raise SplitError("quotas do not sum to the total")
+        floors = [floor(q) for q in quotas]
+        remainders = [q - f for q, f in zip(quotas, floors, strict=True)]
     left = total - sum(floors)
     if left == 0:  # every quota whole (exact splits, even equal ones): nothing to rank
         return floors
     start = seed % count
     # Rank by descending remainder; among equal remainders, by rotated position.
-    ranked = sorted(
-        range(count),
-        key=lambda i: (-(quotas[i] - floors[i]), (i - start) % count),
-    )
+    ranked = sorted(range(count), key=lambda i: (-remainders[i], (i - start) % count))
     for i in ranked[:left]:
         floors[i] += 1
     return floors

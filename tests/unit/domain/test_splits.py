@@ -164,3 +164,32 @@ def test_bad_splits_are_refused_with_a_reason(split, message) -> None:
 def test_total_must_be_positive() -> None:
     with pytest.raises(SplitError, match="positive"):
         compute_shares(0, Equal(("a",)))
+
+
+def _allocate_in_fractions(total: int, quotas: list[Fraction], seed: int) -> list[int]:
+    """The allocation as ADR 0003 states it, in Fractions throughout (the reference
+    for `allocate`'s integer path)."""
+    floors = [q.numerator // q.denominator for q in quotas]
+    start = seed % len(quotas)
+    ranked = sorted(
+        range(len(quotas)), key=lambda i: (-(quotas[i] - floors[i]), (i - start) % len(quotas))
+    )
+    for i in ranked[: total - sum(floors)]:
+        floors[i] += 1
+    return floors
+
+
+@given(
+    total=st.integers(min_value=-(10**12), max_value=10**12),
+    parts=st.lists(st.integers(min_value=1, max_value=1000), min_size=1, max_size=40),
+    seed=st.integers(min_value=0, max_value=2**64),
+    equal=st.booleans(),
+)
+def test_allocation_matches_the_fraction_reference(
+    total: int, parts: list[int], seed: int, equal: bool
+) -> None:
+    # Equal parts give one denominator (the integer path); others mostly several.
+    weights_ = [1] * len(parts) if equal else parts
+    whole = sum(weights_)
+    quotas = [Fraction(total * w, whole) for w in weights_]
+    assert allocate(total, quotas, seed=seed) == _allocate_in_fractions(total, quotas, seed)
