@@ -8,7 +8,11 @@ colour, so who pays whom is visible at a glance.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.css.styles import RulesMap
 from textual.reactive import reactive
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
 from splitledger.services.views import BalancesView
@@ -31,14 +35,40 @@ class BalanceChart(Widget):
 
     view: reactive[BalancesView | None] = reactive(None, layout=True)
 
-    def render(self) -> Content:
+    def render(self) -> Visual:
         view = self.view
         if view is None:
             return Content.styled("Loading balances…", "dim")
         if not view.balances:
             return Content.styled("No members yet: press m to add some.", "dim")
         theme = self.app.current_theme
-        good, bad = theme.success or "green", theme.error or "red"
+        return _Chart(view, theme.success or "green", theme.error or "red")
+
+
+class _Chart(Visual):
+    """The chart drawn at whatever width Textual lays it out or paints it at.
+
+    The bars fill the width, but the render does not ask the widget for its size: during
+    a layout, `Widget.size` has the compositor arrange the whole screen again (a second
+    layout, nested in the first, on every layout of the balances screen). Textual passes
+    the width to `get_height` and `render_strips`; the content for a width is built once.
+    """
+
+    def __init__(self, view: BalancesView, good: str, bad: str) -> None:
+        self.view = view
+        self.good = good
+        self.bad = bad
+        self._built: tuple[int, Content] | None = None
+
+    def content(self, width: int) -> Content:
+        if self._built is not None and self._built[0] == width:
+            return self._built[1]
+        content = self._assemble(width)
+        self._built = (width, content)
+        return content
+
+    def _assemble(self, width: int) -> Content:
+        view, good, bad = self.view, self.good, self.bad
         several = len({b.currency for b in view.balances}) > 1
         labels = [
             f"{b.member} ({b.currency})" if several and b.currency != view.currency else b.member
@@ -47,7 +77,7 @@ class BalanceChart(Widget):
         amounts = [money(b.minor, b.currency, signed=True) for b in view.balances]
         name_w = min(max(map(len, labels)), 24)
         amount_w = max(map(len, amounts))
-        bar_w = max(self.size.width - name_w - amount_w - 4, 10)
+        bar_w = max(width - name_w - amount_w - 4, 10)
         half = (bar_w - 1) // 2
         biggest = max((abs(b.minor) for b in view.balances), default=0) or 1
         parts: list[str | tuple[str, str]] = [
@@ -74,3 +104,18 @@ class BalanceChart(Widget):
                 (right.ljust(half), good),
             ]
         return Content.assemble(*parts)
+
+    def __str__(self) -> str:
+        """The chart's text, as last drawn (or at 80 cells)."""
+        return str(self.content(self._built[0] if self._built else 80))
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        return self.content(width).render_strips(width, height, style, options)
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return self.content(container_width).get_optimal_width(rules, container_width)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return self.content(width).get_height(rules, width)
