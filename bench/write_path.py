@@ -190,10 +190,9 @@ class _SingleFloor:
         start = time.perf_counter()
         for (key, digest, description), lines, payload in prepared:
             cur.execute("BEGIN IMMEDIATE")
-            cur.execute(
+            seq = cur.execute(
                 "SELECT id, name, currency, head_seq, head_hash FROM groups WHERE name = 'G'"
-            )
-            seq = cur.execute("SELECT head_seq FROM groups WHERE id = ?", (group,)).fetchone()[0]
+            ).fetchone()[3]
             cur.execute(
                 "SELECT fingerprint, operation, result_id FROM requests WHERE key = ?", (key,)
             )

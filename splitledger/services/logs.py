@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,29 @@ from splitledger.store.location import log_dir
 LOGGER_NAME = "splitledger"
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # built once
+
+
+def _line(
+    at: float, level: str, name: str, fields: Mapping[str, Any], error: str | None = None
+) -> str:
+    """One log line: `at` (local time), `level`, `event`, the fields, then `error`."""
+    entry: dict[str, Any] = {
+        "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(at)),
+        "level": level,
+        "event": name,
+    }
+    entry.update(fields)
+    if error is not None:
+        entry["error"] = error
+    return _ENCODE(entry)
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname.lower(),
-            "event": record.getMessage(),
-        }
-        entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        error = self.formatException(record.exc_info) if record.exc_info else None
+        fields = getattr(record, "fields", {})
+        return _line(record.created, record.levelname.lower(), record.getMessage(), fields, error)
 
 
 def log_file() -> Path:
@@ -60,9 +73,8 @@ class _EventFile:
     def __init__(self) -> None:
         self._fd: int | None = None
         self._unavailable = False
-        self._encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
-    def write(self, entry: dict[str, Any]) -> None:
+    def write(self, line: str) -> None:
         fd = self._fd
         if fd is None:
             if self._unavailable:
@@ -75,19 +87,13 @@ class _EventFile:
                 self._unavailable = True  # no log directory: events are dropped, as before
                 return
         with contextlib.suppress(OSError):  # a full disk must not fail a recorded expense
-            os.write(fd, (self._encode(entry) + "\n").encode("utf-8"))
+            os.write(fd, (line + "\n").encode("utf-8"))
 
 
 _EVENTS = _EventFile()
 
 
 def event(name: str, /, **fields: Any) -> None:
-    """Log a state transition with its fields: one JSON line, as `_JsonFormatter` writes
-    them (`at` in local time, `level`, `event`, then the fields)."""
-    entry: dict[str, Any] = {
-        "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "level": "info",
-        "event": name,
-    }
-    entry.update(fields)
-    _EVENTS.write(entry)
+    """Log a state transition with its fields: one JSON line, as `_JsonFormatter`
+    writes them."""
+    _EVENTS.write(_line(time.time(), "info", name, fields))

@@ -35,23 +35,23 @@ class ReadingCases(LedgerCore):
 
         def work(session: Session) -> BalancesView:
             row = self._group(session, group)
-            active = {m.name for m in repository.members(session, row.id)}
-            return balances_view(session, row, active, on)
+            return balances_view(session, row, set(self._group_view(session, row).members), on)
 
         return self._read(work)
 
     def first_screen(
         self, *, on: dt.date | None = None
-    ) -> tuple[list[GroupView], BalancesView | None]:
-        """The groups (as `groups()`) and the first one's balances (as `balances`), in
-        one read: what the app shows when it starts, with fewer statements than both."""
+    ) -> tuple[GroupView, BalancesView] | None:
+        """The first group (as `groups()` lists them) with its balances (as
+        `balances`), in one read: what the app shows when it starts. None if there is
+        no group yet."""
 
-        def work(session: Session) -> tuple[list[GroupView], BalancesView | None]:
+        def work(session: Session) -> tuple[GroupView, BalancesView] | None:
             rows = repository.list_groups(session)
-            groups = [self._group_view(session, row) for row in rows]
             if not rows:
-                return groups, None
-            return groups, balances_view(session, rows[0], set(groups[0].members), on)
+                return None
+            group = self._group_view(session, rows[0])
+            return group, balances_view(session, rows[0], set(group.members), on)
 
         return self._read(work)
 

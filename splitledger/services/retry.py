@@ -41,8 +41,8 @@ def backoff(attempt: int) -> float:
     return delay * (0.5 + secrets.randbelow(1000) / 2000)
 
 
-def with_retries(operation: str, work: Callable[[], T], *, attempts: int | None = None) -> T:
-    attempts = attempts or MAX_ATTEMPTS
+def with_retries(operation: str, work: Callable[[], T]) -> T:
+    attempts = MAX_ATTEMPTS  # read here, not bound at import: tests shorten it
     for attempt in range(attempts):
         try:
             return work()

@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -58,6 +58,11 @@ class MemberRef:
     kind: str  # "member" or "exchange"
     archived: bool
 
+    @property
+    def active(self) -> bool:
+        """A current member (not removed, not an exchange account)."""
+        return not self.archived and self.kind == "member"
+
 
 def group_head(
     session: Session, *, name: str | None = None, group_id: int | None = None, lock: bool = False
@@ -95,14 +100,6 @@ def add_group(session: Session, name: str, currency: str) -> GroupHead:
 
 def rename_group(session: Session, group_id: int, name: str) -> None:
     Raw.of(session).run("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
-
-
-def members(session: Session, group_id: int, *, include_archived: bool = False) -> list[MemberRow]:
-    """The group's members in joining order (removed ones only when asked)."""
-    query = select(MemberRow).where(MemberRow.group_id == group_id).order_by(MemberRow.id)
-    if not include_archived:
-        query = query.where(MemberRow.archived_at.is_(None), MemberRow.kind == "member")
-    return list(session.scalars(query))
 
 
 def member_refs(session: Session, group_id: int) -> dict[str, MemberRef]:
@@ -164,10 +161,6 @@ def save_request(
 _PAYLOAD = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # built once
 
 
-def _payload_json(payload: Mapping[str, Any]) -> str:
-    return _PAYLOAD.encode(payload)
-
-
 def audit(
     session: Session,
     *,
@@ -192,8 +185,7 @@ def audit(
 
 
 def audit_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
-    """Append audit rows; each entry has the fields of `audit` (a `payload` that is
-    already JSON text is stored as it is)."""
+    """Append audit rows; each entry has the fields of `audit`."""
     raw = Raw.of(session)
     now = raw.stamp(utcnow())
     raw.insert(
@@ -206,7 +198,7 @@ def audit_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
                 e["action"],
                 e["group_id"],
                 e["entity_id"],
-                p if isinstance(p := e["payload"], str) else _payload_json(p),
+                _PAYLOAD.encode(e["payload"]),
             )
             for e in entries
         ],
@@ -236,22 +228,6 @@ _UPSERT_SPENDING = (
 # `TxKind.value` is a property lookup (~1.3 µs, profiled on imports); a dict is not.
 KIND_TEXT = {kind: kind.value for kind in TxKind}
 _POSTING_COLUMNS = ("transaction_id", "member_id", "currency", "amount")
-_TX_COLUMNS = (
-    "id",
-    "group_id",
-    "seq",
-    "kind",
-    "date",
-    "description",
-    "category",
-    "idempotency_key",
-    "reverses_id",
-    "replaces_id",
-    "actor",
-    "created_at",
-    "prev_hash",
-    "hash",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +249,11 @@ class Written:
     created_at: dt.datetime
     prev_hash: str
     hash: str
+
+
+#: The `transactions` columns are `Written`'s fields, in order.
+_TX_COLUMNS = tuple(f.name for f in fields(Written))
+_DATE, _CREATED = _TX_COLUMNS.index("date"), _TX_COLUMNS.index("created_at")
 
 
 def _reserve_ids(raw: Raw, table: str, count: int) -> list[int]:
@@ -327,43 +308,14 @@ def append_transactions(
             actor=actor,
             postings=postings,
         )
-        tx_rows.append(
-            (
-                tx_id,
-                group.id,
-                seq,
-                kind,
-                raw.date(tx.date),
-                tx.description,
-                tx.category,
-                tx.idempotency_key,
-                tx.reverses,
-                replaces_id,
-                actor,
-                created,
-                prev,
-                digest,
-            )
-        )
+        values = (tx_id, group.id, seq, kind, tx.date, tx.description, tx.category,
+                  tx.idempotency_key, tx.reverses, replaces_id, actor, now, prev,
+                  digest)  # fmt: skip
+        written.append(Written(*values))
+        row = list(values)  # the same values, with the date and time as the driver stores them
+        row[_DATE], row[_CREATED] = raw.date(tx.date), created
+        tx_rows.append(tuple(row))
         posting_rows.extend((tx_id, m, c, a) for m, c, a in postings)
-        written.append(
-            Written(
-                tx_id,
-                group.id,
-                seq,
-                kind,
-                tx.date,
-                tx.description,
-                tx.category,
-                tx.idempotency_key,
-                tx.reverses,
-                replaces_id,
-                actor,
-                now,
-                prev,
-                digest,
-            )
-        )
         prev = digest
     raw.insert("transactions", _TX_COLUMNS, tx_rows)
     raw.insert("postings", _POSTING_COLUMNS, posting_rows)
@@ -547,8 +499,6 @@ def history(
     the first row's as `after` for the next newer one (the `limit` rows just newer than
     it), or `oldest` for the oldest page. Those two read ascending (on the same index)
     and are turned newest first here. At most one of `before`, `after`, `oldest`."""
-    if sum((before is not None, after is not None, oldest)) > 1:
-        raise ValueError("history: at most one of before, after and oldest")
     query = history_query(group_id, flt)
     if before is not None:
         date, tx_id = before
@@ -610,12 +560,9 @@ def change_token(session: Session, group: str | None) -> tuple[object, ...]:
     found = group_head(session, name=group)
     if found is None:
         return ("missing", group)
-    names = tuple(  # O(members): renames show
-        m.name
-        for m in member_refs(session, found.id).values()
-        if not m.archived and m.kind == "member"
-    )
-    return (found.id, found.name, found.head_seq, names)  # removals change `names` too
+    # O(members): renames and removals change `names`.
+    names = tuple(m.name for m in member_refs(session, found.id).values() if m.active)
+    return (found.id, found.name, found.head_seq, names)
 
 
 def rates(session: Session, group_id: int) -> list[RateRow]:

@@ -5,8 +5,8 @@ The app holds the open `Ledger` and the current group; screens ask it for data t
 group's change token (in a worker) reloads the visible screen when another process
 writes, without touching an open form.
 
-Start-up is one worker: it opens the ledger, then lists the groups and reads the first
-group's balances in one read (`Ledger.first_screen`: one transaction, no second look-up
+Start-up is one worker: it opens the ledger, then reads the first group and its
+balances in one read (`Ledger.first_screen`: one transaction, no second look-up
 of the group or its members), and the balances screen is then composed with them
 (painted once, with its data). The screen under it stays empty unless opening is slow
 or fails (then it says so): a status screen that was composed, painted and covered at
@@ -44,7 +44,7 @@ from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
 from splitledger.tui.screens.balances import BalancesScreen
-from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.welcome import WelcomeScreen
 from splitledger.tui.widgets.footer import LedgerFooter
@@ -66,11 +66,11 @@ def freeze_startup_heap() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """What opening found: the ledger, its groups and the first group's balances."""
+    """What opening found: the ledger, and its first group with that group's balances
+    (None: no group yet)."""
 
     ledger: Ledger
-    groups: list[GroupView]
-    balances: BalancesView | None
+    first: tuple[GroupView, BalancesView] | None
 
 
 class StartScreen(Screen[None]):
@@ -92,8 +92,7 @@ class StartScreen(Screen[None]):
             event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == self.outer_size:
-            event.prevent_default()
+        skip_resize_to_laid_out_size(self, event)
 
 
 class SplitLedgerApp(App[None]):
@@ -164,13 +163,13 @@ class SplitLedgerApp(App[None]):
         ledger = self.ledger
         try:
             ledger = ledger or Ledger.open(self.target)
-            groups, balances = ledger.first_screen()  # one read: groups and balances
+            first = ledger.first_screen()  # one read: the first group and its balances
         except ServiceError as exc:
             if ledger is not None and self._owns_ledger:
                 ledger.close()
             self.call_from_thread(self._cannot_open, str(exc))
             return
-        self.call_from_thread(self._opened, Opened(ledger, groups, balances))
+        self.call_from_thread(self._opened, Opened(ledger, first))
 
     def _status(self, text: str) -> None:
         """Show `text` on the screen under all others (composed only when needed)."""
@@ -201,8 +200,8 @@ class SplitLedgerApp(App[None]):
         self.ledger = opened.ledger
         if self.screen_stack[0].query("#status"):
             self._status(f"Ledger: {escape(opened.ledger.where)}")
-        if opened.groups:
-            self.call_later(self.open_group, opened.groups[0], opened.balances)
+        if opened.first is not None:
+            self.call_later(self.open_group, *opened.first)
         else:
             self.push_screen(WelcomeScreen())
             self.call_after_refresh(self._collect_again)

@@ -5,7 +5,9 @@ and reach the user as `Unavailable`, never as a driver traceback."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import psycopg
 import pytest
@@ -16,6 +18,12 @@ from splitledger.services.errors import Unavailable
 from splitledger.services.ledger import Ledger
 from splitledger.store import engine
 from splitledger.store.errors import driver_error
+
+
+class Locked(NamedTuple):
+    ledger: Ledger
+    other: sqlite3.Connection
+
 
 EXPENSE = {
     "group": "Flat",
@@ -38,32 +46,10 @@ def test_driver_error_finds_the_drivers_exception() -> None:
     assert driver_error(KeyError("x")) is None
 
 
-def test_a_locked_sqlite_database_is_retried_then_unavailable(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 20)
-    monkeypatch.setattr(retry, "MAX_ATTEMPTS", 3)
-    monkeypatch.setattr(retry, "BASE_DELAY", 0.001)
-    path = tmp_path / "l.db"
-    with Ledger.open(str(path)) as ledger:
-        ledger.create_group("Flat", "EUR", ["ann", "bob"])
-        other = sqlite3.connect(path, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # another terminal holding the write lock
-        try:
-            with pytest.raises(Unavailable, match="stayed busy through 3 attempts"):
-                ledger.record_expense(**EXPENSE)
-        finally:
-            other.execute("ROLLBACK")
-            other.close()
-        # Once the lock is gone the same call goes through, exactly once.
-        ledger.record_expense(**EXPENSE, key="milk")
-        ledger.record_expense(**EXPENSE, key="milk")
-        assert len(ledger.history("Flat")) == 1
-
-
-def test_a_lock_released_during_the_retries_lets_the_write_land(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Locked]:
+    """A ledger with a group, whose write lock another connection holds (as another
+    terminal would); busy timeout and back-off shortened so the test is quick."""
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 20)
     monkeypatch.setattr(retry, "BASE_DELAY", 0.001)
     path = tmp_path / "l.db"
@@ -71,15 +57,38 @@ def test_a_lock_released_during_the_retries_lets_the_write_land(
         ledger.create_group("Flat", "EUR", ["ann", "bob"])
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")
-        sleeps: list[float] = []
-
-        def release_on_first_retry(seconds: float) -> None:
-            if not sleeps:
+        try:
+            yield Locked(ledger, other)
+        finally:
+            if other.in_transaction:
                 other.execute("ROLLBACK")
-            sleeps.append(seconds)
+            other.close()
 
-        monkeypatch.setattr(retry.time, "sleep", release_on_first_retry)
-        view = ledger.record_expense(**EXPENSE)
-        other.close()
-        assert len(sleeps) == 1
-        assert [tx.id for tx in ledger.history("Flat")] == [view.id]
+
+def test_a_locked_sqlite_database_is_retried_then_unavailable(
+    locked: Locked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retry, "MAX_ATTEMPTS", 3)
+    with pytest.raises(Unavailable, match="stayed busy through 3 attempts"):
+        locked.ledger.record_expense(**EXPENSE)
+    locked.other.execute("ROLLBACK")
+    # Once the lock is gone the same call goes through, exactly once.
+    locked.ledger.record_expense(**EXPENSE, key="milk")
+    locked.ledger.record_expense(**EXPENSE, key="milk")
+    assert len(locked.ledger.history("Flat")) == 1
+
+
+def test_a_lock_released_during_the_retries_lets_the_write_land(
+    locked: Locked, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sleeps: list[float] = []
+
+    def release_on_first_retry(seconds: float) -> None:
+        if not sleeps:
+            locked.other.execute("ROLLBACK")
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(retry.time, "sleep", release_on_first_retry)
+    view = locked.ledger.record_expense(**EXPENSE)
+    assert len(sleeps) == 1
+    assert [tx.id for tx in locked.ledger.history("Flat")] == [view.id]

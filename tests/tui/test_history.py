@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -332,10 +333,22 @@ async def test_the_first_page_comes_with_the_screen_and_is_read_once(
 async def test_a_slow_first_page_opens_the_screen_which_reads_it_itself(
     demo: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(history_screen, "FIRST_PAGE_WAIT", 0.0)
+    monkeypatch.setattr(history_screen, "FIRST_PAGE_WAIT", 0.01)  # (a 0 s timer never fires first)
+    reads: list[dict[str, object]] = []
+    working = Ledger.history
+
+    def counted(self: Ledger, group: str, **kwargs: object) -> list[TxView]:
+        reads.append(kwargs)
+        if len(reads) == 1:
+            time.sleep(0.3)  # the opener's read: slower than the wait
+        return working(self, group, **kwargs)  # type: ignore[arg-type]
+
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        monkeypatch.setattr(Ledger, "history", counted)
         screen = await open_history(pilot)
+        assert len(reads) == 2  # the opener's read, then the screen's own
         assert screen.rows[0].description == "Taxi to the airport"
         assert screen.query_one(LazyTable).row_count == 10
 

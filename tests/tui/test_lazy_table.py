@@ -93,7 +93,7 @@ class Both(App[None]):
         dt, lt = self.query_one(DataTable), self.query_one(LazyTable)
         for label, width in COLUMNS:
             dt.add_column(label, width=width)
-            lt.add_column(label, width=width, key=str(label))
+            lt.add_column(label, width=width)
         rows = [row(i) for i in range(40)]
         for cells in rows:
             dt.add_row(*cells)
@@ -158,7 +158,7 @@ class Window(App[None]):
     def on_mount(self) -> None:
         lt = self.query_one(LazyTable)
         for label, width in COLUMNS:
-            lt.add_column(label, width=width, key=str(label))
+            lt.add_column(label, width=width)
         lt.add_rows([row(i) for i in range(40, 80)])
         lt.focus()
 

@@ -15,7 +15,7 @@ from splitledger.services.errors import ServiceError
 from splitledger.services.views import BalancesView, TxView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
-from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
 from splitledger.tui.widgets.balance_chart import BalanceChart
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -64,11 +64,7 @@ class BalancesScreen(LedgerScreen):
             event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
-        """Skip the screen's resize to the size it was just laid out at: the screen
-        posts it to itself after its first layout, and Textual would lay out and paint
-        the whole screen a second time (2 ms) right after the first paint."""
-        if event.size == self.outer_size:
-            event.prevent_default()
+        skip_resize_to_laid_out_size(self, event)
 
     def reload(self) -> None:
         if self._fresh is not None:

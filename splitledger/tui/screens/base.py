@@ -5,8 +5,9 @@ the screen above it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.screen import Screen
 
 from splitledger.services.views import GroupView
@@ -14,6 +15,14 @@ from splitledger.tui.jobs import ledger_app
 
 if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
+
+
+def skip_resize_to_laid_out_size(screen: Screen[Any], event: events.Resize) -> None:
+    """For a screen's `on_resize`: a screen posts itself a resize after its first
+    layout, and Textual would lay it out and paint it a second time (2 ms on the
+    balances screen) for a size it already has. A real resize still goes through."""
+    if event.size == screen.outer_size:
+        event.prevent_default()
 
 
 class LedgerScreen(Screen[None]):

@@ -141,11 +141,11 @@ class HistoryScreen(LedgerScreen):
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)
         width = max(self.app.size.width - _FIXED_WIDTH, 16)
-        table.add_column("Date", width=10, key="date")
-        table.add_column("Kind", width=8, key="kind")
-        table.add_column("Description", width=width, key="description")
-        table.add_column("Category", width=10, key="category")
-        table.add_column(Text("Amount", justify="right"), width=16, key="amount")
+        table.add_column("Date", width=10)
+        table.add_column("Kind", width=8)
+        table.add_column("Description", width=width)
+        table.add_column("Category", width=10)
+        table.add_column(Text("Amount", justify="right"), width=16)
         if self._first is not None:
             self._show(self._first, 0, "newest", PAGE, 0)
             self._first = None

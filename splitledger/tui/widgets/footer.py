@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.binding import Binding
 from textual.color import Color
 from textual.strip import Strip
 from textual.widget import Widget
@@ -114,32 +115,23 @@ class LedgerFooter(Widget, can_focus=False):
         active = self.screen.active_bindings
         keys: list[FooterKeyView] = []
         actions: set[str] = set()
+
+        def view(binding: Binding, enabled: bool, tooltip: str, palette: bool) -> FooterKeyView:
+            display = app.get_key_display(binding)
+            return FooterKeyView(
+                binding.key, display, binding.description, enabled, tooltip, palette
+            )
+
         for _node, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            keys.append(
-                FooterKeyView(
-                    binding.key,
-                    app.get_key_display(binding),
-                    binding.description,
-                    enabled,
-                    tooltip,
-                )
-            )
-        palette = active.get(app.COMMAND_PALETTE_BINDING)
-        if app.ENABLE_COMMAND_PALETTE and palette is not None:
-            _node, binding, enabled, _tooltip = palette
-            keys.append(
-                FooterKeyView(
-                    binding.key,
-                    app.get_key_display(binding),
-                    binding.description,
-                    enabled,
-                    binding.tooltip or binding.description,
-                    palette=True,
-                )
-            )
+            keys.append(view(binding, enabled, tooltip, palette=False))
+        palette_key = active.get(app.COMMAND_PALETTE_BINDING)
+        if app.ENABLE_COMMAND_PALETTE and palette_key is not None:
+            _node, binding, enabled, _tooltip = palette_key
+            tooltip = binding.tooltip or binding.description
+            keys.append(view(binding, enabled, tooltip, palette=True))
         return tuple(keys)
 
     # -- drawing -------------------------------------------------------------------

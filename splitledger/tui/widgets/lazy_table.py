@@ -44,11 +44,10 @@ Cell = Text | str
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A column: its header label, its width (without padding) and its key."""
+    """A column: its header label and its width (without padding)."""
 
     label: Text
     width: int
-    key: str
 
     @property
     def render_width(self) -> int:
@@ -205,9 +204,9 @@ class LazyTable(ScrollView, can_focus=True):
     def _table_width(self) -> int:
         return sum(column.render_width for column in self.columns)
 
-    def add_column(self, label: Cell, *, width: int, key: str) -> None:
+    def add_column(self, label: Cell, *, width: int) -> None:
         """Add a column `width` cells wide (plus padding)."""
-        self.columns.append(Column(_text(label), width, key))
+        self.columns.append(Column(_text(label), width))
         self._laid_out.clear()
         self._resize()
 
