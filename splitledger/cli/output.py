@@ -7,19 +7,15 @@ a decimal string in major units without grouping ("-600.00").
 from __future__ import annotations
 
 import json
-import os
-import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from splitledger.domain import Transfer, format_amount
-from splitledger.services.errors import InvalidInput
+from splitledger.services.files import private_file
 from splitledger.services.views import BalancesView, GroupView, PostingView, TxView
 
 
@@ -116,35 +112,12 @@ def table(rows: list[list[str]], *, right: frozenset[int] = frozenset()) -> str:
 
 @contextmanager
 def output_file(target: str) -> Iterator[TextIO]:
-    """Write to `target` ("-" is stdout) all or nothing: a file is written beside its
-    final name and moved into place only when complete, so a failure leaves no partial
-    file (and an existing one untouched). A new file is readable by its owner only, like
-    the ledger it comes from; a replaced file keeps its permissions."""
+    """Write to `target` ("-" is stdout) all or nothing, owner-only (services.files)."""
     if target == "-":
         yield sys.stdout
         return
-    path = Path(target).expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    except OSError as exc:
-        raise InvalidInput(
-            f"output: cannot write {target}: {exc.strerror}", field="output"
-        ) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        if path.exists():
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InvalidInput(
-            f"output: cannot write {target}: {exc.strerror}", field="output"
-        ) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with private_file(target) as stream:
+        yield stream
 
 
 def note(message: str) -> None:

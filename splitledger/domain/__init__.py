@@ -26,6 +26,7 @@ from splitledger.domain.fx import (
     parse_rate,
     round_half_even,
 )
+from splitledger.domain.limits import DATE_MAX, DATE_MIN, MAX_ID, check_date
 from splitledger.domain.money import (
     MAX_MINOR,
     Money,
@@ -48,6 +49,7 @@ from splitledger.domain.splits import (
     Split,
     compute_shares,
 )
+from splitledger.domain.text import TextError, clean_text, fold_cell, name_key, visible
 from splitledger.domain.transactions import (
     Posting,
     Transaction,
@@ -59,6 +61,9 @@ from splitledger.domain.transactions import (
 )
 
 __all__ = [
+    "DATE_MAX",
+    "DATE_MIN",
+    "MAX_ID",
     "MAX_MINOR",
     "Adjust",
     "AmountError",
@@ -78,6 +83,7 @@ __all__ = [
     "Shares",
     "Split",
     "SplitError",
+    "TextError",
     "Transaction",
     "Transfer",
     "TxKind",
@@ -88,17 +94,21 @@ __all__ = [
     "build_fx_difference",
     "build_payment",
     "build_reversal",
+    "check_date",
     "check_minor",
+    "clean_text",
     "compute_shares",
     "converted_quota",
     "currency_sums",
     "exchange_account",
     "exponent",
     "fold_balances",
+    "fold_cell",
     "format_amount",
     "from_decimal",
     "greedy_plan",
     "is_exchange_account",
+    "name_key",
     "normalize_currency",
     "parse_amount",
     "parse_decimal",
@@ -108,4 +118,5 @@ __all__ = [
     "round_half_even",
     "seed_from_key",
     "to_decimal",
+    "visible",
 ]

@@ -37,22 +37,27 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise AmountError(f"minor units must be an integer, got {self.minor!r}")
+            raise AmountError(f"an amount must be a whole number of cents, got {self.minor!r}")
         if abs(self.minor) > MAX_MINOR:
-            raise AmountError(f"amount is beyond the supported bound of {MAX_MINOR} minor units")
+            raise AmountError("amount: too large for the ledger")
         object.__setattr__(self, "currency", normalize_currency(self.currency))
 
     def __str__(self) -> str:
         return f"{format_amount(self.minor, self.currency)} {self.currency}"
 
 
+_EXPONENT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+", re.ASCII)
+
+
 def _reject_special(text: str, field: str) -> None:
     lowered = text.lower()
     if lowered.lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
         raise AmountError(f"{field}: {text!r} is not a number of money", field=field)
-    if "e" in lowered:
+    if _EXPONENT.fullmatch(text):
         raise AmountError(
-            f"{field}: {text!r} uses an exponent; write the amount out in digits", field=field
+            f"{field}: {text!r} is written in scientific notation; write the amount out in "
+            "digits, e.g. 1000",
+            field=field,
         )
 
 
@@ -66,8 +71,9 @@ def parse_amount(
 ) -> int:
     """Parse user text such as "1,234.50", "1800" or "12.345" into minor units.
 
-    Refuses, with a message naming `field`: empty text, anything but digits, one optional
-    sign, thousands commas in groups of three and one decimal point; more decimals than the
+    Refuses, with a message naming `field`: empty text, anything but ASCII digits, one
+    optional sign, thousands commas in groups of three and one decimal point (so no
+    spaces, underscores, currency names or hex); more decimals than the
     currency allows; NaN, infinity and exponents; zero or negative values unless allowed;
     and values beyond `MAX_MINOR`.
     """
@@ -75,7 +81,7 @@ def parse_amount(
     places = exponent(code)
     if not isinstance(text, str):
         raise AmountError(f"{field}: expected text, got {type(text).__name__}", field=field)
-    cleaned = text.strip().replace(" ", "").replace("_", "")
+    cleaned = text.strip()
     if not cleaned:
         raise AmountError(f"{field}: is empty", field=field)
     _reject_special(cleaned, field)
@@ -113,7 +119,7 @@ def check_minor(
 ) -> int:
     """Validate an amount already in minor units; return it unchanged."""
     if isinstance(minor, bool) or not isinstance(minor, int):
-        raise AmountError(f"{field}: minor units must be an integer", field=field)
+        raise AmountError(f"{field}: must be a whole number of cents", field=field)
     if abs(minor) > MAX_MINOR:
         limit = format_amount(MAX_MINOR, currency)
         raise AmountError(f"{field}: too large (at most {limit} {currency})", field=field)
@@ -160,7 +166,7 @@ def parse_decimal(text: str, *, field: str, allow_percent: bool = False) -> Deci
     Accepts "33.33", "2", ".5" and, when `allow_percent`, a trailing "%". Refuses signs,
     exponents, NaN and infinity with a message naming `field`.
     """
-    cleaned = text.strip().replace(" ", "")
+    cleaned = text.strip()
     match = _PLAIN_DECIMAL.fullmatch(cleaned)
     if match is None or (match["pct"] and not allow_percent):
         raise AmountError(f"{field}: {text!r} is not a non-negative number", field=field)

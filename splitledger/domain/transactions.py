@@ -16,7 +16,7 @@ from enum import StrEnum
 from splitledger.domain.allocation import seed_from_key
 from splitledger.domain.currency import normalize_currency
 from splitledger.domain.errors import SplitError, UnbalancedError
-from splitledger.domain.money import MAX_MINOR, check_minor
+from splitledger.domain.money import MAX_MINOR, check_minor, format_amount
 from splitledger.domain.splits import Split, compute_shares
 
 MAX_TEXT = 500
@@ -133,7 +133,8 @@ def build_expense(
         check_minor(paid, code, field=f"paid by {name}")
     if sum(payers.values()) != total:
         raise SplitError(
-            f"payers paid {sum(payers.values())} minor units in all, but the total is {total}",
+            f"the payers paid {format_amount(sum(payers.values()), code)} {code} in all, "
+            f"but the bill is {format_amount(total, code)} {code}",
             field="paid_by",
         )
     shares = compute_shares(total, split, seed=seed_from_key(idempotency_key))

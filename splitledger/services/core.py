@@ -49,9 +49,42 @@ def validate(model: type[R], **data: object) -> R:
         return model.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or model.__name__
-        message = str(first["msg"]).removeprefix("Value error, ")
-        raise InvalidInput(f"{where}: {message}", field=str(first["loc"][0])) from None
+        field = str(first["loc"][0]) if first["loc"] else model.__name__
+        raise InvalidInput(_plain_message(first), field=field) from None
+
+
+def _plain_message(error: Any) -> str:
+    """One pydantic error in plain words: `members #1: must not be empty`, never
+    `members.0: String should have at least 1 character`."""
+    loc = [p for p in error["loc"] if not isinstance(p, int)]
+    numbers = [p for p in error["loc"] if isinstance(p, int)]
+    where = " ".join(str(p).replace("_", " ") for p in loc[:1]) or "input"
+    if numbers:
+        where += f" #{numbers[0] + 1}"
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, domain.DomainError):
+        # The policy's own message names its field; in a list, say which entry.
+        return f"{where}: {str(cause).partition(': ')[2]}" if numbers else str(cause)
+    ctx = error.get("ctx", {})
+    plain = {
+        "string_too_short": "must not be empty",
+        "too_short": "give at least one",
+        "missing": "is required",
+        "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
+        "too_long": f"too many (at most {ctx.get('max_length')})",
+        "greater_than": f"must be greater than {ctx.get('gt')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "int_parsing": "must be a whole number",
+        "int_type": "must be a whole number",
+        "date_parsing": "must be a date written YYYY-MM-DD",
+        "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+        "date_type": "must be a date written YYYY-MM-DD",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "string_type": "must be text",
+    }.get(error["type"])
+    if plain is None:
+        plain = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {plain}"
 
 
 def _default_actor() -> str:
@@ -150,8 +183,22 @@ class LedgerCore:
     def _group(self, session: Session, name: str, *, lock: bool = False) -> GroupHead:
         group = repository.group_head(session, name=name, lock=lock)
         if group is None:
+            # `flat` finds `Flat`: names that read the same are one name (ADR 0010).
+            same = self._group_named_like(session, name)
+            if same is not None:
+                group = repository.group_head(session, name=same, lock=lock)
+        if group is None:
             raise NotFound(f"no group named {name!r}", field="group")
         return group
+
+    @staticmethod
+    def _group_named_like(session: Session, name: str, *, but: int | None = None) -> str | None:
+        """The name of the group whose name reads the same as `name`, if any."""
+        key = domain.name_key(name)
+        for row in repository.list_groups(session):
+            if row.id != but and domain.name_key(row.name) == key:
+                return row.name
+        return None
 
     def _member_rows(self, session: Session, group: GroupHead | GroupRow) -> dict[str, MemberRef]:
         """Every member (removed ones too) by name, loaded once per unit of work; a use

@@ -214,9 +214,17 @@ def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str
     }
     if open_:
         rest = total - sum(payers.values())
-        if rest <= 0:
+        given = f"{domain.format_amount(sum(payers.values()), currency)} {currency}"
+        bill = f"{domain.format_amount(total, currency)} {currency}"
+        if rest < 0:
             raise InvalidInput(
-                f"paid_by: the other payers already cover the total, so {open_[0]} pays nothing",
+                f"paid_by: the amounts given add up to {given}, more than the bill of {bill}",
+                field="paid_by",
+            )
+        if rest == 0:
+            raise InvalidInput(
+                f"paid_by: the amounts given already cover the bill of {bill}, so "
+                f"{open_[0]} would pay nothing; drop {open_[0]} or give each payer an amount",
                 field="paid_by",
             )
         payers = {name: payers.get(name, rest) for name in names}

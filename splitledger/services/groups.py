@@ -23,6 +23,7 @@ from splitledger.services.views import (
     GroupView,
 )
 from splitledger.store import repository
+from splitledger.store.repository import MemberRef
 
 
 class GroupCases(LedgerCore):
@@ -40,8 +41,7 @@ class GroupCases(LedgerCore):
                 found = repository.group_head(session, group_id=seen)
                 assert found is not None  # noqa: S101 (requests point at real groups)
                 return self._group_view(session, found)
-            if repository.group_head(session, name=req.name) is not None:
-                raise InvalidInput(f"a group named {req.name!r} already exists", field="name")
+            _refuse_taken_group(self._group_named_like(session, req.name), req.name)
             group = repository.add_group(session, req.name, req.currency)
             for member in req.members:
                 repository.add_member(session, group.id, member)
@@ -68,11 +68,8 @@ class GroupCases(LedgerCore):
             if self._replay(session, req.key, fingerprint, "member.add") is not None:
                 return self._group_view(session, row)
             existing = self._member_rows(session, row)
-            taken = [n for n in req.names if n in existing and not existing[n].archived]
-            if taken:
-                raise InvalidInput(
-                    f"{', '.join(map(repr, taken))} already in {req.group!r}", field="name"
-                )
+            for name in req.names:
+                _refuse_taken_member(existing, name, row.name, restoring=True)
             for name in req.names:
                 if name in existing:
                     self._restore(session, row, existing[name], "added again")
@@ -103,8 +100,7 @@ class GroupCases(LedgerCore):
 
         def work(session: Session) -> GroupView:
             row = self._group(session, old, lock=True)
-            if new_name != old and repository.group_head(session, name=new_name) is not None:
-                raise InvalidInput(f"a group named {new_name!r} already exists", field="name")
+            _refuse_taken_group(self._group_named_like(session, new_name, but=row.id), new_name)
             repository.rename_group(session, row.id, new_name)
             row.name = new_name
             self._changed(
@@ -126,8 +122,9 @@ class GroupCases(LedgerCore):
             found = dict(self._member_rows(session, row))
             if old not in found:
                 raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
-            if new_name != old and new_name in found:
-                raise InvalidInput(f"{new_name!r} already in {group!r}", field="name")
+            _refuse_taken_member(
+                {n: m for n, m in found.items() if n != old}, new_name, row.name, restoring=False
+            )
             repository.rename_member(session, found[old].id, new_name)
             self._members_changed(session)
             self._changed(
@@ -177,3 +174,35 @@ class GroupCases(LedgerCore):
         """A cheap value that changes whenever anything visible in `group` (or, with None,
         in the list of groups) changes: poll it to refresh a screen (O(1) queries)."""
         return self._read(lambda s: repository.change_token(s, group))
+
+
+def _refuse_taken_group(existing: str | None, name: str) -> None:
+    if existing is None:
+        return
+    if existing == name:
+        raise InvalidInput(f"a group named {name!r} already exists", field="name")
+    raise InvalidInput(
+        f"{name!r} reads the same as the existing group {existing!r}; "
+        "choose a name that looks different",
+        field="name",
+    )
+
+
+def _refuse_taken_member(
+    existing: dict[str, MemberRef], name: str, group: str, *, restoring: bool
+) -> None:
+    """Refuse `name` if a member of `group` already has it or a name that reads the same.
+    With `restoring`, the exact name of a removed member is fine: adding it restores them."""
+    key = domain.name_key(name)
+    for other, member in existing.items():
+        if other == name:
+            if restoring and member.archived:
+                continue
+            raise InvalidInput(f"{name!r} is already in {group!r}", field="name")
+        if domain.name_key(other) == key:
+            removed = " (a removed member)" if member.archived else ""
+            raise InvalidInput(
+                f"{name!r} reads the same as {other!r}{removed}, already in {group!r}; "
+                "choose a name that looks different",
+                field="name",
+            )

@@ -20,12 +20,37 @@ from pydantic import (
     field_validator,
 )
 
-from splitledger.domain import DomainError, Transaction, normalize_currency
+from splitledger.domain import (
+    MAX_ID,
+    DomainError,
+    Transaction,
+    check_date,
+    clean_text,
+    name_key,
+    normalize_currency,
+)
 
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^\S")
-]
+#: Longest group or member name, in characters.
+MAX_NAME = 100
+
+
+def _text(field: str, max_length: int, *, required: bool = True) -> AfterValidator:
+    """The input policy (domain.text) as a validator: NFC, trimmed, no control, bidi or
+    invisible characters, bounded length."""
+
+    def check(value: str) -> str:
+        return clean_text(value, field=field, max_length=max_length, required=required)
+
+    return AfterValidator(check)
+
+
+#: A reference to an existing group or member (normalised like a new one, so it finds it).
+Name = Annotated[str, _text("name", MAX_NAME)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)]
+Description = Annotated[str, _text("description", 500)]
+Category = Annotated[str, _text("category", 100, required=False)]
+Note = Annotated[str, _text("description", 500, required=False)]
+LedgerDate = Annotated[dt.date, AfterValidator(check_date)]
 SplitMode = Literal["equal", "exact", "percent", "shares", "adjust"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("equal", "exact", "percent", "shares", "adjust")
 
@@ -39,9 +64,7 @@ def _currency(value: str | None) -> str | None:
         raise ValueError(str(exc)) from None
 
 
-def _no_control(value: str) -> str:
-    if any(ord(ch) < 32 for ch in value):
-        raise ValueError("must not contain control characters")
+def _not_reserved(value: str) -> str:
     if value.lower().startswith("exchange:"):
         raise ValueError("names starting with 'exchange:' are reserved for exchange accounts")
     return value
@@ -57,14 +80,21 @@ class Request(BaseModel):
 
 
 def _unique_names(value: tuple[str, ...]) -> tuple[str, ...]:
-    dupes = sorted({n for n in value if value.count(n) > 1})
-    if dupes:
-        raise ValueError(f"listed twice: {', '.join(dupes)}")
+    seen: dict[str, str] = {}
+    for name in value:
+        first = seen.get(name_key(name))
+        if first == name:
+            raise ValueError(f"{name!r} is listed twice")
+        if first is not None:
+            raise ValueError(
+                f"{name!r} reads the same as {first!r}; give names that look different"
+            )
+        seen[name_key(name)] = name
     return value
 
 
 #: A name being given to a group or member (references to existing ones use `Name`).
-NewName = Annotated[Name, AfterValidator(_no_control)]
+NewName = Annotated[Name, AfterValidator(_not_reserved)]
 NewNames = Annotated[tuple[NewName, ...], AfterValidator(_unique_names)]
 
 
@@ -96,7 +126,7 @@ class RenameMember(Request):
 
 class RecordExpense(Request):
     group: Name
-    description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    description: Description
     amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     currency: str | None = None
     #: (member, amount text or None). One payer without an amount pays the rest.
@@ -104,8 +134,8 @@ class RecordExpense(Request):
     split: SplitMode = "equal"
     #: (member, value text or None); empty means every member of the group.
     participants: tuple[tuple[Name, str | None], ...] = ()
-    date: dt.date | None = None
-    category: Annotated[str, StringConstraints(max_length=100)] = ""
+    date: LedgerDate | None = None
+    category: Category = ""
     key: Key | None = None
 
     _check_currency = field_validator("currency")(_currency)
@@ -117,16 +147,16 @@ class RecordPayment(Request):
     payee: Name
     amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
     currency: str | None = None
-    date: dt.date | None = None
-    description: Annotated[str, StringConstraints(max_length=500)] = ""
+    date: LedgerDate | None = None
+    description: Note = ""
     key: Key | None = None
 
     _check_currency = field_validator("currency")(_currency)
 
 
 class Reverse(Request):
-    tx_id: int = Field(gt=0)
-    date: dt.date | None = None
+    tx_id: int = Field(gt=0, le=MAX_ID)
+    date: LedgerDate | None = None
     key: Key | None = None
 
 
@@ -145,7 +175,7 @@ class AddRate(Request):
     base: str
     quote: str
     rate: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    date: dt.date | None = None
+    date: LedgerDate | None = None
     key: Key | None = None
 
     _check_base = field_validator("base")(_currency)
@@ -156,7 +186,7 @@ class Convert(Request):
     group: Name
     to: str | None = None
     member: Name | None = None
-    date: dt.date | None = None
+    date: LedgerDate | None = None
     key: Key | None = None
 
     _check_to = field_validator("to")(_currency)

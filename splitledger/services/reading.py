@@ -39,9 +39,7 @@ class ReadingCases(LedgerCore):
 
         return self._read(work)
 
-    def first_screen(
-        self, *, on: dt.date | None = None
-    ) -> tuple[GroupView, BalancesView] | None:
+    def first_screen(self, *, on: dt.date | None = None) -> tuple[GroupView, BalancesView] | None:
         """The first group (as `groups()` lists them) with its balances (as
         `balances`), in one read: what the app shows when it starts. None if there is
         no group yet."""

@@ -419,7 +419,11 @@ def test_structured_log_records_changes_whatever_their_fields(
 
 @pytest.mark.parametrize(
     ("new", "message"),
-    [("", "new"), ("bad\tname", "control characters"), ("exchange:EUR-USD", "reserved")],
+    [
+        ("", "must not be empty"),
+        ("bad\tname", "control character U\\+0009"),
+        ("exchange:EUR-USD", "reserved"),
+    ],
 )
 def test_renames_validate_the_new_name_like_creation_does(
     trip: Ledger, new: str, message: str

@@ -91,7 +91,7 @@ def test_expense_postings_are_gross_and_signed() -> None:
 
 
 def test_several_payers_must_add_up() -> None:
-    with pytest.raises(SplitError, match="paid 9000 minor units in all"):
+    with pytest.raises(SplitError, match=r"paid 90\.00 USD in all, but the bill is 100\.00 USD"):
         build_expense(
             total=10000,
             currency="USD",
