@@ -9,6 +9,7 @@ Text an older version stored is shown through `visible`, never raw.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import cache
 
@@ -22,8 +23,8 @@ class TextError(DomainError):
 #: Bidi embeddings, overrides, isolates and marks: they reorder what a reader sees.
 _BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ZWJ = "\u200d"
-#: Characters that fold to one space in an imported cell (tab, CR, LF, ...).
-_FOLDED = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
+#: Runs of tabs and line breaks, folded to one space in an imported cell.
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
 
 
 _CONTROL_NAMES = {
@@ -77,8 +78,13 @@ def clean_text(value: str, *, field: str, max_length: int, required: bool = True
     """
     if not isinstance(value, str):
         raise TextError(f"{field}: expected text", field=field)
-    text = unicodedata.normalize("NFC", value).strip()
-    for index, ch in enumerate(text):
+    if value.isascii() and value.isprintable():  # the common case: nothing to refuse
+        text = value.strip()
+        checked = True
+    else:
+        text = unicodedata.normalize("NFC", value).strip()
+        checked = False
+    for index, ch in enumerate("" if checked else text):
         kind = _kind(ch)
         if kind is None or (ch == _ZWJ and _emoji_joiner(text, index)):
             continue
@@ -98,14 +104,7 @@ def clean_text(value: str, *, field: str, max_length: int, required: bool = True
 def fold_cell(value: str) -> str:
     """An imported cell with each run of tabs and line breaks folded to one space; the
     result still has to pass `clean_text`."""
-    out: list[str] = []
-    for ch in value:
-        if ch in _FOLDED:
-            if not out or out[-1] != " ":
-                out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _BREAKS.sub(" ", value)
 
 
 def visible(text: str) -> str:
