@@ -1,0 +1,124 @@
+"""The input policy at the services' boundary, on SQLite and PostgreSQL: names that read
+the same are one name, free text is refused with the character named, nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from splitledger.services.errors import InvalidInput
+from splitledger.services.ledger import Ledger
+
+
+@pytest.fixture
+def flat(ledger: Ledger) -> Ledger:
+    ledger.create_group("Flat", "EUR", ["ann", "bob"])
+    return ledger
+
+
+@pytest.mark.parametrize(
+    ("newcomer", "existing"),
+    [("Ann", "ann"), ("\u0430nn", "ann"), ("ann\u200b", None), ("ANN ", "ann")],
+)
+def test_a_member_that_reads_like_an_existing_one_is_refused(
+    flat: Ledger, newcomer: str, existing: str | None
+) -> None:
+    before = flat.history("Flat")
+    with pytest.raises(InvalidInput) as info:
+        flat.add_members("Flat", [newcomer])
+    message = str(info.value)
+    if existing is None:  # refused by the text policy before identity is even asked
+        assert "invisible character U+200B" in message
+    else:
+        assert f"{existing!r}" in message
+    assert flat.group("Flat").members == ("ann", "bob")
+    assert flat.history("Flat") == before
+
+
+def test_renaming_a_member_onto_a_lookalike_is_refused(flat: Ledger) -> None:
+    with pytest.raises(InvalidInput, match="reads the same as 'ann'"):
+        flat.rename_member("Flat", "bob", "\u0410NN")
+    flat.rename_member("Flat", "ann", "Ann")  # a member may change the case of their own name
+    assert flat.group("Flat").members == ("Ann", "bob")
+
+
+def test_group_names_are_one_name_ledger_wide(flat: Ledger) -> None:
+    with pytest.raises(InvalidInput, match="reads the same as the existing group 'Flat'"):
+        flat.create_group("flat", "EUR", ["cy"])
+    flat.create_group("Trip", "EUR", ["cy"])
+    with pytest.raises(InvalidInput, match="reads the same as the existing group 'Flat'"):
+        flat.rename_group("Trip", "FLAT")
+    assert [g.name for g in flat.groups()] == ["Flat", "Trip"]
+    assert flat.group("flat").name == "Flat"  # and a lookup finds it by what it reads
+
+
+def test_a_removed_member_blocks_a_lookalike_but_comes_back_by_name(flat: Ledger) -> None:
+    flat.add_members("Flat", ["cy"])
+    flat.remove_member("Flat", "cy")
+    with pytest.raises(InvalidInput, match="reads the same as 'cy' \\(a removed member\\)"):
+        flat.add_members("Flat", ["CY"])
+    flat.add_members("Flat", ["cy"])
+    assert flat.group("Flat").members == ("ann", "bob", "cy")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "description",
+            "osc\x1b]2;PWNED\x1b\\x",
+            "control character U+001B (ESCAPE) at position 4",
+        ),
+        ("description", "red\x1b[31mtext", "control character U+001B (ESCAPE) at position 4"),
+        ("description", "rent\u202e", "text-direction control character U+202E"),
+        ("category", "food\u200b", "invisible character U+200B (ZERO WIDTH SPACE) at position 5"),
+        ("date", dt.date(9999, 12, 31), "outside the supported range 1970-01-01 to 2099-12-31"),
+        ("date", dt.date(1, 1, 1), "outside the supported range"),
+        ("amount", "1_0_0", "is not an amount"),
+        ("amount", "1e3", "scientific notation"),
+    ],
+)
+def test_hostile_expense_fields_are_refused_and_nothing_is_written(
+    flat: Ledger, field: str, value: object, message: str
+) -> None:
+    fields: dict[str, object] = {
+        "group": "Flat",
+        "description": "Dinner",
+        "amount": "30",
+        "paid_by": (("ann", None),),
+        field: value,
+    }
+    with pytest.raises(InvalidInput) as info:
+        flat.record_expense(**fields)
+    assert message in str(info.value)
+    assert flat.history("Flat") == []
+
+
+def test_text_is_stored_as_typed_after_nfc(flat: Ledger) -> None:
+    tx = flat.record_expense(
+        group="Flat",
+        description="  Cafe\u0301 [bold]x[/] 👩\u200d💻  ",
+        amount="30",
+        paid_by=(("ann", None),),
+        category="[@click=app.quit]q[/]",
+    )
+    assert tx.description == "Café [bold]x[/] 👩\u200d💻"
+    assert tx.category == "[@click=app.quit]q[/]"
+
+
+def test_payer_messages_say_what_is_wrong(flat: Ledger) -> None:
+    with pytest.raises(InvalidInput, match="add up to 60.00 EUR, more than the bill of 50.00 EUR"):
+        flat.record_expense(
+            group="Flat",
+            description="x",
+            amount="50",
+            paid_by=(("ann", "60"), ("bob", None)),
+        )
+    with pytest.raises(InvalidInput, match="so bob would pay nothing"):
+        flat.record_expense(
+            group="Flat",
+            description="x",
+            amount="50",
+            paid_by=(("ann", "50"), ("bob", None)),
+        )
