@@ -108,7 +108,8 @@ def test_text_is_stored_as_typed_after_nfc(flat: Ledger) -> None:
 
 
 def test_payer_messages_say_what_is_wrong(flat: Ledger) -> None:
-    with pytest.raises(InvalidInput, match="add up to 60.00 EUR, more than the bill of 50.00 EUR"):
+    more = r"add up to 60\.00 EUR, more than the bill of 50\.00 EUR"
+    with pytest.raises(InvalidInput, match=more):
         flat.record_expense(
             group="Flat",
             description="x",
