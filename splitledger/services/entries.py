@@ -116,6 +116,7 @@ class EntryCases(LedgerCore):
 
     def reverse(self, tx_id: int, *, key: str | None = None, date: dt.date | None = None) -> TxView:
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
+        _check_id(tx_id)
         req = validate(Reverse, tx_id=tx_id, key=key, date=date)
         key_ = req.key or f"auto:{uuid.uuid4()}"
         fingerprint = req.fingerprint("tx.reverse")
@@ -158,6 +159,7 @@ class EntryCases(LedgerCore):
 
     def edit_expense(self, tx_id: int, **fields: object) -> TxView:
         """Replace an expense: its reversal and the new version, in one transaction."""
+        _check_id(tx_id)
         req = validate(RecordExpense, **fields)
         key = req.key or f"auto:{uuid.uuid4()}"
         fingerprint = req.fingerprint(f"tx.edit:{tx_id}")
@@ -184,6 +186,8 @@ class EntryCases(LedgerCore):
         return self._write("edit expense", work)
 
     def transaction(self, tx_id: int) -> TxDetail:
+        _check_id(tx_id)
+
         def work(session: Session) -> TxDetail:
             view = self._tx_view(session, tx_id)
             related = [tx_id, *(i for i in (view.reversed_by,) if i is not None)]
@@ -194,6 +198,12 @@ class EntryCases(LedgerCore):
             return TxDetail(view, trail)
 
         return self._read(work)
+
+
+def _check_id(tx_id: int) -> None:
+    """An id no database row can have is simply not there (not an overflow)."""
+    if not 0 < tx_id <= domain.MAX_ID:
+        raise NotFound(f"no transaction with id {tx_id}", field="tx")
 
 
 def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str) -> dict[str, int]:
