@@ -63,8 +63,8 @@ def _plain_message(error: Any) -> str:
         where += f" #{numbers[0] + 1}"
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, domain.DomainError):
-        # The policy's own message names its field; in a list, say which entry.
-        return f"{where}: {str(cause).partition(': ')[2]}" if numbers else str(cause)
+        # The policy's message, under the request's own field name ("payer", not "name").
+        return f"{where}: {str(cause).partition(': ')[2] or cause}"
     ctx = error.get("ctx", {})
     plain = {
         "string_too_short": "must not be empty",
