@@ -69,7 +69,7 @@ BAD = [
     (export().replace(b"20.00,-10.00", b"21.00,-10.00", 1), 3, None, "does not balance"),
     (export().replace(b"30.00,EUR", b"3.00,EUR", 1), 3, "Cost", "more than the cost"),
     (export().replace(b"30.00,EUR", b"30.00,EUX", 1), 3, "Currency", "currency"),
-    (export().replace(b"Groceries,", b"G" * 600 + b",", 1), 3, "Description", "longer than 500"),
+    (export().replace(b"Groceries,", b"G" * 600 + b",", 1), 3, "Description", "at most 500"),
     (export().replace(b"20.00,-10.00,-10.00", b"1e3,-10.00,-10.00", 1), 3, "Ann Lee", "number"),
     (export().replace(b",-10.00,-10.00\n", b",-10.00\n", 1), 3, None, "has 7 cells"),
     (export(total=""), None, None, "no 'Total balance' line for EUR"),
@@ -152,7 +152,7 @@ def test_number_fast_path_agrees_with_the_decimal_reading(text: str, currency: s
     def by_decimal() -> int | str:
         cleaned = text.strip()
         if not cleaned:
-            return 0
+            return "error"  # a blank amount cell is refused, never read as 0
         if not splitwise._NUMBER.fullmatch(cleaned):
             return "error"
         try:
@@ -165,3 +165,176 @@ def test_number_fast_path_agrees_with_the_decimal_reading(text: str, currency: s
     except FormatError:
         got = "error"
     assert got == by_decimal()
+
+
+# -- the input policy at the edge (issue 12) ---------------------------------------------
+
+
+def _with(description: bytes = b"Groceries", category: bytes = b"Groceries") -> bytes:
+    """The sample with its first row's Description and Category cells replaced."""
+    return export().replace(b"Groceries,Groceries", description + b"," + category, 1)
+
+
+def _members_header(*names: str) -> bytes:
+    """The sample with its member columns renamed (Ann Lee, Bob, Cy, in that order)."""
+    quoted = ",".join('"' + n.replace('"', '""') + '"' for n in names)
+    return export().replace(b"Ann Lee,Bob,Cy", quoted.encode(), 1)
+
+
+def test_first_rows_keys_are_those_earlier_versions_gave() -> None:
+    """Keys must not move with the new cleaning, or re-importing a later export would
+    record every row again."""
+    keys = [t.idempotency_key for t in splitwise.parse(export()).transactions]
+    assert keys[:3] == [
+        "splitwise:9dafc37d9f5c40bcd8fc95b7c3cd8c286288d5c3",
+        "splitwise:f4e720191455a8c6741a8c101b64f5efd48e38ae",
+        "splitwise:6c8d78a9aa30df658815a97b9f7472e1f5818f0d",
+    ]
+    spaced = _with("Café  au\u00a0lait".encode(), b"Food  &  drink")
+    (first, *_) = splitwise.parse(spaced).transactions
+    assert first.idempotency_key == "splitwise:c633ac71b78a3bf3fe4cd0e8c775fefa0b8945de"
+    assert (first.description, first.category) == ("Café au lait", "Food & drink")
+
+
+ACCEPTED = [
+    (_with(b"[bold]x[/]", b"[red]"), "[bold]x[/]", "[red]"),
+    (_with(b'"Gro\tcer\r\nies"', b'"a\n\nb"'), "Gro cer ies", "a b"),
+    (_with(b"  padded  ", b""), "padded", ""),
+    (_with(b"", b""), "(no description)", ""),
+    (_with("e\u0301clair".encode()), "\u00e9clair", "Groceries"),  # NFC
+    (_with("👩\u200d💻 laptop".encode()), "👩\u200d💻 laptop", "Groceries"),  # emoji ZWJ
+    (_with(b"D" * 500, b"C" * 100), "D" * 500, "C" * 100),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "description", "category"),
+    ACCEPTED,
+    ids=["markup", "folded", "padded", "blank", "nfc", "emoji-zwj", "at-the-limits"],
+)
+def test_text_cells_are_folded_and_kept_as_the_policy_says(
+    data: bytes, description: str, category: str
+) -> None:
+    tx = splitwise.parse(data).transactions[0]
+    assert (tx.description, tx.category) == (description, category)
+
+
+HOSTILE = [
+    (_with(b"Gro\x1b[31mceries"), 3, "Description", "U+001B (ESCAPE) at position 4"),
+    (_with(b"x\x07"), 3, "Description", "control character U+0007"),
+    (_with("a\u202eb".encode()), 3, "Description", "text-direction control character U+202E"),
+    (_with("a\u200bb".encode()), 3, "Description", "invisible character U+200B"),
+    (_with("\u0085x\x9b".encode()), 3, "Description", "U+009B"),
+    (_with(category=b"fo\x1bod"), 3, "Category", "U+001B (ESCAPE) at position 3"),
+    (_with(b"D" * 501), 3, "Description", "is 501 characters long; at most 500"),
+    (_with(category=b"C" * 101), 3, "Category", "is 101 characters long; at most 100"),
+    (_members_header("Ann Lee", "Bob", "C\x1by"), 1, "C\x1by", "U+001B (ESCAPE) at position 2"),
+    (_members_header("Ann Lee", "Bob", "N" * 101), 1, "#8", "at most 100"),
+    (_members_header("Ann Lee", "Bob", "exchange:EUR-USD"), 1, "exchange:EUR-USD", "reserved"),
+    (_members_header("ann", "Bob", "Ann"), 1, "Ann", "reads the same as the column 'ann'"),
+    (_members_header("ann", "Bob", "\u0430nn"), 1, "\u0430nn", "as the column 'ann'"),
+    (_members_header("ann", "ann\u200b", "Cy"), 1, "ann\u200b", "as the column 'ann'"),
+    (_members_header("ann\u200b", "Bob", "ann"), 1, "ann", "as the column 'ann\\u200b'"),
+    (_members_header("Ann Lee", " ", "Cy"), 1, "#7", "has no name"),
+    (export().replace(b"2026-03-01", b"1969-12-31", 1), 3, "Date", "outside the supported"),
+    (export().replace(b"2026-03-01", b"2100-01-01", 1), 3, "Date", "2100-01-01 is outside"),
+    (export().replace(b"2026-03-01", b"9999-12-31", 1), 3, "Date", "1970-01-01 to 2099-12-31"),
+    (export().replace(b"2026-03-01", b"0001-01-01", 1), 3, "Date", "outside"),
+    (export().replace(b"30.00,EUR", b",EUR", 1), 3, "Cost", "is empty"),
+    (export().replace(b"30.00,EUR", b" \t ,EUR", 1), 3, "Cost", "is empty"),
+    (export().replace(b"12.00,EUR", b",EUR", 1), 8, "Cost", "is empty"),  # a no-effect row
+    (export().replace(b"EUR,0.00,-3.00", b"EUR,,-3.00", 1), 6, "Ann Lee", "is empty"),
+    (export().replace(b"EUR,6.50,", b"EUR, ,", 1), 10, "Ann Lee", "is empty"),  # the footer
+    (export().replace(b"20.00,", b"1" * 60 + b",", 1), 3, "Ann Lee", "too long for an amount"),
+]
+
+
+@pytest.mark.parametrize(
+    ("data", "row", "column", "message"), HOSTILE, ids=[f"hostile{i}" for i in range(len(HOSTILE))]
+)
+def test_hostile_cells_are_refused_naming_row_and_column(
+    data: bytes, row: int, column: str, message: str
+) -> None:
+    with pytest.raises(FormatError) as caught:
+        splitwise.parse(data)
+    err = caught.value
+    assert (err.row, err.column) == (row, column)
+    assert str(err).startswith(f"row {row}, column {column!r}: ")
+    assert message in str(err)
+    assert str(err).isprintable()  # what it quotes is escaped, never raw
+
+
+@pytest.mark.parametrize("day", ["1970-01-01", "2099-12-31"])
+def test_dates_at_the_bounds_are_read(day: str) -> None:
+    found = splitwise.parse(export().replace(b"2026-03-01", day.encode(), 1))
+    assert str(found.transactions[0].date) == day
+
+
+def test_blank_cells_are_never_read_as_zero() -> None:
+    """A blank Cost used to read as 0: the row was dropped as "changes no balance", or
+    the message ended in an empty value ("more than the cost ")."""
+    with pytest.raises(FormatError) as caught:
+        splitwise.parse(export().replace(b"30.00,EUR", b" ,EUR", 1))
+    assert str(caught.value) == "row 3, column 'Cost': is empty"
+
+
+def test_current_balance_footer_of_older_exports_reconciles() -> None:
+    old = export().replace(b"Total balance", b"Current balance")
+    assert splitwise.parse(old) == splitwise.parse(export())
+    wrong = export(total=TOTAL.replace("Total", "Current").replace("6.50", "6.40"))
+    with pytest.raises(FormatError, match=r"^row 10, column 'Ann Lee': the total is 6\.40 EUR"):
+        splitwise.parse(wrong)
+    late = old + b"2026-04-01,Late,General,1.00,EUR,1.00,-1.00,0.00\n"
+    with pytest.raises(FormatError, match="after the 'Current balance' line"):
+        splitwise.parse(late)
+
+
+def test_an_unknown_footer_label_is_named() -> None:
+    with pytest.raises(FormatError) as caught:
+        splitwise.parse(export().replace(b"Total balance", b"Closing balance"))
+    message = str(caught.value)
+    assert message.startswith("row 10, column 'Cost': is empty")
+    assert "'Closing balance' is not a label Splitwise uses" in message
+
+
+def test_amounts_are_messages_in_major_units_with_the_currency() -> None:
+    with pytest.raises(FormatError) as caught:
+        splitwise.parse(export().replace(b"30.00,EUR", b"3.00,EUR", 1))
+    assert str(caught.value) == (
+        "row 3, column 'Cost': members are owed 20.00 EUR in all, more than the cost of 3.00 EUR"
+    )
+
+
+def test_a_file_that_moves_more_than_a_ledger_holds_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(splitwise, "MAX_FILE_TOTAL", 3000)  # 30.00 EUR
+    rows = ["2026-03-01,Tea,General,20.00,EUR,20.00,-20.00,0.00\n"] * 2
+    with pytest.raises(FormatError, match=r"^row 4: the rows up to here move more than 30\.00"):
+        splitwise.parse(export(rows, "x,Total balance,,,EUR,40.00,-40.00,0.00\n"))
+
+
+_CELL = st.text(
+    alphabet=st.sampled_from(
+        ["a", "Z", " ", "\t", "\n", "\r", "\x1b", "\x07", "\x85", "\u00a0", "\u200b",
+         "\u200d", "\u202e", "e", "\u0301", "é", "👩", "💻", "[", "/", "\U000f0000"]
+    ),
+    max_size=12,
+)  # fmt: skip
+
+
+@given(_CELL, st.integers(min_value=0, max_value=8), st.booleans())
+def test_cell_fast_path_agrees_with_the_policy(cell: str, limit: int, required: bool) -> None:
+    """`_text` answers printable NFC cells itself; it must say exactly what
+    clean_text(fold_cell(cell)) says, result or message."""
+    from splitledger.domain import DomainError, clean_text, fold_cell
+
+    try:
+        want: str = clean_text(fold_cell(cell), field="X", max_length=limit, required=required)
+    except DomainError as exc:
+        want = "error: " + str(exc).removeprefix("X: ")
+    try:
+        got = splitwise._text(cell, row=2, column="X", max_length=limit, required=required)
+    except FormatError as exc:
+        got = "error: " + str(exc).removeprefix("row 2, column 'X': ")
+    assert got == want
