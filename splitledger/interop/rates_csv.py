@@ -1,21 +1,44 @@
 """Read exchange rates from CSV: a header `date,base,quote,rate`, then one rate a row
-(1 BASE = RATE QUOTE from DATE on). UTF-8 with or without a BOM, LF or CRLF. Every problem
-is reported with its row and column; nothing is half-read."""
+(1 BASE = RATE QUOTE from DATE on). UTF-8 with or without a BOM, LF or CRLF. Dates are
+YYYY-MM-DD within the ledger's range (`DATE_MIN`..`DATE_MAX`). Every problem is reported
+with its row and column; nothing is half-read."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import re
 
-from splitledger.domain import DomainError, Rate, parse_rate
+from splitledger.domain import DomainError, Rate, check_date, parse_rate, visible
 
 HEADER = ["date", "base", "quote", "rate"]
 MAX_ROWS = 1_000_000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class RatesFileError(ValueError):
     """A malformed rates file; the message names the row and column."""
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """File text quoted in a message: control characters made visible, cut short."""
+    return repr(visible(text) if len(text) <= limit else visible(text[:limit]) + "…")
+
+
+def _day(text: str) -> dt.date:
+    """A YYYY-MM-DD date within the ledger's range; ValueError with the reason."""
+    if _ISO_DATE.fullmatch(text):
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            try:
+                return check_date(day)
+            except DomainError as exc:
+                raise ValueError(str(exc).removeprefix("date: ")) from None
+    raise ValueError(f"{_shown(text)} is not a date (use YYYY-MM-DD)")
 
 
 def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
@@ -30,7 +53,8 @@ def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
         ) from None
     if [h.strip().lower() for h in header] != HEADER:
         raise RatesFileError(
-            f"{source}, row 1: expected the header {','.join(HEADER)}, got {','.join(header)}"
+            f"{source}, row 1: expected the header {','.join(HEADER)}, got "
+            f"{_shown(','.join(header))}"
         )
     rates: list[Rate] = []
     for number, row in enumerate(rows, start=2):
@@ -44,16 +68,15 @@ def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
             raise RatesFileError(f"{source}: more than {MAX_ROWS:,} rates; split the file")
         date_text, base, quote, rate_text = (cell.strip() for cell in row)
         try:
-            day = dt.date.fromisoformat(date_text)
-        except ValueError:
-            raise RatesFileError(
-                f"{source}, row {number}, column date: {date_text!r} is not a date (use YYYY-MM-DD)"
-            ) from None
+            day = _day(date_text)
+        except ValueError as exc:
+            raise RatesFileError(f"{source}, row {number}, column date: {exc}") from None
         try:
             rates.append(Rate(day, base, quote, parse_rate(rate_text)))
         except DomainError as exc:
             column = exc.field if exc.field in HEADER else "base/quote"
-            raise RatesFileError(f"{source}, row {number}, column {column}: {exc}") from None
+            message = str(exc).removeprefix(f"{exc.field}: ")
+            raise RatesFileError(f"{source}, row {number}, column {column}: {message}") from None
     if not rates:
         raise RatesFileError(f"{source}: no rates after the header")
     return rates
