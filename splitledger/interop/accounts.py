@@ -3,7 +3,8 @@
 Both tools restrict account names (hledger: no `:` inside a component, no `;`, no runs
 of spaces; beancount: components of letters, digits and `-` that start with an upper-case
 letter or a digit). Names are cleaned deterministically and made unique by a numeric
-suffix in the order given, so the same group always maps to the same accounts.
+suffix in the order given, so the same group always maps to the same accounts. Control
+characters of names stored before the input policy are made visible first.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable
 
+from splitledger.domain import visible
 from splitledger.domain.fx import EXCHANGE_PREFIX, is_exchange_account
 
 
 def hledger_component(name: str) -> str:
-    cleaned = " ".join(name.replace(":", "-").replace(";", ",").split())
+    cleaned = " ".join(visible(name).replace(":", "-").replace(";", ",").split())
     return cleaned or "unnamed"
 
 

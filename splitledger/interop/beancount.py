@@ -5,7 +5,8 @@ the original kept as `name:` metadata on its `open` directive). A posting > 0 me
 group owes that member, as in `splitledger balances`. The file ends with the `open` and
 `commodity` directives (dated on the first transaction; beancount does not care about
 order) and one `balance` assertion per member and currency the day after the last
-transaction, so `bean-check FILE` itself proves the balances match the ledger's.
+transaction, so `bean-check FILE` itself proves the balances match the ledger's. Text
+stored before the input policy is written through `domain.visible`, never raw.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TextIO
 
-from splitledger.domain import format_amount
+from splitledger.domain import format_amount, visible
 from splitledger.interop.accounts import AccountMap, beancount_component
+from splitledger.interop.errors import ExportError
 from splitledger.interop.records import GroupRecord, TxRecord
 
 ROOT = "Assets:Members:"
@@ -25,8 +27,8 @@ EPOCH = dt.date(1970, 1, 1)
 
 
 def quote(text: str) -> str:
-    """A beancount string literal."""
-    cleaned = " ".join(text.split())
+    """A beancount string literal, on one line."""
+    cleaned = " ".join(visible(text).split())
     return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -34,7 +36,8 @@ def write_ledger(out: TextIO, group: GroupRecord, txs: Iterable[TxRecord]) -> in
     """Write the ledger; returns the number of transactions."""
     accounts = AccountMap(ROOT, beancount_component, group.members, exchange_prefix=EXCHANGE)
     out.write(
-        f"; splitledger export of group {' '.join(group.name.split())} ({group.currency}).\n"
+        f"; splitledger export of group {' '.join(visible(group.name).split())} "
+        f"({group.currency}).\n"
         "; A balance > 0 means the group owes that member; < 0 that the member owes.\n"
         f'option "title" {quote(group.name)}\n'
         f'option "operating_currency" "{group.currency}"\n'
@@ -47,6 +50,12 @@ def write_ledger(out: TextIO, group: GroupRecord, txs: Iterable[TxRecord]) -> in
     for tx in txs:
         first = tx.date if first is None else min(first, tx.date)
         last = tx.date if last is None else max(last, tx.date)
+        if tx.date == dt.date.max:
+            raise ExportError(
+                f"transaction {tx.id} is dated {tx.date.isoformat()}, the last day a date "
+                "can have, and beancount checks the balances on the day after; reverse it "
+                "and record it again with its real date"
+            )
         out.write(f"\n{tx.date.isoformat()} * {quote(tx.description)}\n")
         out.write(f'  txid: "{tx.id}"\n  kind: "{tx.kind}"\n  key: {quote(tx.key)}\n')
         if tx.category:

@@ -1,4 +1,5 @@
-"""The one error a parser raises: it names the row and column to fix."""
+"""The errors of the formats: a parser's names the row and column to fix; a writer's says
+why the ledger cannot be written in that format."""
 
 from __future__ import annotations
 
@@ -16,3 +17,7 @@ class FormatError(ValueError):
         super().__init__(f"{', '.join(where)}: {message}" if where else message)
         self.row = row
         self.column = column
+
+
+class ExportError(ValueError):
+    """A ledger that a format cannot represent (say, a date its checks cannot follow)."""

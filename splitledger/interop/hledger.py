@@ -1,13 +1,15 @@
 """An hledger journal of a group: one journal transaction per ledger transaction, each
 posting to `members:<name>`, so `hledger -f FILE bal` shows the same member balances as
-`splitledger balances` (> 0: the group owes the member)."""
+`splitledger balances` (> 0: the group owes the member). Text stored before the input
+policy is written through `domain.visible`: a journal never carries raw control
+characters."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import TextIO
 
-from splitledger.domain import format_amount
+from splitledger.domain import format_amount, visible
 from splitledger.interop.accounts import AccountMap, hledger_component
 from splitledger.interop.records import GroupRecord, TxRecord
 
@@ -17,12 +19,12 @@ EXCHANGE = "equity:conversion:"  # hledger's own name for the other side of conv
 
 def _tag(value: str) -> str:
     """A tag value: one line, and no comma (commas end hledger tag values)."""
-    return " ".join(value.replace(",", " ").split())
+    return " ".join(visible(value).replace(",", " ").split())
 
 
 def _description(text: str) -> str:
-    """A `;` would start a comment, so it becomes a comma."""
-    return " ".join(text.replace(";", ",").split())
+    """One line; a `;` would start a comment, so it becomes a comma."""
+    return " ".join(visible(text).replace(";", ",").split())
 
 
 def write_journal(out: TextIO, group: GroupRecord, txs: Iterable[TxRecord]) -> int:

@@ -1,24 +1,27 @@
 """Export and import use cases: the pure formats of `splitledger.interop` composed with a
-`Ledger`. Exports stream a group's history in bounded memory; imports are atomic,
-idempotent (keys from the file) and reconciled against the file's own totals."""
+`Ledger`. Exports stream a group's history in bounded memory and reach their target only
+when complete; imports are atomic, idempotent (keys from the file) and reconciled against
+the file's own totals."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, TextIO
+from typing import Literal, TextIO, cast
 
 from splitledger import __version__
-from splitledger.domain import Posting, Rate
+from splitledger.domain import DomainError, Posting, Rate
 from splitledger.interop import beancount, hledger, json_dump, splitwise, tables
-from splitledger.interop.errors import FormatError
+from splitledger.interop.errors import ExportError, FormatError
 from splitledger.interop.records import GroupRecord, TxRecord
 from splitledger.interop.text import decode
-from splitledger.services.errors import IdempotencyConflict, InvalidInput, NotFound
+from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import GroupView, ImportReport, RateView, TxView
@@ -29,6 +32,8 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "hledger", "beancount
 IMPORT_FORMATS: tuple[ImportFormat, ...] = ("splitwise", "json")
 #: Larger files are refused before reading: 64 MiB is ~500,000 Splitwise rows.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: An export is held in memory up to this size, then in a private temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 Balances = dict[tuple[str, str], int]
 
@@ -68,25 +73,41 @@ def group_record(view: GroupView, rates: Sequence[RateView] = ()) -> GroupRecord
 
 def export_group(ledger: Ledger, group: str, fmt: ExportFormat, out: TextIO) -> int:
     """Write `group` to `out` in `fmt`; returns the number of transactions (for CSV, of
-    rows). Raises `NotFound` for an unknown group before writing anything."""
+    rows). Raises `NotFound` for an unknown group, and `InvalidInput` for a ledger the
+    format cannot hold, before anything reaches `out`: the export is written aside (in
+    memory, then in a private temporary file) and copied to `out` only when complete, so
+    a failure midway never leaves half a journal on stdout."""
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput(f"unknown export format {fmt!r}", field="format")
     view = ledger.group(group)
     record = group_record(view, ledger.rates(view.name))
-    txs = tx_records(ledger, view.name)
+    with tempfile.SpooledTemporaryFile(
+        max_size=SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+    ) as spool:
+        try:
+            count = _write(fmt, record, tx_records(ledger, view.name), cast(TextIO, spool))
+        except (ExportError, DomainError) as exc:
+            # Text or dates stored before today's checks that the format cannot hold.
+            raise InvalidInput(f"{fmt} export of {view.name!r}: {exc}", field="format") from None
+        spool.seek(0)
+        shutil.copyfileobj(spool, out)
+    return count
+
+
+def _write(fmt: ExportFormat, record: GroupRecord, txs: Iterator[TxRecord], out: TextIO) -> int:
     if fmt == "csv":
         return tables.write_history(out, txs)
     if fmt == "hledger":
         return hledger.write_journal(out, record, txs)
     if fmt == "beancount":
         return beancount.write_ledger(out, record, txs)
-    if fmt == "json":
-        return json_dump.write_dump(
-            out,
-            record,
-            txs,
-            generator=f"splitledger {__version__}",
-            exported_at=dt.datetime.now(dt.UTC),
-        )
-    raise InvalidInput(f"unknown export format {fmt!r}", field="format")
+    return json_dump.write_dump(
+        out,
+        record,
+        txs,
+        generator=f"splitledger {__version__}",
+        exported_at=dt.datetime.now(dt.UTC),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,22 +249,17 @@ def import_file(
     expected = {k: parsed.totals.get(k, 0) - already.get(k, 0) for k in parsed.totals}
     for k, v in already.items():
         expected.setdefault(k, -v)
-    try:
-        report = ledger.import_transactions(
-            group,
-            group_currency,
-            parsed.members,
-            parsed.entries,
-            source=path.name,
-            expected=expected,
-            dry_run=dry_run,
-            progress=None if progress is None else lambda n: progress("import", n),
-            rates=parsed.rates,
-        )
-    except IdempotencyConflict as exc:
-        raise IdempotencyConflict(
-            f"{exc} (was this file imported into another group, or edited since?)"
-        ) from None
+    report = ledger.import_transactions(
+        group,
+        group_currency,
+        parsed.members,
+        parsed.entries,
+        source=path.name,
+        expected=expected,
+        dry_run=dry_run,
+        progress=None if progress is None else lambda n: progress("import", n),
+        rates=parsed.rates,
+    )
     after: Balances = defaultdict(int, already)
     for k, v in report.changes.items():
         after[k] += v

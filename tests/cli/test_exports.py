@@ -5,6 +5,7 @@ must restore into an empty database with identical balances and history."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import shutil
@@ -237,3 +238,156 @@ def test_json_round_trip_keeps_edits_linked(trip: Run, db_url: str, fresh_url: s
     assert [row[0] for row in original] == ["expense", "reversal", "expense"]
     assert original[0][4] == first["key"]  # the new version names the one it replaces
     assert history(fresh_url) == original
+
+
+# -- trust at the edges (issue 12): legacy text, dates at the bounds, no half output -----
+
+#: Names, text and keys as a version before the input policy could store them.
+LEGACY_NAMES = {"ann": "ann\x9b31m", "bob": "b\u202eob", "cy": "cy\x7f"}
+LEGACY_TEXT = "Din\x1b[31mner\x07 \x1b]0;pwned\x07"
+
+
+def _legacy(url: str, *dates: dt.date, group: str = "Old") -> None:
+    """`group` with members renamed to LEGACY_NAMES and one expense per date whose text
+    and key carry control characters, written straight to the store (the services refuse
+    such text now, so only an older version could have stored it)."""
+    from sqlalchemy.orm import Session
+
+    from splitledger.domain import Posting, Transaction, TxKind
+    from splitledger.services.ledger import Ledger
+    from splitledger.store import repository
+
+    with Ledger.open(url) as ledger:
+        ledger.create_group(group, "EUR", tuple(LEGACY_NAMES))
+        with Session(ledger.engine) as session, session.begin():
+            head = repository.group_head(session, name=group, lock=True)
+            assert head is not None
+            refs = repository.member_refs(session, head.id)
+            for old, new in LEGACY_NAMES.items():
+                repository.rename_member(session, refs[old].id, new)
+            ids = {LEGACY_NAMES[n]: r.id for n, r in refs.items()}
+            ann, bob, cy = LEGACY_NAMES.values()
+            txs = [
+                Transaction(
+                    kind=TxKind.EXPENSE,
+                    postings=(
+                        Posting(ann, "EUR", 300),
+                        Posting(bob, "EUR", -200),
+                        Posting(cy, "EUR", -100),
+                    ),
+                    date=day,
+                    description=LEGACY_TEXT,
+                    idempotency_key=f"legacy-{i}\x1b[2J",
+                    category="fo\x1bod\u202e",
+                )
+                for i, day in enumerate(dates)
+            ]
+            repository.append_transactions(session, head, [(t, None) for t in txs], ids,
+                                           actor="old\x1b")  # fmt: skip
+
+
+def _raw_controls(text: str) -> list[str]:
+    """Characters the input policy refuses, line ends aside."""
+    from splitledger.domain import visible
+
+    return [ch for line in text.splitlines() for ch in line if visible(ch) != ch]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "hledger", "beancount"])
+def test_legacy_control_characters_are_exported_visible(
+    run: Run, db_url: str, tmp_path: Path, fmt: str
+) -> None:
+    _legacy(db_url, dt.date(2026, 1, 1), dt.date(2026, 1, 2))
+    out = run("export", "Old", "--format", fmt)
+    assert out.exit_code == 0, out.stderr
+    assert _raw_controls(out.stdout) == []
+    assert "Din␛[31mner␇" in out.stdout
+    path = tmp_path / f"old.{fmt}"
+    path.write_text(out.stdout, encoding="utf-8")
+    if fmt == "hledger":
+        report = subprocess.run(
+            [_tool("hledger"), "-f", str(path), "bal", "--flat", "--no-total", "--layout=bare",
+             "-O", "csv"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        rows = list(csv.DictReader(io.StringIO(report.stdout)))
+        assert sorted(Decimal(r["balance"]) for r in rows) == [-4, -2, 6]
+        assert all(_raw_controls(r["account"]) == [] for r in rows)
+    elif fmt == "beancount":
+        checked = subprocess.run([_tool("bean-check"), str(path)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    else:
+        rows = list(csv.DictReader(io.StringIO(out.stdout, newline="")))
+        assert {r["member"] for r in rows} == {"ann\ufffd31m", "b\ufffdob", "cy␡"}
+        assert {r["category"] for r in rows} == {"fo␛od\ufffd"}
+
+
+@pytest.fixture
+def bounds(run: Run) -> Run:
+    """A group whose transactions sit on the first and last day the ledger accepts."""
+    members = ["--member", "ann", "--member", "bob"]
+    assert run("group", "create", "Edge", "--currency", "EUR", *members).exit_code == 0
+    for day in ("1970-01-01", "2099-12-31"):
+        added = run("expense", "add", "Edge", f"On {day}", "10", "--paid-by", "ann",
+                    "--date", day)  # fmt: skip
+        assert added.exit_code == 0, added.output
+    return run
+
+
+def test_dates_at_the_bounds_pass_hledger(bounds: Run, tmp_path: Path) -> None:
+    out = tmp_path / "edge.journal"
+    assert bounds("export", "Edge", "--format", "hledger", "-o", str(out)).exit_code == 0
+    printed = subprocess.run(
+        [_tool("hledger"), "-f", str(out), "print"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1970-01-01 * (1) On 1970-01-01" in printed
+    assert "2099-12-31 * (2) On 2099-12-31" in printed
+
+
+def test_dates_at_the_bounds_pass_bean_check(bounds: Run, tmp_path: Path) -> None:
+    out = tmp_path / "edge.beancount"
+    assert bounds("export", "Edge", "--format", "beancount", "-o", str(out)).exit_code == 0
+    checked = subprocess.run([_tool("bean-check"), str(out)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "1970-01-01 open Assets:Members:Ann" in text
+    assert "2100-01-01 balance Assets:Members:Ann  10.00 EUR" in text  # the day after
+
+
+def test_legacy_dates_out_of_range_export_or_exit_2_without_output(
+    run: Run, db_url: str, tmp_path: Path
+) -> None:
+    """Dates an older version accepted (0001-01-01, 9999-12-31): the formats that can
+    hold them export them; beancount cannot check a balance after 9999-12-31, so it is
+    refused with exit 2 in one line, and nothing reaches stdout (once: the start of the
+    ledger and an OverflowError traceback)."""
+    _legacy(db_url, dt.date(1, 1, 1), dt.date(9999, 12, 31))
+    for fmt in ("csv", "hledger"):
+        out = run("export", "Old", "--format", fmt)
+        assert out.exit_code == 0, out.stderr
+        assert "9999-12-31" in out.stdout
+    path = tmp_path / "old.journal"
+    path.write_text(run("export", "Old", "--format", "hledger").stdout, encoding="utf-8")
+    subprocess.run([_tool("hledger"), "-f", str(path), "bal"], capture_output=True, check=True)
+    refused = run("export", "Old", "--format", "beancount")
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    assert refused.stderr.count("\n") == 1
+    assert "transaction 2 is dated 9999-12-31" in refused.stderr
+    assert "Error" not in refused.stderr
+    target = tmp_path / "old.beancount"
+    assert run("export", "Old", "--format", "beancount", "-o", str(target)).exit_code == 2
+    assert not target.exists()
+
+
+def test_an_export_failing_midway_leaves_nothing_on_stdout(
+    trip: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def half_written(out: io.TextIOBase, *_: object) -> int:
+        out.write("; half a journal\n")
+        raise InvalidInput("the disk said no", field="output")
+
+    monkeypatch.setattr("splitledger.interop.hledger.write_journal", half_written)
+    broken = trip("export", "Trip", "--format", "hledger")
+    assert (broken.exit_code, broken.stdout) == (2, "")
+    assert broken.stderr == "error: the disk said no\n"

@@ -1,5 +1,6 @@
-"""OWASP CSV-injection neutralisation: no text cell can start a formula, numbers stay
-numbers, and reading the file back gives every value exactly."""
+"""OWASP CSV-injection neutralisation: no text cell can start a formula or carry a raw
+control character, numbers stay numbers, and reading the file back gives every value
+exactly (text as `visible` shows it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from splitledger.domain import Transfer
+from splitledger.domain import Transfer, visible
 from splitledger.interop.csv_safe import FORMULA_STARTS, neutralise, write_csv
 from splitledger.interop.tables import write_settle
 
@@ -38,10 +39,12 @@ def test_round_trip_neutralises_text_and_keeps_numbers(rows: list[tuple[str, obj
     assert back[0] == ["text", "number"]
     assert len(back) == len(rows) + 1
     for (text, number), (text_cell, number_cell) in zip(rows, back[1:], strict=True):
+        shown = visible(text)
         assert not text_cell.startswith(FORMULA_STARTS)
         assert not text_cell.lstrip(" ").startswith(FORMULA_STARTS)
-        assert text_cell in (text, "'" + text)
-        assert (text_cell == "'" + text) == (neutralise(text) != text)
+        assert visible(text_cell) == text_cell  # nothing the policy refuses, raw
+        assert text_cell in (shown, "'" + shown)
+        assert (text_cell == "'" + shown) == (neutralise(shown) != shown)
         assert Decimal(number_cell) == number  # numbers read back exactly, as numbers
         assert "E" not in number_cell
         assert "'" not in number_cell
@@ -56,3 +59,12 @@ def test_examples() -> None:
     assert out.getvalue() == (
         "from,to,amount,currency\r\n'=HYPERLINK(1),bob,1.50,EUR\r\n'-a,b,7,JPY\r\n"
     )
+
+
+def test_control_characters_are_written_visible_never_raw() -> None:
+    """Text stored before the input policy (ESC sequences, BEL, DEL, C1 CSI, bidi
+    overrides) reaches a spreadsheet or a terminal `cat` only as visible stand-ins."""
+    out = io.StringIO(newline="")
+    write_csv(out, ["\x1bhead"], [["\x1b[31mred\x07"], ["\tx"], ["a\x7f\x9b\u202eb"]])
+    assert out.getvalue() == "␛head\r\n␛[31mred␇\r\n␉x\r\na␡\ufffd\ufffdb\r\n"
+    assert all(ch.isprintable() for ch in out.getvalue().replace("\r\n", ""))
