@@ -23,10 +23,72 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import repository
-from splitledger.store.repository import GroupHead
+from splitledger.store.repository import GroupHead, MemberRef
 from splitledger.store.schema import GroupRow, TransactionRow
 
 _IMPORT_CHUNK = 1000  # transactions per batched append during imports
+#: Largest value a balance or spending total can reach (the database's signed 64 bits).
+_MAX_SUM = 2**63 - 1
+
+
+def _amount(minor: int, currency: str) -> str:
+    return f"{domain.format_amount(minor, currency, grouping=False)} {currency}"
+
+
+def _refuse_lookalikes(
+    existing: Mapping[str, MemberRef], names: Sequence[str], group: str, source: str
+) -> None:
+    """A new name that reads the same as a member of `group` (`ann` beside `Ann`) would
+    make two members nobody can tell apart: refused (ADR 0010)."""
+    keys = {domain.name_key(n): n for n in existing}
+    for name in names:
+        other = None if name in existing else keys.get(domain.name_key(name))
+        if other is not None:
+            removed = " (a removed member)" if existing[other].archived else ""
+            raise InvalidInput(
+                f"{source}: the member {name!r} reads the same as {other!r}{removed}, "
+                f"already in {group!r}; if they are the same person, name the file's "
+                f"column {other!r}",
+                field="file",
+            )
+
+
+def _check_entries(entries: Sequence[ImportEntry], source: str) -> None:
+    """The input policy over what a reader produced (a backstop: the readers refuse with
+    the row and column first): text as `clean_text` leaves it, dates within bounds."""
+    for index, entry in enumerate(entries, start=1):
+        tx = entry.tx
+        try:
+            domain.check_date(tx.date)
+            for field, text in (("description", tx.description), ("category", tx.category)):
+                if not (text.isascii() and text.isprintable()):  # else nothing to refuse
+                    domain.clean_text(text, field=field, max_length=500, required=False)
+        except DomainError as exc:
+            raise InvalidInput(f"{source}: transaction {index}: {exc}", field="file") from None
+
+
+def _refuse_overflow(
+    entries: Sequence[ImportEntry],
+    balances: Mapping[tuple[str, str], int],
+    spent: Mapping[str, int],
+    source: str,
+) -> None:
+    """What the entries move, per currency, must fit beside what the group holds: no
+    balance or spending total may pass the database's 64-bit integers (SQLite would turn
+    it into an inexact float)."""
+    moved: dict[str, int] = {}
+    for entry in entries:
+        for p in entry.tx.postings:
+            if p.minor > 0:
+                moved[p.currency] = moved.get(p.currency, 0) + p.minor
+    for currency, total in sorted(moved.items()):
+        held = [abs(v) for (_, c), v in balances.items() if c == currency]
+        if max(held, default=0) + total > _MAX_SUM or spent.get(currency, 0) + total > _MAX_SUM:
+            raise InvalidInput(
+                f"{source}: the file moves {_amount(total, currency)} in all; with what the "
+                "group already holds, that is more than a ledger can hold",
+                field="file",
+            )
 
 
 class ImportCases(LedgerCore):
@@ -58,6 +120,7 @@ class ImportCases(LedgerCore):
         accounts = tuple(m for m in members if domain.is_exchange_account(m))
         people = tuple(m for m in members if not domain.is_exchange_account(m))
         req = validate(CreateGroup, name=group, currency=currency, members=people)
+        _check_entries(entries, source)
 
         class _DryRun(Exception):
             pass
@@ -66,10 +129,15 @@ class ImportCases(LedgerCore):
 
         def work(session: Session) -> ImportReport:
             row = repository.group_head(session, name=req.name, lock=True)
+            if row is None:  # `flat` imports into `Flat`: names that read the same are one
+                same = self._group_named_like(session, req.name)
+                if same is not None:
+                    row = repository.group_head(session, name=same, lock=True)
             created = row is None
             if row is None:
                 row = repository.add_group(session, req.name, req.currency)
             existing = self._member_rows(session, row)
+            _refuse_lookalikes(existing, req.members, row.name, source)
             added = [m for m in req.members if m not in existing]
             for name in req.members:
                 if name in existing and existing[name].archived:
@@ -82,6 +150,7 @@ class ImportCases(LedgerCore):
             for index, rate in enumerate(rates, start=1):
                 self._add_rate_locked(session, row, rate, f"{source} rate {index}: ")
             before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+            _refuse_overflow(entries, before, repository.total_spent(session, row.id), source)
             recorded, skipped = self._import_entries(session, row, entries, source, progress)
             after = {(m, c): a for m, c, a in repository.balances(session, row.id)}
             changes = {
@@ -95,9 +164,12 @@ class ImportCases(LedgerCore):
                 for member, cur in sorted(wanted.keys() | changes.keys()):
                     want, got = wanted.get((member, cur), 0), changes.get((member, cur), 0)
                     if want != got:
-                        mismatches.append(f"{member} {cur}: file {want}, ledger {got}")
+                        mismatches.append(
+                            f"{member}: the file says {_amount(want, cur)}, the ledger "
+                            f"{_amount(got, cur)}"
+                        )
             report = ImportReport(
-                group=req.name,
+                group=row.name,
                 created_group=created,
                 added_members=tuple(added),
                 recorded=recorded,
@@ -206,7 +278,8 @@ class ImportCases(LedgerCore):
                     if same != tx:
                         raise IdempotencyConflict(
                             f"{source}: transaction {index} has key {key!r}, which the "
-                            "ledger holds with different content"
+                            "ledger holds with different content (was this file edited "
+                            "since it was imported?)"
                         )
                     skipped += 1
                 elif earlier is not None:
