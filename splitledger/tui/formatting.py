@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from splitledger.domain import Transfer, format_amount
+from splitledger.domain import Transfer, format_amount, visible
 from splitledger.services.views import TxView
 
 
@@ -38,6 +38,7 @@ def tx_amount_text(tx: TxView) -> str:
 
 
 def transfer_text(transfer: Transfer) -> str:
-    """ "Bob pays Alice 600.00 BDT" — the line people paste into a chat."""
+    """ "Bob pays Alice 600.00 BDT" — the line people paste into a chat (names visible:
+    no control character of a name stored by an older version)."""
     amount = money(transfer.minor, transfer.currency)
-    return f"{transfer.payer} pays {transfer.payee} {amount}"
+    return visible(f"{transfer.payer} pays {transfer.payee} {amount}")

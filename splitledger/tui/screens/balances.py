@@ -8,13 +8,14 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import Static
 
 from splitledger.services.errors import ServiceError
 from splitledger.services.views import BalancesView, TxView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import plain
 from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
 from splitledger.tui.widgets.balance_chart import BalanceChart
 from splitledger.tui.widgets.footer import LedgerFooter
@@ -81,14 +82,15 @@ class BalancesScreen(LedgerScreen):
             description="load balances",
         )
 
-    def _summary(self, view: BalancesView) -> str:
+    def _summary(self, view: BalancesView) -> Content:
         spent = ", ".join(money(m, c) for c, m in sorted(view.total_spent.items())) or money(
             0, view.currency
         )
         members = len(self.group.members)
-        return (
-            f"[b]{escape(view.group)}[/b] · {view.currency} · {members} member"
-            f"{'s' if members != 1 else ''} · total spent [b]{spent}[/b]"
+        return Content.assemble(
+            plain(view.group, "b"),
+            f" · {view.currency} · {members} member{'s' if members != 1 else ''} · total spent ",
+            (spent, "b"),
         )
 
     def _show(self, view: BalancesView) -> None:
@@ -177,23 +179,22 @@ class BalancesScreen(LedgerScreen):
         self.app.push_screen(GroupsScreen())
 
 
-def indicative_text(view: BalancesView) -> str:
+def indicative_text(view: BalancesView) -> Content:
     """For groups with balances in several currencies: each member's total in the group
     currency at today's rates, marked as an estimate (nothing is converted on the
     ledger until `convert`), and what any exchange account still holds."""
     foreign = any(b.minor and b.currency != view.currency for b in view.balances)
     if not foreign and not view.exchange:
-        return ""
+        return Content()
 
     def total(amount: int | None) -> str:
         return "no rate" if amount is None else money(amount, view.currency, signed=True)
 
-    parts = [f"{escape(member)} {total(t)}" for member, t in sorted(view.indicative.items())]
-    lines = [
-        f"[dim]Indicative in {view.currency} at today's rates (not converted on the "
-        f"ledger):[/dim] " + " · ".join(parts)
-    ]
+    intro = f"Indicative in {view.currency} at today's rates (not converted on the ledger): "
+    parts: list[str | Content | tuple[str, str]] = [(intro, "dim")]
+    for index, (member, amount) in enumerate(sorted(view.indicative.items())):
+        parts += [" · " if index else "", plain(member), f" {total(amount)}"]
     if view.exchange:
         held = ", ".join(money(b.minor, b.currency) for b in view.exchange)
-        lines.append(f"[dim]Partly converted: the exchange accounts hold {held}.[/dim]")
-    return "\n".join(lines)
+        parts += ["\n", (f"Partly converted: the exchange accounts hold {held}.", "dim")]
+    return Content.assemble(*parts)

@@ -10,9 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from splitledger.tui.safe import plain
+
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Returns True on y / Yes, False on n / Escape / No."""
+    """Returns True on y / Yes, False on n / Escape / No. The question may quote user
+    text: it is shown plain and visible."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes"),
@@ -25,7 +28,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self._question, classes="dialog-title", markup=False)
+            yield Static(plain(self._question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(f"{self._yes} (y)", id="yes", variant="error", compact=True)
                 yield Button("No (n)", id="no", compact=True)

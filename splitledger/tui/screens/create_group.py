@@ -8,13 +8,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app, run_db
+from splitledger.tui.safe import VisibleHighlighter, plain
 
 
 def split_names(text: str) -> list[str]:
@@ -43,13 +43,23 @@ class CreateGroupScreen(ModalScreen[GroupView | None]):
         with Vertical(classes="dialog"):
             yield Static("[b]New group[/b]", classes="dialog-title")
             yield Label("Name")
-            yield Input(placeholder="Flat 3B, Lisbon trip…", id="name", compact=True)
+            yield Input(
+                placeholder="Flat 3B, Lisbon trip…",
+                id="name",
+                compact=True,
+                highlighter=VisibleHighlighter(),
+            )
             yield Static(classes="field-error", id="name-error")
             yield Label("Currency")
             yield Input("EUR", id="currency", max_length=3, compact=True)
             yield Static(classes="field-error", id="currency-error")
             yield Label("Members (comma-separated)")
-            yield Input(placeholder="Alice, Bob, Chandra", id="members", compact=True)
+            yield Input(
+                placeholder="Alice, Bob, Chandra",
+                id="members",
+                compact=True,
+                highlighter=VisibleHighlighter(),
+            )
             yield Static(classes="field-error", id="members-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Create", id="save", variant="primary", compact=True)
@@ -97,7 +107,7 @@ class CreateGroupScreen(ModalScreen[GroupView | None]):
         self._saving = False
         field = error.field if isinstance(error, InvalidInput) else None
         if field in {"name", "currency", "members"}:
-            self.query_one(f"#{field}-error", Static).update(Content(str(error)))
+            self.query_one(f"#{field}-error", Static).update(plain(str(error)))
             self.query_one(f"#{field}", Input).focus()
         else:
             ledger_app(self).show_error(error)

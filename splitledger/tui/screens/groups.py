@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import clip, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -58,7 +59,7 @@ class GroupsScreen(LedgerScreen):
             members = ", ".join(group.members) or "no members"
             options.add_option(
                 Option(
-                    Content(f"{mark}{group.name}  ·  {group.currency}  ·  {members}"),
+                    Content(visible(f"{mark}{group.name}  ·  {group.currency}  ·  {members}")),
                     id=str(group.id),
                 )
             )
@@ -91,7 +92,7 @@ class GroupsScreen(LedgerScreen):
             return
 
         def rename(new: str | None) -> None:
-            if new and new != group.name:
+            if new and new != visible(group.name):  # (the prompt starts with it as shown)
                 run_db(
                     self,
                     lambda ledger: ledger.rename_group(group.name, new),
@@ -107,5 +108,5 @@ class GroupsScreen(LedgerScreen):
         current = self.sl_app.group
         if current is not None and current.id == group.id:
             self.sl_app.group_changed(group)
-        self.notify(f"Renamed to {group.name}.", markup=False)
+        self.notify(f"Renamed to {clip(group.name)}.", markup=False)
         self.reload()

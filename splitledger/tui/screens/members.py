@@ -7,12 +7,13 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -32,6 +33,11 @@ class MembersScreen(LedgerScreen):
         Binding("r", "rename", "Rename"),
         Binding("x", "remove", "Remove"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The names in the table, as stored (the table shows them visible).
+        self._names: list[str] = []
 
     def compose(self) -> ComposeResult:
         yield LedgerHeader()
@@ -56,14 +62,18 @@ class MembersScreen(LedgerScreen):
         )
 
     def _show(self, view: BalancesView) -> None:
-        self.query_one("#members-title", Static).update(f"[b]Members of {escape(view.group)}[/b]")
+        self.query_one("#members-title", Static).update(
+            Content.assemble(("Members of ", "b"), plain(view.group, "b"))
+        )
         table = self.query_one("#members", DataTable)
         row = table.cursor_row
         table.clear()
+        self._names = []
         for b in view.balances:
             if b.currency == view.currency:
+                self._names.append(b.member)
                 table.add_row(
-                    Text(b.member),
+                    plain_text(b.member),
                     Text(money(b.minor, b.currency, signed=True), justify="right"),
                     key=b.member,
                 )
@@ -72,10 +82,11 @@ class MembersScreen(LedgerScreen):
         table.focus()
 
     def _highlighted(self) -> str | None:
+        """The highlighted member's name as stored (not as shown)."""
         table = self.query_one("#members", DataTable)
-        if not table.row_count:
+        if not table.row_count or table.cursor_row >= len(self._names):
             return None
-        return str(table.get_row_at(table.cursor_row)[0])
+        return self._names[table.cursor_row]
 
     def action_add(self) -> None:
         from splitledger.tui.screens.create_group import split_names
@@ -106,7 +117,7 @@ class MembersScreen(LedgerScreen):
         name = self.group.name
 
         def rename(new: str | None) -> None:
-            if new and new != old:
+            if new and new != visible(old):  # (the prompt starts with the name as shown)
                 run_db(
                     self,
                     lambda ledger: ledger.rename_member(name, old, new),
@@ -115,7 +126,7 @@ class MembersScreen(LedgerScreen):
                 )
 
         self.app.push_screen(
-            PromptScreen(f"Rename {old}", "New name", old, action="Rename"), rename
+            PromptScreen(f"Rename {old}", "New name", visible(old), action="Rename"), rename
         )
 
     def action_remove(self) -> None:

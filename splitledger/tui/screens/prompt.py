@@ -7,13 +7,16 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from splitledger.tui.safe import VisibleHighlighter, plain, visible
+
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; Enter accepts, Escape cancels."""
+    """Ask for one line of text; Enter accepts, Escape cancels. The title, label and
+    starting value may quote user text: they are shown plain and visible (so the value
+    starts as shown: a caller compares the answer with `visible` of what it passed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
@@ -23,9 +26,11 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(f"[b]{escape(self._title)}[/b]", classes="dialog-title")
-            yield Label(self._label, markup=False)
-            yield Input(self._value, id="answer", compact=True)
+            yield Static(plain(self._title, "b"), classes="dialog-title")
+            yield Label(plain(self._label))
+            yield Input(
+                visible(self._value), id="answer", compact=True, highlighter=VisibleHighlighter()
+            )
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self._action, id="ok", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

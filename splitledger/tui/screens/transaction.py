@@ -12,12 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from splitledger.services.views import TxDetail, TxView
 from splitledger.tui.formatting import money, tx_amount_text
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -60,7 +61,7 @@ def delete_transaction(screen: LedgerScreen, tx: TxView, then: Callable[[], None
             )
 
     question = (
-        f"Delete #{tx.id} “{tx.description}” ({tx_amount_text(tx)})?\n\n"
+        f"Delete #{tx.id} “{clip(tx.description, 120)}” ({tx_amount_text(tx)})?\n\n"
         "It stays in the history, undone by a reversal."
     )
     screen.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
@@ -131,35 +132,41 @@ class TransactionScreen(LedgerScreen):
     def _show(self, detail: TxDetail) -> None:
         self.detail = detail
         tx = detail.tx
-        links = []
+        links: list[str | tuple[str, str]] = []
         if tx.reverses_id is not None:
             links.append(f"reverses #{tx.reverses_id}")
         if tx.replaces_id is not None:
             links.append(f"new version of #{tx.replaces_id}")
         if tx.reversed_by is not None:
-            links.append(f"[b $warning]undone by reversal #{tx.reversed_by}[/]")
-        self.query_one("#tx-head", Static).update(
-            f"[b]#{tx.id} {escape(tx.description)}[/b]\n"
-            f"{tx.kind} · {tx.date.isoformat()} · {escape(tx.category) or 'no category'} · "
-            f"{escape(tx_amount_text(tx))} · by {escape(tx.actor) or 'unknown'}"
-            + (f"\n{' · '.join(links)}" if links else "")
-        )
+            links.append((f"undone by reversal #{tx.reversed_by}", "b $warning"))
+        # Stored text is plain and visible (Content pieces, never markup).
+        head: list[str | Content | tuple[str, str]] = [
+            (f"#{tx.id} ", "b"),
+            plain(tx.description, "b"),
+            f"\n{tx.kind} · {tx.date.isoformat()} · ",
+            plain(tx.category) if tx.category else "no category",
+            f" · {tx_amount_text(tx)} · by ",
+            plain(tx.actor) if tx.actor else "unknown",
+        ]
+        for index, link in enumerate(links):
+            head += ["\n" if index == 0 else " · ", link]
+        self.query_one("#tx-head", Static).update(Content.assemble(*head))
         postings = self.query_one("#postings", DataTable)
         postings.clear()
         for p in tx.postings:
             style = "green" if p.minor > 0 else "red"
             postings.add_row(
-                Text(p.member),
+                plain_text(p.member),
                 Text(money(p.minor, p.currency, signed=True), style, justify="right"),
             )
         audit = self.query_one("#audit", DataTable)
         audit.clear()
         for entry in detail.audit:
             audit.add_row(
-                entry.at.strftime("%Y-%m-%d %H:%M:%S"),
-                Text(entry.actor),
-                Text(entry.action),
-                Text(_payload_summary(entry.payload)),
+                Text(entry.at.strftime("%Y-%m-%d %H:%M:%S")),
+                plain_text(entry.actor),
+                plain_text(entry.action),
+                plain_text(_payload_summary(entry.payload)),
             )
 
     def action_edit(self) -> None:

@@ -7,6 +7,7 @@ colour, so who pays whom is visible at a glance.
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.css.styles import RulesMap
 from textual.reactive import reactive
@@ -15,6 +16,7 @@ from textual.style import Style
 from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
+from splitledger.domain import visible
 from splitledger.services.views import BalancesView
 from splitledger.tui.formatting import money
 
@@ -45,6 +47,13 @@ class BalanceChart(Widget):
         return _Chart(view, theme.success or "green", theme.error or "red")
 
 
+def _fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
+
+
 class _Chart(Visual):
     """The chart drawn at whatever width Textual lays it out or paints it at.
 
@@ -70,12 +79,16 @@ class _Chart(Visual):
     def _assemble(self, width: int) -> Content:
         view, good, bad = self.view, self.good, self.bad
         several = len({b.currency for b in view.balances}) > 1
+        # Names as plain, visible text, cut to the name column in terminal cells (a CJK
+        # character or an emoji takes two).
         labels = [
-            f"{b.member} ({b.currency})" if several and b.currency != view.currency else b.member
+            visible(f"{b.member} ({b.currency})")
+            if several and b.currency != view.currency
+            else visible(b.member)
             for b in view.balances
         ]
         amounts = [money(b.minor, b.currency, signed=True) for b in view.balances]
-        name_w = min(max(map(len, labels)), 24)
+        name_w = min(max(map(cell_len, labels)), 24)
         amount_w = max(map(len, amounts))
         bar_w = max(width - name_w - amount_w - 4, 10)
         half = (bar_w - 1) // 2
@@ -95,7 +108,7 @@ class _Chart(Visual):
             right = _BLOCK * cells if b.minor > 0 else ""
             parts += [
                 "\n",
-                (label[:name_w].ljust(name_w), "bold"),
+                (_fit(label, name_w), "bold"),
                 "  ",
                 (amount.rjust(amount_w), f"bold {style}"),
                 "  ",

@@ -33,6 +33,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from splitledger.domain import visible
+
 #: Ask for the next page when the cursor is this close to the first or last loaded row.
 MARGIN = 20
 #: Blank cells on each side of every cell (as in a DataTable).
@@ -534,7 +536,14 @@ class _LaidOut:
 
 
 def _text(cell: Cell) -> Text:
-    return cell if isinstance(cell, Text) else Text(cell, end="")
+    """A cell as plain text (a `str` is never markup), with any control, bidi or
+    invisible character shown as a visible stand-in, whoever made the cell."""
+    if isinstance(cell, str):
+        return Text(visible(cell), end="")
+    if not cell.plain.isprintable():
+        cell = cell.copy()
+        cell.plain = visible(cell.plain)  # one for one: the spans stay on their text
+    return cell
 
 
 def _lay_out(console: Console, options: ConsoleOptions, cell: Text, width: int) -> list[Segment]:
