@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal
+from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal, visible
 from splitledger.services.errors import InvalidInput
 from splitledger.services.views import TxView
 
@@ -136,6 +136,54 @@ def remaining(form: FormInput, currency: str) -> list[str]:
 ERROR_SLOTS = ("description", "amount", "date", "category", "paid_by", "split", "form")
 
 
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """A number typed in the form that cannot be used: the input's id, the error line
+    that shows it and the domain's message."""
+
+    input_id: str
+    slot: str
+    message: str
+
+
+def _read_value(mode: str, text: str, name: str, currency: str) -> object:
+    """A participant's value in split `mode`, read as the services read it."""
+    if mode == "exact":
+        return parse_amount(text, currency, allow_zero=True, field=f"share of {name}")
+    if mode == "percent":
+        return parse_decimal(text, field=f"percent of {name}", allow_percent=True)
+    if mode == "shares":
+        return parse_decimal(text, field=f"shares of {name}")
+    return parse_amount(
+        text, currency, allow_zero=True, allow_negative=True, field=f"adjust of {name}"
+    )
+
+
+def field_problems(form: FormInput, currency: str) -> list[FieldProblem]:
+    """Every amount, percentage or weight typed in the form that the domain refuses,
+    each read on its own exactly as recording it would read it (same parser, same field
+    name in the message), so that "1e3" or "1 000" is refused as soon as it is typed,
+    whatever else is still missing. Empty fields are not problems here."""
+    problems: list[FieldProblem] = []
+    if form.amount.strip():
+        try:
+            parse_amount(form.amount, currency)
+        except DomainError as exc:
+            problems.append(FieldProblem("amount", "amount", str(exc)))
+    for index, row in enumerate(form.rows):
+        if form.payer == SEVERAL and row.paid.strip():
+            try:
+                parse_amount(row.paid, currency, field=f"paid by {row.name}")
+            except DomainError as exc:
+                problems.append(FieldProblem(f"paid-{index}", "paid_by", str(exc)))
+        if form.mode != "equal" and row.included and row.value.strip():
+            try:
+                _read_value(form.mode, row.value, row.name, currency)
+            except DomainError as exc:
+                problems.append(FieldProblem(f"value-{index}", "split", str(exc)))
+    return problems
+
+
 def error_slot(field: str | None) -> str:
     """Which inline error line shows an error about `field`."""
     if field in {"description", "amount", "date", "category"}:
@@ -176,10 +224,12 @@ def from_expense(tx: TxView, members: Sequence[str]) -> FormInput:
         for n in names
     )
     return FormInput(
-        description=tx.description,
+        # Text an older version stored may hold characters that are refused now: the
+        # form starts with their visible stand-ins, which can be saved (or deleted).
+        description=visible(tx.description),
         amount=text(sum(paid.values())),
         date=tx.date.isoformat(),
-        category=tx.category,
+        category=visible(tx.category),
         payer=SEVERAL if len(paid) > 1 else next(iter(paid)),
         mode="exact",
         rows=rows,

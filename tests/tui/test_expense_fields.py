@@ -16,7 +16,16 @@ from hypothesis import strategies as st
 from splitledger.domain import format_amount
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import GroupView, PostingView, TxView
-from splitledger.tui.expense_fields import error_slot, from_expense, remaining, to_fields
+from splitledger.tui.expense_fields import (
+    SEVERAL,
+    FormInput,
+    MemberRow,
+    error_slot,
+    field_problems,
+    from_expense,
+    remaining,
+    to_fields,
+)
 
 MEMBERS = ("ann", "bob", "cy", "dee")
 
@@ -112,3 +121,30 @@ def test_remaining_reports_what_is_left_to_assign() -> None:
 )
 def test_errors_land_next_to_their_field(field: str | None, slot: str) -> None:
     assert error_slot(field) == slot
+
+
+def test_each_number_the_domain_refuses_is_a_problem_at_its_input() -> None:
+    rows = (
+        MemberRow("ann", True, "1e3", "10"),
+        MemberRow("bob", True, "5", "1 000"),
+        MemberRow("cy", False, "", "0x10"),  # not sharing: its value is not read
+        MemberRow("dee", True, "", ""),
+    )
+    form = FormInput("x", "10 eur", "2026-06-01", "", SEVERAL, "exact", rows)
+    problems = field_problems(form, "EUR")
+    assert [(p.input_id, p.slot) for p in problems] == [
+        ("amount", "amount"),
+        ("paid-0", "paid_by"),
+        ("value-1", "split"),
+    ]
+    assert problems[1].message.startswith("paid by ann: '1e3'")
+    assert problems[2].message.startswith("share of bob: '1 000'")
+    fine = dataclasses.replace(form, amount="1,000.50", payer="ann", mode="equal")
+    assert field_problems(fine, "EUR") == []
+
+
+def test_an_edited_legacy_expense_starts_with_its_text_as_shown() -> None:
+    postings = (PostingView("ann", "EUR", 1000), PostingView("bob", "EUR", -1000))
+    tx = TxView(1, "Trip", 1, "expense", dt.date(2026, 6, 1), "a\x1b[2Jb", "c\u202e", "k", postings)
+    form = from_expense(tx, MEMBERS)
+    assert (form.description, form.category) == ("a␛[2Jb", "c\ufffd")

@@ -3,11 +3,14 @@ preview, and the idempotency key that makes double submits harmless."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, Static
 
+from splitledger.domain import DomainError, parse_amount, parse_decimal
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.app import SplitLedgerApp
@@ -209,3 +212,68 @@ async def test_escape_leaves_the_form_without_recording(trip: Ledger) -> None:
         await idle(pilot)
         assert isinstance(app.screen, BalancesScreen)
     assert trip.history("Trip") == []
+
+
+KEY_NAMES = {" ": "space", "_": "underscore", "-": "minus", "+": "plus"}
+
+
+async def type_into(pilot: Pilot[None], field: Input, text: str) -> None:
+    """Type `text` key by key into `field` (as a user would: what the field keeps of it
+    is what it shows)."""
+    field.focus()
+    await pilot.pause()
+    field.value = ""
+    await pilot.press(*(KEY_NAMES.get(ch, ch) for ch in text))
+    await pilot.pause()
+
+
+def refusal(read: Callable[[], object]) -> str:
+    """The domain's own message for what `read` refuses."""
+    with pytest.raises(DomainError) as refused:
+        read()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("typed", ["1e3", "1 000", "1_0_0", "0x10", "10 eur"])
+async def test_an_amount_the_domain_cannot_read_is_refused_inline_as_typed(
+    trip: Ledger, typed: str
+) -> None:
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        amount = form.query_one("#amount", Input)
+        await type_into(pilot, amount, typed)
+        assert amount.value == typed  # nothing dropped: "1e3" never becomes 13
+        assert text_of(form, "#amount-error") == refusal(lambda: parse_amount(typed, "EUR"))
+        assert amount.has_class("-invalid")
+        fill(form, description="Cake")  # the rest of the form is fine: still refused
+        await pilot.pause()
+        assert "✓" not in text_of(form, "#summary")
+        assert form.query_one("#save", Button).disabled
+        await type_into(pilot, amount, "1,000")
+        assert text_of(form, "#amount-error") == ""
+        assert not amount.has_class("-invalid")
+        assert "1,000.00 EUR split between 3" in text_of(form, "#summary")
+
+
+async def test_numbers_in_the_split_and_payer_columns_are_refused_inline(trip: Ledger) -> None:
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        form.query_one("#mode", Select).value = "exact"
+        form.query_one("#payer", Select).value = "__several__"
+        await pilot.pause()
+        await type_into(pilot, form.query_one("#value-1", Input), "1e3")
+        assert text_of(form, "#split-error") == refusal(
+            lambda: parse_amount("1e3", "EUR", allow_zero=True, field="share of bob")
+        )
+        assert form.query_one("#value-1", Input).has_class("-invalid")
+        await type_into(pilot, form.query_one("#paid-0", Input), "0x10")
+        assert text_of(form, "#paid_by-error") == refusal(
+            lambda: parse_amount("0x10", "EUR", field="paid by ann")
+        )
+        form.query_one("#mode", Select).value = "percent"
+        await pilot.pause()
+        assert text_of(form, "#split-error") == refusal(
+            lambda: parse_decimal("1e3", field="percent of bob", allow_percent=True)
+        )

@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.markup import escape
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from splitledger.domain import Transaction, format_amount
@@ -32,17 +31,21 @@ from splitledger.tui.expense_fields import (
     FormInput,
     MemberRow,
     error_slot,
+    field_problems,
     from_expense,
     remaining,
     to_fields,
 )
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
 
-AMOUNT_CHARS = r"[0-9.,+\-]*"
+#: Inputs whose value is a number: refused inline when the domain cannot read it (never
+#: filtered as typed, which turned "1e3" into 13).
+NUMBER_INPUTS = "#amount, .member-paid, .member-value"
 
 
 class ExpenseFormScreen(LedgerScreen):
@@ -175,23 +178,28 @@ class ExpenseFormScreen(LedgerScreen):
         )
         self._members = [r.name for r in start.rows]
         title = (
-            f"Edit expense #{self.editing.id}"
+            Content.styled(f"Edit expense #{self.editing.id}", "b")
             if self.editing
-            else f"New expense in {escape(group.name)}"
+            else Content.assemble(("New expense in ", "b"), plain(group.name, "b"))
         )
+        shown = VisibleHighlighter()
         yield LedgerHeader()
         with VerticalScroll(id="expense-form"):
-            yield Static(f"[b]{title}[/b]", classes="screen-title")
+            yield Static(title, classes="screen-title")
             with Horizontal(classes="form-row"):
                 yield Label("Description", classes="form-label")
-                yield Input(start.description, id="description", compact=True, max_length=500)
+                yield Input(
+                    start.description,
+                    id="description",
+                    compact=True,
+                    max_length=500,
+                    highlighter=shown,
+                )
             yield Static(id="description-error", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Label("Amount", classes="form-label")
-                yield Input(
-                    start.amount, id="amount", restrict=AMOUNT_CHARS, compact=True, max_length=40
-                )
-                yield Label(group.currency, classes="currency")
+                yield Input(start.amount, id="amount", compact=True, max_length=40)
+                yield Label(group.currency, classes="currency", markup=False)
                 yield Label("Date", classes="form-label-short")
                 yield Input(start.date, id="date", compact=True, max_length=10)
             yield Static(id="amount-error", classes="field-error")
@@ -199,13 +207,17 @@ class ExpenseFormScreen(LedgerScreen):
             with Horizontal(classes="form-row"):
                 yield Label("Category", classes="form-label")
                 yield Input(
-                    start.category, id="category", placeholder="food, transport…", compact=True
+                    start.category,
+                    id="category",
+                    placeholder="food, transport…",
+                    compact=True,
+                    highlighter=shown,
                 )
             yield Static(id="category-error", classes="field-error")
             with Horizontal(classes="form-row"):
                 yield Label("Paid by", classes="form-label")
                 yield Select(
-                    [(Content(m), m) for m in self._members] + [("Several payers", SEVERAL)],
+                    [(plain(m), m) for m in self._members] + [("Several payers", SEVERAL)],
                     value=start.payer,
                     allow_blank=False,
                     id="payer",
@@ -229,13 +241,13 @@ class ExpenseFormScreen(LedgerScreen):
                 yield Label("Share", classes="member-share")
             for index, row in enumerate(start.rows):
                 with Horizontal(classes="member-row"):
-                    yield Checkbox(Content(row.name), row.included, id=f"in-{index}", compact=True)
+                    yield Checkbox(plain(row.name), row.included, id=f"in-{index}", compact=True)
                     yield Input(
                         row.paid,
                         id=f"paid-{index}",
                         classes="member-paid",
-                        restrict=AMOUNT_CHARS,
                         compact=True,
+                        max_length=40,
                     )
                     yield Input(
                         row.value,
@@ -311,16 +323,23 @@ class ExpenseFormScreen(LedgerScreen):
             label.display = several
 
     def _set_error(self, slot: str, message: str) -> None:
+        """Show `message` (plain: it may quote what was typed) on `slot`'s error line."""
         error = self.query_one(f"#{slot}-error", Static)
-        error.update(Content(message))
+        error.update(plain(message))
         error.display = bool(message)
 
     def _update_preview(self) -> None:
         """Rebuild the preview from the form (pure CPU; no database)."""
-        for slot in ERROR_SLOTS:
-            self._set_error(slot, "")
         form = self.form_input()
         currency = self.group.currency
+        # Numbers the domain cannot read, each at its field, whatever else is missing.
+        problems = field_problems(form, currency)
+        shown: dict[str, str] = {}
+        for problem in problems:
+            shown.setdefault(problem.slot, problem.message)
+        invalid = {p.input_id for p in problems}
+        for number in self.query(NUMBER_INPUTS).results(Input):
+            number.set_class(number.id in invalid, "-invalid")
         self.preview = None
         shares: dict[str, int] = {}
         paid: dict[str, int] = {}
@@ -334,7 +353,9 @@ class ExpenseFormScreen(LedgerScreen):
             self.preview = ledger.preview_expense(self.group, **fields)
         except InvalidInput as exc:
             if not fresh:
-                self._set_error(error_slot(exc.field), str(exc))
+                shown.setdefault(error_slot(exc.field), str(exc))
+        for slot in ERROR_SLOTS:
+            self._set_error(slot, shown.get(slot, ""))
         if self.preview is not None:
             for p in self.preview.postings:
                 target = paid if p.minor > 0 else shares
@@ -405,7 +426,7 @@ class ExpenseFormScreen(LedgerScreen):
     def _saved(self, tx: TxView) -> None:
         self.saving = False
         verb = "Edited" if self.editing else "Recorded"
-        self.notify(f"{verb}: {tx.description} (#{tx.id}).")
+        self.notify(f"{verb}: {clip(tx.description)} (#{tx.id}).", markup=False)
         self.app.pop_screen()
 
     def _failed(self, error: ServiceError) -> None:
