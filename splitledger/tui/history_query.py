@@ -1,10 +1,16 @@
 """The history search box: free text plus `member:`, `cat:`, `kind:`, `from:` and `to:`
-filters, so that every filter is one keystroke sequence away (no mouse, no dialogs)."""
+filters, so that every filter is one keystroke sequence away (no mouse, no dialogs).
+
+Free text goes to the search as typed: `%`, `_`, backslashes and apostrophes are
+characters to find, never wildcards or escapes. Words are separated by spaces; quotes
+("dinner at", member:'Ann Lee') group words only where a word starts and when they
+are closed before a space or the end.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import shlex
+import re
 from dataclasses import dataclass
 
 from splitledger.domain import TxKind
@@ -47,19 +53,35 @@ class HistoryQuery:
         }
 
 
+#: A word: a quoted phrase (after an optional `key:`) closed before a space or the end,
+#: else a run of anything but spaces.
+_WORD = re.compile(r"""(?:(?P<key>[A-Za-z]+):)?(?P<q>["'])(?P<phrase>.*?)(?P=q)(?=\s|$)|\S+""")
+
+
+def _words(raw: str) -> list[tuple[str | None, str, str]]:
+    """(key or None, value, the word as typed) for each word of `raw`."""
+    found: list[tuple[str | None, str, str]] = []
+    for match in _WORD.finditer(raw):
+        word = match[0]
+        if match["q"] is not None:
+            found.append((match["key"], match["phrase"], word))
+            continue
+        key, sep, value = word.partition(":")
+        found.append((key, value, word) if sep else (None, word, word))
+    return found
+
+
 def parse_query(raw: str) -> HistoryQuery:
     """Parse the search box; raises `InvalidInput` (field "search") on a bad filter."""
-    try:
-        words = shlex.split(raw)
-    except ValueError:  # an unclosed quote while typing: take the words as they are
-        words = raw.split()
     text: list[str] = []
     found: dict[str, object] = {}
-    for word in words:
-        key, sep, value = word.partition(":")
-        field = _KEYS.get(key.lower()) if sep else None
-        if field is None:
-            text.append(word)
+    for key, value, word in _words(raw):
+        field = _KEYS.get(key.lower()) if key is not None else None
+        if key is None or field is None:
+            if key is None and value:
+                text.append(value)
+            elif key is not None:
+                text.append(word)  # `http://…`, `note:x`: not a filter, text as typed
             continue
         if not value:
             raise InvalidInput(f"search: {key}: needs a value", field="search")

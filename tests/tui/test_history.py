@@ -372,3 +372,50 @@ async def test_a_failed_first_page_is_a_message_on_the_balances(
         await pilot.press("h")  # and h works again
         await idle(pilot)
         assert isinstance(app.screen, HistoryScreen)
+
+
+def test_parse_query_passes_free_text_through_as_typed() -> None:
+    assert parse_query("50%").text == "50%"
+    assert parse_query("a_b").text == "a_b"
+    assert parse_query(r"C:\temp").text == r"C:\temp"
+    assert parse_query("Bob's cake").text == "Bob's cake"
+    assert parse_query("'x y' http://a.b").text == "x y http://a.b"
+    assert parse_query("member:'O'Brien' cat:\"ice cream\"") == HistoryQuery(
+        member="O'Brien", category="ice cream"
+    )
+
+
+async def test_a_member_filter_naming_nobody_says_so(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        await search(pilot, screen, "member:zed")
+        assert screen.rows == []
+        status = str(screen.query_one("#history-status", Static).render())
+        assert status == "There is no member named “zed” in this group."
+        assert not app._notifications  # said where the rows would be, not as an error
+        await search(pilot, screen, "member:Chandra nothing-like-this")
+        status = str(screen.query_one("#history-status", Static).render())
+        assert status == "No transactions match."
+
+
+@pytest.fixture
+def wildcards(trip: Ledger) -> Ledger:
+    for description in ("50% off", "500 off", "a_b", "axb", r"back\slash", "back-slash"):
+        trip.record_expense(
+            group="Trip", description=description, amount="3.00", paid_by=(("ann", None),)
+        )
+    return trip
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"), [("%", ["50% off"]), ("_", ["a_b"]), ("\\", ["back\\slash"])]
+)
+async def test_search_for_like_wildcards_is_literal(
+    wildcards: Ledger, typed: str, found: list[str]
+) -> None:
+    app = make_app(wildcards)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        await search(pilot, screen, typed)
+        assert descriptions(screen) == found

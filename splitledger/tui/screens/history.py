@@ -25,16 +25,17 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.markup import escape
+from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from splitledger.services.errors import InvalidInput, ServiceError
+from splitledger.services.errors import InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.formatting import tx_amount_text
 from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -61,14 +62,15 @@ def _cells(tx: TxView) -> tuple[str | Text, ...]:
         tx.date.isoformat(),
         tx.kind,
         describe(tx),
-        Text(tx.category),
+        plain_text(tx.category),
         Text(tx_amount_text(tx), justify="right"),
     )
 
 
 def describe(tx: TxView) -> Text:
-    """The description cell: struck through when reversed, linked when a reversal."""
-    text = Text(tx.description)
+    """The description cell (plain, visible text): struck through when reversed, with
+    the transaction it replaces when an edit."""
+    text = plain_text(tx.description)
     if tx.reversed_by is not None:
         text.stylize("strike dim")
     if tx.replaces_id is not None:
@@ -126,6 +128,8 @@ class HistoryScreen(LedgerScreen):
         self._first: list[TxView] | None = None
         #: The opener reads the first page: the first resume must not read it too.
         self._first_by_opener = first_page_coming
+        #: The search's `member:` names no member of the group (the ledger said so).
+        self._unknown_member = False
 
     def compose(self) -> ComposeResult:
         yield LedgerHeader()
@@ -133,6 +137,7 @@ class HistoryScreen(LedgerScreen):
             placeholder="Search… (member:Bob cat:food kind:expense from:2026-06-01)",
             id="search",
             compact=True,
+            highlighter=VisibleHighlighter(),
         )
         yield Static(id="history-status", classes="hint")
         yield LazyTable(id="history")
@@ -208,14 +213,21 @@ class HistoryScreen(LedgerScreen):
             self,
             fetch,
             lambda page: self._show(page, generation, where, limit, cursor),
-            failed=self._failed,
+            failed=lambda error: self._failed(error, generation),
             exclusive=where not in ("older", "newer"),
             group="history",
             description="load history",
         )
 
-    def _failed(self, error: ServiceError) -> None:
+    def _failed(self, error: ServiceError, generation: int) -> None:
+        if generation != self._generation:
+            return  # a newer request superseded this one
         self._loading = False
+        if isinstance(error, NotFound) and error.field == "member":
+            # `member:` names nobody in the group: no rows, and the status says why.
+            self._unknown_member = True
+            self._show([], generation, "newest", PAGE, 0)
+            return
         self.sl_app.show_error(error)
 
     def _show(
@@ -224,6 +236,7 @@ class HistoryScreen(LedgerScreen):
         if generation != self._generation:
             return  # a newer request (another search, End, Home) superseded this one
         self._loading = False
+        self._unknown_member = self._unknown_member and not page
         table = self.query_one(LazyTable)
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
@@ -271,7 +284,13 @@ class HistoryScreen(LedgerScreen):
 
     def _status(self) -> None:
         count = len(self.rows)
-        if not count:
+        message: str | Content
+        member = self.query_filter.member
+        if not count and member is not None and self._names_nobody(member):
+            message = Content.assemble(
+                "There is no member named “", plain(clip(member)), "” in this group."
+            )
+        elif not count:
             message = (
                 "No transactions match."
                 if self.query_filter != HistoryQuery()
@@ -289,10 +308,17 @@ class HistoryScreen(LedgerScreen):
             message = f"{count} loaded ({MAX_ROWS} held at most); more either way as you scroll."
         status = self.query_one("#history-status", Static)
         width = status.content_region.width
+        shown = message if isinstance(message, str) else message.plain
         # One line before and after: no need to lay out the screen again.
-        same = 0 < cell_len(self._status_text) <= width and cell_len(message) <= width
-        self._status_text = message
+        same = 0 < cell_len(self._status_text) <= width and cell_len(shown) <= width
+        self._status_text = shown
         status.update(message, layout=not same)
+
+    def _names_nobody(self, member: str) -> bool:
+        """Whether the search's `member:` is nobody in the group: the ledger said so, or
+        (an empty result) no member's name is that, in any case."""
+        folded = member.casefold()
+        return self._unknown_member or all(m.casefold() != folded for m in self.group.members)
 
     @on(LazyTable.NearEnd)
     def _near_end(self) -> None:
@@ -338,11 +364,12 @@ class HistoryScreen(LedgerScreen):
             query = parse_query(self.query_one("#search", Input).value)
         except InvalidInput as exc:
             self._status_text = ""
-            self.query_one("#history-status", Static).update(f"[b $error]{escape(str(exc))}[/]")
+            self.query_one("#history-status", Static).update(plain(str(exc), "b $error"))
             return
         if query != self.query_filter:
             self.query_filter = query
             self.rows = []
+            self._unknown_member = False
             self._load("newest")
 
     def action_search(self) -> None:
