@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import csv
+import errno
+import os
+import stat
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from splitledger.domain import Transfer
+from splitledger.services.errors import InvalidInput
 from splitledger.services.ledger import Ledger
+from splitledger.tui import plan_csv
 from splitledger.tui.plan_csv import write_plan
+from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.settle import SettleScreen
 from tests.tui.conftest import idle, make_app
 
@@ -104,3 +112,63 @@ async def test_copy_puts_the_summary_on_the_clipboard(demo: Ledger) -> None:
         await pilot.press("c")
         await idle(pilot)
         assert app.clipboard.startswith("Dana pays Alice 175.81 EUR\n")
+
+
+async def test_the_exported_csv_is_owner_only(
+    demo: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    umask = os.umask(0o022)  # a usual umask, which would make a plain new file 0644
+    try:
+        app = make_app(demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_settle(pilot)
+            await pilot.press("x")
+            await idle(pilot)
+            await pilot.press("enter")
+            await idle(pilot)
+    finally:
+        os.umask(umask)
+    exported = out / "settle-lisbon-trip.csv"
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    assert [p.name for p in out.iterdir()] == [exported.name]  # no temporary file left
+
+
+def test_a_failed_export_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def half_written(out: TextIO, header: Sequence[str], rows: Iterable[object]) -> int:
+        out.write("from,to,amount,currency\r\n=half")
+        out.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(plan_csv, "write_csv", half_written)
+    with pytest.raises(InvalidInput, match="No space left on device"):
+        write_plan(tmp_path / "p.csv", [Transfer("ann", "bob", "EUR", 1200)])
+    assert list(tmp_path.iterdir()) == []
+
+
+async def test_one_transfer_is_one_transfer(trip: Ledger) -> None:
+    trip.record_payment(group="Trip", payer="ann", payee="bob", amount="5.00")
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settle(pilot)
+        status = str(screen.query_one("#settle-status", Static).render())
+        assert status == "1 transfer settles everyone up:"
+        await pilot.press("a")
+        await idle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = str(app.screen.query_one(".dialog-title", Static).render())
+        assert question == "Record that bob pays ann 5.00 EUR?"
+
+
+async def test_several_transfers_are_counted_in_the_plural(demo: Ledger) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settle(pilot)
+        status = str(screen.query_one("#settle-status", Static).render())
+        assert status == "3 transfers settle everyone up:"
+        await pilot.press("a")
+        await idle(pilot)
+        question = str(app.screen.query_one(".dialog-title", Static).render())
+        assert question == "Record all 3 transfers as paid?"

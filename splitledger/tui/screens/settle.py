@@ -20,6 +20,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.tui.formatting import money, transfer_text
 from splitledger.tui.jobs import run_db
 from splitledger.tui.plan_csv import write_plan
+from splitledger.tui.safe import plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -94,20 +95,26 @@ class SettleScreen(LedgerScreen):
         table.clear()
         for t in plan:
             table.add_row(
-                Text(t.payer), Text(t.payee), Text(money(t.minor, t.currency), justify="right")
+                plain_text(t.payer),
+                plain_text(t.payee),
+                Text(money(t.minor, t.currency), justify="right"),
             )
         if plan:
             table.move_cursor(row=min(row, len(plan) - 1))
-            count = len(plan)
-            status = f"{count} transfer{'s' if count != 1 else ''} settle everyone up:"
+            status = Content(
+                "1 transfer settles everyone up:"
+                if len(plan) == 1
+                else f"{len(plan)} transfers settle everyone up:"
+            )
         else:
-            status = "[b $success]All settled:[/] nobody owes anybody."
+            status = Content.assemble(("All settled:", "b $success"), " nobody owes anybody.")
         self.query_one("#settle-status", Static).update(status)
-        self.query_one("#settle-text", Static).update(Content(self.summary()))
+        self.query_one("#settle-text", Static).update(Content(self.summary()))  # (visible)
         table.focus()
 
     def summary(self) -> str:
-        """The plan as plain lines, for a chat message."""
+        """The plan as plain lines, for a chat message (names visible: no control
+        character goes to the clipboard either)."""
         return "\n".join(transfer_text(t) for t in self.plan)
 
     # -- paying --------------------------------------------------------------------
@@ -125,7 +132,9 @@ class SettleScreen(LedgerScreen):
         self._confirm_and_pay([transfer], f"Record that {transfer_text(transfer)}?")
 
     def action_pay_all(self) -> None:
-        if self.plan:
+        if len(self.plan) == 1:
+            self._confirm_and_pay(list(self.plan), f"Record that {transfer_text(self.plan[0])}?")
+        elif self.plan:
             count = len(self.plan)
             self._confirm_and_pay(list(self.plan), f"Record all {count} transfers as paid?")
 
@@ -196,8 +205,12 @@ class SettleScreen(LedgerScreen):
         if worker.group != "export":
             return
         if worker.state == WorkerState.SUCCESS:
-            self.notify(f"Exported the plan to {worker.result}.", markup=False)
+            self.notify(visible(f"Exported the plan to {worker.result}."), markup=False)
         elif worker.state == WorkerState.ERROR:
             error = worker.error
-            reason = "it already exists" if isinstance(error, FileExistsError) else error
-            self.notify(f"Could not export: {reason}", severity="error", markup=False)
+            reason = (
+                "it already exists"
+                if isinstance(error, FileExistsError)
+                else str(error).removeprefix("file: ")
+            )
+            self.notify(visible(f"Could not export: {reason}"), severity="error", markup=False)
