@@ -27,22 +27,26 @@ import asyncio
 import datetime as dt
 import functools
 import gc
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import WorkerFailed
 
+from splitledger.services import logs
 from splitledger.services.errors import NotFound, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
+from splitledger.tui.safe import plain, visible
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
 from splitledger.tui.screens.help import HelpScreen
@@ -124,6 +128,8 @@ class SplitLedgerApp(App[None]):
         self._poll_failing = False
         self._opening = True
         self._collector_paused = False
+        #: The first unhandled exception, which ended the app (see `run`).
+        self.crash: BaseException | None = None
         self.theme = DARK
 
     def on_load(self) -> None:
@@ -158,7 +164,8 @@ class SplitLedgerApp(App[None]):
 
     # -- opening -------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    # (A failure other than a `ServiceError` is a bug: it ends the app, see `run`.)
+    @work(thread=True, exclusive=True, group="open", exit_on_error=True)
     def _open(self) -> None:
         ledger = self.ledger
         try:
@@ -171,7 +178,7 @@ class SplitLedgerApp(App[None]):
             return
         self.call_from_thread(self._opened, Opened(ledger, first))
 
-    def _status(self, text: str) -> None:
+    def _status(self, text: Content) -> None:
         """Show `text` on the screen under all others (composed only when needed)."""
         screen = self.screen_stack[0]
         found = screen.query("#status")
@@ -183,23 +190,34 @@ class SplitLedgerApp(App[None]):
     def _still_opening(self) -> None:
         self._collect_again()
         if self._opening and not self.screen_stack[0].query("#status"):
-            self._status("Opening the ledger…")
+            self._status(Content("Opening the ledger…"))
 
     def _cannot_open(self, message: str) -> None:
         self._opening = False
         self._collect_again()
         self._status(
-            f"[b]Cannot open the ledger[/b]\n\n{escape(message)}\n\nPress [b]q[/b] to quit."
+            Content.assemble(
+                ("Cannot open the ledger", "b"),
+                "\n\n",
+                plain(message),
+                "\n\nPress ",
+                ("q", "b"),
+                " to quit.",
+            )
         )
         self.notify(
-            message, title="Cannot open the ledger", severity="error", timeout=30, markup=False
+            visible(message),
+            title="Cannot open the ledger",
+            severity="error",
+            timeout=30,
+            markup=False,
         )
 
     def _opened(self, opened: Opened) -> None:
         self._opening = False
         self.ledger = opened.ledger
         if self.screen_stack[0].query("#status"):
-            self._status(f"Ledger: {escape(opened.ledger.where)}")
+            self._status(Content.assemble("Ledger: ", plain(opened.ledger.where)))
         if opened.first is not None:
             self.call_later(self.open_group, *opened.first)
         else:
@@ -211,7 +229,7 @@ class SplitLedgerApp(App[None]):
         if given, are the group's, just read: shown without reading them again)."""
         self.group = group
         self._token = None
-        self.sub_title = group.name
+        self.sub_title = visible(group.name)  # (the header shows it as plain text)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(BalancesScreen(balances))
@@ -220,7 +238,7 @@ class SplitLedgerApp(App[None]):
     def group_changed(self, group: GroupView) -> None:
         """The current group was renamed or got members (by this app)."""
         self.group = group
-        self.sub_title = group.name
+        self.sub_title = visible(group.name)
 
     # -- errors --------------------------------------------------------------------
 
@@ -232,15 +250,48 @@ class SplitLedgerApp(App[None]):
             "IdempotencyConflict": "Already used",
             "Unavailable": "Database unavailable",
         }.get(type(error).__name__, "Error")
-        self.notify(str(error), title=title, severity="error", timeout=8, markup=False)
+        # Plain and visible: a service's message may quote what was typed or stored.
+        self.notify(visible(str(error)), title=title, severity="error", timeout=8, markup=False)
 
     def show_unexpected(self, error: Exception) -> None:
         self.notify(
-            f"{type(error).__name__}: {error}",
+            visible(f"{type(error).__name__}: {error}"),
             title="Unexpected error",
             severity="error",
             markup=False,
         )
+
+    # -- a crash -------------------------------------------------------------------
+
+    def run(self, **options: Any) -> None:
+        """Run the app until it quits. After an unhandled exception (a bug), once the
+        terminal is restored: one line on stderr naming the log file that holds the
+        traceback, and the process ends with status 1."""
+        result = super().run(**options)
+        if self.crash is not None:
+            sys.stderr.write(crash_line(self.crash) + "\n")
+            sys.stderr.flush()
+            raise SystemExit(1)
+        return result
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Textual's handler of an exception nothing else handled (it ends the app):
+        the first one's traceback goes to the log, once, as the app stops (the only
+        write on the event loop; the app is over)."""
+        if self.crash is None:
+            self.crash = error.error if isinstance(error, WorkerFailed) else error
+            log_crash(self.crash)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual would print the traceback, with its local variables (user text among
+        them), on the terminal as the app ends: it is in the log instead (`run` says
+        where). With TEXTUAL=debug the traceback is printed too."""
+        if "debug" in self.features:
+            super()._fatal_error()
+            return
+        self.bell()
+        self._close_messages_no_wait()
 
     # -- live refresh --------------------------------------------------------------
 
@@ -309,3 +360,20 @@ class SplitLedgerApp(App[None]):
         home = next((s for s in self.screen_stack if isinstance(s, BalancesScreen)), None)
         if home is not None:
             self.call_later(home.run_action, action)
+
+
+def log_crash(error: BaseException) -> None:
+    """Write `error` and its traceback to the log file."""
+    logs.get_logger().error(
+        "tui.unexpected",
+        exc_info=(type(error), error, error.__traceback__),
+        extra={"fields": {"error": type(error).__name__}},
+    )
+
+
+def crash_line(error: BaseException) -> str:
+    """The one line the process leaves on stderr after a crash."""
+    reason = visible(str(error).strip())
+    reason = reason if len(reason) <= 200 else reason[:199] + "…"
+    said = f"{type(error).__name__}: {reason}" if reason else type(error).__name__
+    return f"error: the app stopped on an unexpected {said}. The details are in {logs.log_file()}"

@@ -4,6 +4,10 @@ themes and quitting."""
 from __future__ import annotations
 
 import gc
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -12,8 +16,9 @@ from sqlalchemy import event
 from textual.widgets import Static
 
 from splitledger.services.ledger import Ledger
+from splitledger.services.logs import log_file
 from splitledger.services.views import BalancesView, GroupView
-from splitledger.tui.app import SplitLedgerApp
+from splitledger.tui.app import SplitLedgerApp, crash_line
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.settle import SettleScreen
@@ -151,3 +156,70 @@ async def test_the_garbage_collector_is_back_on_once_the_first_screen_is_up(
         await idle(pilot)
         assert gc.isenabled()  # and when opening fails
     assert gc.isenabled()
+
+
+CRASHING_APP = """
+import functools, sys
+from splitledger.tui.app import SplitLedgerApp, crash_line
+from splitledger.tui.screens.balances import BalancesScreen
+
+def crash(self):
+    raise RuntimeError("a bug [b]quoting[/b] \\x1b[31mtext")
+
+BalancesScreen.on_mount = crash
+SplitLedgerApp.run = functools.partialmethod(SplitLedgerApp.run, headless=True)
+from splitledger.cli.main import main
+sys.argv = ["splitledger", "--db", sys.argv[1]]
+main()
+"""
+
+
+def test_an_unhandled_error_exits_1_and_names_the_log_holding_its_traceback(
+    trip: Ledger, db_path: Path, tmp_path: Path
+) -> None:
+    """The app launched as `splitledger` would be; a bug ends it: status 1, one line on
+    stderr naming the log file, the traceback in that file (not on the terminal)."""
+    logs = tmp_path / "crash-logs"
+    env = {**os.environ, "SPLITLEDGER_LOG_DIR": str(logs)}
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_APP, str(db_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    log = logs / "splitledger.log"
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.endswith(f"The details are in {log}\n")
+    (line,) = done.stderr.splitlines()
+    assert "RuntimeError: a bug [b]quoting[/b] ␛[31mtext" in line
+    assert "Traceback" not in done.stderr
+    entries = [json.loads(entry) for entry in log.read_text(encoding="utf-8").splitlines()]
+    crash = next(e for e in entries if e["event"] == "tui.unexpected")
+    assert crash["level"] == "error"
+    assert "in crash" in crash["error"]
+    assert "RuntimeError: a bug" in crash["error"]
+
+
+async def test_an_unhandled_error_ends_the_app_with_return_code_1(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(self: SettleScreen) -> None:
+        raise ZeroDivisionError("planned")
+
+    monkeypatch.setattr(SettleScreen, "action_copy", crash)
+    app = make_app(demo)
+
+    async def copy_the_plan() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await idle(pilot)
+            await pilot.press("s")
+            await idle(pilot)
+            await pilot.press("c")
+            await idle(pilot)
+
+    with pytest.raises(ZeroDivisionError):  # (a test run re-raises it)
+        await copy_the_plan()
+    assert app.return_code == 1
+    assert isinstance(app.crash, ZeroDivisionError)
+    assert crash_line(app.crash).endswith(f"The details are in {log_file()}")
