@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal, TextIO, cast
 
 from splitledger import __version__
-from splitledger.domain import DomainError, Posting, Rate
+from splitledger.domain import DomainError, Posting, Rate, visible
 from splitledger.interop import beancount, hledger, json_dump, splitwise, tables
 from splitledger.interop.errors import ExportError, FormatError
 from splitledger.interop.records import GroupRecord, TxRecord
@@ -158,13 +158,15 @@ def _read(path: Path) -> bytes:
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
             raise InvalidInput(
-                f"file: {path.name} is {size / 2**20:.0f} MiB; the limit is "
+                f"file: {visible(path.name)} is {size / 2**20:.0f} MiB; the limit is "
                 f"{MAX_IMPORT_BYTES // 2**20} MiB (split the file)",
                 field="file",
             )
         return path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"file: cannot read {path}: {exc.strerror}", field="file") from None
+        raise InvalidInput(
+            f"file: cannot read {visible(str(path))}: {exc.strerror}", field="file"
+        ) from None
 
 
 def _parse(data: bytes, fmt: ImportFormat, progress: Callable[[str, int], None] | None) -> _Parsed:
@@ -221,11 +223,12 @@ def import_file(
     is called with ("read" | "import", rows done)."""
     if fmt not in IMPORT_FORMATS:
         raise InvalidInput(f"unknown import format {fmt!r}", field="format")
+    source = visible(path.name)  # named in messages and the audit log: never raw controls
     try:
         # The raw bytes are not kept past parsing (10 MB per 100,000 rows).
         parsed = _parse(_read(path), fmt, progress)
     except FormatError as exc:
-        raise InvalidInput(f"{path.name}: {exc}", field="file") from None
+        raise InvalidInput(f"{source}: {exc}", field="file") from None
     view, held = _existing(ledger, group)
     if view is not None and currency is not None and currency.upper() != view.currency:
         raise InvalidInput(
@@ -254,7 +257,7 @@ def import_file(
         group_currency,
         parsed.members,
         parsed.entries,
-        source=path.name,
+        source=source,
         expected=expected,
         dry_run=dry_run,
         progress=None if progress is None else lambda n: progress("import", n),
@@ -268,7 +271,7 @@ def import_file(
         for m, c in sorted(parsed.totals.keys() | {k for k, v in after.items() if v})
     )
     return ImportOutcome(
-        source=path.name,
+        source=source,
         format=fmt,
         report=report,
         transactions=len(parsed.entries),

@@ -369,3 +369,13 @@ def test_service_refuses_what_would_overflow_the_ledger(
         with pytest.raises(InvalidInput, match=r"moves 20\.00 EUR in all; with what the group"):
             ledger.import_transactions("G", "EUR", ["ann", "bob"], more, source="f")
         assert len(list(ledger.iter_transactions("G"))) == 1
+
+
+def test_a_file_name_with_control_characters_is_named_visibly(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "flat\x1b[2J.csv"
+    path.write_bytes(export().replace(b"30.00,EUR", b",EUR", 1))
+    refused = run("import", "Flat", str(path), "--format", "splitwise")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith("error: flat␛[2J.csv: row 3, column 'Cost': is empty")
+    path.write_bytes(export())
+    assert _import(run, path)["source"] == "flat␛[2J.csv"
