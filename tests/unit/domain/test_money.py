@@ -20,8 +20,11 @@ from splitledger.domain import (
 from .strategies import currencies
 
 
-@pytest.mark.parametrize(("code", "places"), [("JPY", 0), ("USD", 2), ("EUR", 2), ("BHD", 3)])
-def test_exponent_comes_from_cldr(code: str, places: int) -> None:
+@pytest.mark.parametrize(
+    ("code", "places"),
+    [("JPY", 0), ("USD", 2), ("EUR", 2), ("BHD", 3), ("HUF", 2), ("IDR", 2), ("IQD", 3)],
+)
+def test_exponent_comes_from_iso_4217_when_no_ledger_pinned_it(code: str, places: int) -> None:
     assert exponent(code) == places
 
 
