@@ -1,8 +1,9 @@
 """The ledger's tables as typed SQLAlchemy 2 models.
 
-`transactions`, `postings` and `audit_log` are append-only: database triggers (see the
-initial migration) refuse UPDATE and DELETE on them. `balances` is a cache of posting sums
-kept in the same database transaction as the postings; `verify` checks it against them.
+`transactions`, `postings`, `audit_log` and `currencies` are append-only: database
+triggers (migrations 0001 and 0003) refuse UPDATE and DELETE on them. `balances` is a
+cache of posting sums kept in the same database transaction as the postings; `verify`
+checks it against them.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ import datetime as dt
 
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    PrimaryKeyConstraint,
     String,
     Text,
     UniqueConstraint,
@@ -131,6 +134,21 @@ class RateRow(Base):
     rate: Mapped[str] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(String(100))
+
+
+class CurrencyRow(Base):
+    """A currency's exponent (decimal places), fixed when the ledger first used it:
+    every amount in that currency is stored at that scale (ADR 0002). Append-only."""
+
+    __tablename__ = "currencies"
+    __table_args__ = (
+        PrimaryKeyConstraint("code", name="pk_currencies"),
+        CheckConstraint("exponent BETWEEN 0 AND 8", name="ck_currencies_exponent"),
+    )
+
+    code: Mapped[str] = mapped_column(String(3))
+    exponent: Mapped[int] = mapped_column(Integer)
+    pinned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class RequestRow(Base):
