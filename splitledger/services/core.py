@@ -1,6 +1,6 @@
 """Shared plumbing of the use cases: opening a ledger, one database transaction per
-write inside a bounded retry loop, idempotency replay, member lookup and appending
-transactions with their audit entries."""
+write inside a bounded retry loop, idempotency replay, member lookup, pinning currencies
+and appending transactions with their audit entries."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from splitledger import domain
+from splitledger.domain import currency as pins
 from splitledger.services import logs
 from splitledger.services.errors import (
+    Conflict,
     IdempotencyConflict,
     InvalidInput,
     NotFound,
@@ -31,7 +33,7 @@ from splitledger.services.views import (
     PostingView,
     TxView,
 )
-from splitledger.store import migrate, repository
+from splitledger.store import currencies, migrate, repository
 from splitledger.store.engine import make_engine, writer
 from splitledger.store.errors import StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
@@ -41,6 +43,9 @@ from splitledger.store.schema import GroupRow, TransactionRow
 
 T = TypeVar("T")
 R = TypeVar("R", bound=Request)
+
+#: session.info key: the codes a write pinned, known to the ledger once it commits.
+_FRESH_PINS = "splitledger.fresh_pins"
 
 
 def validate(model: type[R], **data: object) -> R:
@@ -102,6 +107,11 @@ class LedgerCore:
         self.where = where
         self.actor = (actor or _default_actor())[:100]
         self._writer = writer(engine)
+        #: Codes the ledger has pinned (as far as this instance knows, committed): a write
+        #: that uses only these spends no statement on currencies.
+        self._pinned: set[str] = set()
+        #: Codes whose pin in the domain this instance holds; `close` releases them.
+        self._held: set[str] = set()
 
     @classmethod
     def open(cls, target: str | None = None, *, actor: str | None = None) -> Self:
@@ -111,15 +121,49 @@ class LedgerCore:
         try:
             engine = make_engine(url)
             migrate.upgrade(engine, where)
+            core = cls(engine, where=where, actor=actor)
         except StoreError as exc:
             raise Unavailable(str(exc)) from None
         except (OperationalError, OSError) as exc:
             reason = getattr(exc, "orig", exc)
             raise Unavailable(f"cannot open the ledger at {where}: {reason}") from None
+        try:
+            core.load_currencies()
+        except BaseException:
+            core.close()
+            raise
         logs.event("ledger.open", where=where, actor=actor)
-        return cls(engine, where=where, actor=actor)
+        return core
+
+    def load_currencies(self) -> None:
+        """Register the exponents this ledger pinned with the domain, so that its amounts
+        are read at the scale they were written at (`open` calls it)."""
+        try:
+            with self.engine.connect() as connection:
+                stored = currencies.load(connection)
+        except OperationalError as exc:
+            raise Unavailable(f"cannot open the ledger at {self.where}: {exc.orig}") from None
+        for code, places in sorted(stored.items()):
+            try:
+                self._hold(code, places)
+            except domain.CurrencyError:
+                other = pins.pinned().get(code)
+                raise Unavailable(
+                    f"cannot open the ledger at {self.where}: it keeps {code} amounts to "
+                    f"{places} decimal places, but a ledger already open in this program "
+                    f"keeps them to {other}; close that one first"
+                ) from None
+        self._pinned.update(stored)
+
+    def _hold(self, code: str, places: int) -> None:
+        if code not in self._held:
+            pins.pin(code, places)
+            self._held.add(code)
 
     def close(self) -> None:
+        held, self._held = self._held, set()
+        for code in held:
+            pins.unpin(code)
         self.engine.dispose()
 
     def __enter__(self) -> Self:
@@ -135,15 +179,19 @@ class LedgerCore:
             # A Core connection's transaction, joined by a Session that starts only if the
             # work uses the ORM: starting the Session's own transaction just to reach the
             # cursor cost ~60 µs a write (measured per phase; ADR 0008).
-            with self._writer.connect() as connection, connection.begin():
-                session = Session(bind=connection, expire_on_commit=False)
-                Raw.attach(session, connection)
-                try:
-                    result = work(session)
-                    session.flush()  # ORM changes, if any, go in before the commit
-                    return result
-                finally:
-                    session.close()
+            with self._writer.connect() as connection:
+                with connection.begin():
+                    session = Session(bind=connection, expire_on_commit=False)
+                    Raw.attach(session, connection)
+                    try:
+                        result = work(session)
+                        session.flush()  # ORM changes, if any, go in before the commit
+                    finally:
+                        session.close()
+                fresh = session.info.get(_FRESH_PINS)
+                if fresh:  # committed: later writes need not pin them again
+                    self._pinned |= fresh
+                return result
 
         try:
             return with_retries(operation, attempt)
@@ -234,6 +282,36 @@ class LedgerCore:
                     f"{name!r} was removed from {group.name!r}; add them again first",
                     field="member",
                 )
+
+    def _use_currencies(self, session: Session, codes: Iterable[str]) -> None:
+        """Pin, in this write's transaction, each of `codes` that the ledger has not used
+        before, at ISO 4217's exponent (ADR 0002). Insert-if-absent, so a concurrent
+        first use elsewhere is no error; the exponent the ledger ends up holding must be
+        the one this program read the write's amounts at, else nothing is written."""
+        new = set(codes) - self._pinned
+        if not new:
+            return
+        try:
+            wanted = {code: pins.standard_exponent(code) for code in new}
+        except domain.CurrencyError as exc:
+            raise InvalidInput(str(exc), field="currency") from None
+        stored = currencies.pin_missing(Raw.of(session), wanted)
+        for code in sorted(new):
+            places, used = stored[code], domain.exponent(code)
+            if places != used:
+                if code in pins.pinned():
+                    raise Conflict(
+                        f"{code}: this ledger keeps {code} amounts to {places} decimal places, "
+                        f"but a ledger already open in this program keeps them to {used}; "
+                        "close that one first (nothing was written)"
+                    )
+                self._hold(code, places)  # so that a second try reads amounts right
+                raise Conflict(
+                    f"{code}: another splitledger fixed this ledger's {code} amounts at "
+                    f"{places} decimal places meanwhile; nothing was written, try again"
+                )
+            self._hold(code, places)
+        session.info.setdefault(_FRESH_PINS, set()).update(new)
 
     def _changed(
         self,
@@ -342,6 +420,9 @@ class LedgerCore:
     ) -> list[repository.Written]:
         """Append transactions with one audit row each, in a few statements."""
         touched = {p.account for tx, _ in items for p in tx.postings}
+        codes = {p.currency for tx, _ in items for p in tx.postings}
+        if not codes <= self._pinned:  # the common case costs this comparison only
+            self._use_currencies(session, codes)
         ids = self._member_ids(session, group, touched)
         member_rows = self._member_rows(session, group)
         for name in sorted(touched):
@@ -390,6 +471,7 @@ class LedgerCore:
                 "on another day",
                 field="rate",
             )
+        self._use_currencies(session, (rate.base, rate.quote))
         repository.add_rate(session, group.id, rate.date, rate.base, rate.quote, text, self.actor)
         self._changed(
             session,

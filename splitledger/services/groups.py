@@ -43,6 +43,7 @@ class GroupCases(LedgerCore):
                 return self._group_view(session, found)
             _refuse_taken_group(self._group_named_like(session, req.name), req.name)
             group = repository.add_group(session, req.name, req.currency)
+            self._use_currencies(session, (req.currency,))
             for member in req.members:
                 repository.add_member(session, group.id, member)
             self._members_changed(session)

@@ -3,33 +3,30 @@ every row, balance, filter and audit trail as before."""
 
 from __future__ import annotations
 
-from alembic import command
 from sqlalchemy import inspect
 
 from splitledger.services.ledger import Ledger
-from splitledger.store import migrate
-from splitledger.store.engine import make_engine, writer
-from splitledger.store.location import display_url, resolve_url
+
+from .legacy import ledger_at
 
 
 def _ledger_at_0001(db_url: str) -> None:
-    url = resolve_url(db_url)
-    engine = make_engine(url)
-    with writer(engine).begin() as conn:
-        command.upgrade(migrate._config(conn), "0001")
-    ledger = Ledger(engine, where=display_url(url), actor="old")
-    with ledger:
-        ledger.create_group("Flat", "EUR", ["ann", "bob", "cy", "dee"])
-        for i in range(12):
-            ledger.record_expense(
-                group="Flat",
-                description=f"Bill {i}",
-                amount=f"{10 + i}.00",
-                paid_by=[(["ann", "bob", "cy"][i % 3], None)],
-                participants=[(m, None) for m in (["ann", "bob"] if i % 2 else ["cy", "dee"])],
-            )
-        first = ledger.history("Flat", limit=100)[-1]
-        ledger.reverse(first.id)
+    ledger_at(db_url, "0001", _fill)
+
+
+def _fill(ledger: Ledger) -> None:
+    """What a ledger at revision 0001 held: a year of bills and one reversal."""
+    ledger.create_group("Flat", "EUR", ["ann", "bob", "cy", "dee"])
+    for i in range(12):
+        ledger.record_expense(
+            group="Flat",
+            description=f"Bill {i}",
+            amount=f"{10 + i}.00",
+            paid_by=[(["ann", "bob", "cy"][i % 3], None)],
+            participants=[(m, None) for m in (["ann", "bob"] if i % 2 else ["cy", "dee"])],
+        )
+    first = ledger.history("Flat", limit=100)[-1]
+    ledger.reverse(first.id)
 
 
 def _indexes(ledger: Ledger, table: str) -> set[str]:

@@ -1,0 +1,50 @@
+"""Ledgers as older splitledgers left them, for migration tests: the schema at an old
+revision, written by today's services with what those revisions lacked taken away."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
+from unittest import mock
+
+from alembic import command
+
+from splitledger.domain.currency import pin, unpin
+from splitledger.services.core import LedgerCore
+from splitledger.services.ledger import Ledger
+from splitledger.store import migrate
+from splitledger.store.engine import make_engine, writer
+from splitledger.store.location import display_url, resolve_url
+
+
+@contextlib.contextmanager
+def old_exponents(exponents: Mapping[str, int]) -> Iterator[None]:
+    """Write as splitledger did before revision 0003: no `currencies` table to pin in,
+    and amounts at the exponents CLDR gave then (e.g. HUF 0), held for the duration."""
+    for code, places in exponents.items():
+        pin(code, places)
+    try:
+        with mock.patch.object(LedgerCore, "_use_currencies", return_value=None):
+            yield
+    finally:
+        for code in exponents:
+            unpin(code)
+
+
+def ledger_at(
+    db_url: str,
+    revision: str,
+    write: Callable[[Ledger], None],
+    exponents: Mapping[str, int] | None = None,
+) -> None:
+    """Create the database at `revision` and let `write` fill it through the services
+    (with `exponents` as the CLDR digits of the time)."""
+    url = resolve_url(db_url)
+    engine = make_engine(url)
+    with writer(engine).begin() as conn:
+        command.upgrade(migrate._config(conn), revision)
+    with (
+        old_exponents(exponents or {}),
+        Ledger(engine, where=display_url(url), actor="old") as ledger,
+    ):
+        write(ledger)
