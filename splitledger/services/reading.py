@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.services.core import LedgerCore
-from splitledger.services.errors import (
-    InvalidInput,
-)
+from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.views import (
     BalancesView,
     BalanceView,
     GroupView,
+    HistoryPage,
     TxView,
     VerifyReport,
 )
@@ -72,17 +72,17 @@ class ReadingCases(LedgerCore):
         `before` for the next (older) page. From the other end: `oldest` gives the
         oldest page, and the first one's (date, id) as `after` the next newer page (the
         `limit` transactions just newer than it, still newest first). At most one of
-        `before`, `after` and `oldest`; every filter applies to each."""
-        if limit < 1 or limit > 10_000:
-            raise InvalidInput("limit must be between 1 and 10000", field="limit")
+        `before`, `after` and `oldest`; every filter applies to each. `text` matches
+        literally (`%` is a percent sign); `member` must name a member of the group
+        (as `ann` or anything that reads the same), else `NotFound`."""
+        _check_page(limit, kind)
         if sum((before is not None, after is not None, oldest)) > 1:
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
-        if kind is not None and kind not in {k.value for k in domain.TxKind}:
-            raise InvalidInput(f"unknown kind {kind!r}", field="kind")
-        flt = HistoryFilter(text, member, category, kind, date_from, date_to)
+        wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
 
         def work(session: Session) -> list[TxView]:
             row = self._group(session, group)
+            flt = self._with_member(session, row, wanted)
             rows = repository.history(
                 session, row.id, flt, limit=limit, before=before, after=after, oldest=oldest
             )
@@ -90,10 +90,66 @@ class ReadingCases(LedgerCore):
 
         return self._read(work)
 
+    def history_page(
+        self,
+        group: str,
+        *,
+        limit: int = 50,
+        before_id: int | None = None,
+        text: str | None = None,
+        member: str | None = None,
+        category: str | None = None,
+        kind: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+    ) -> HistoryPage:
+        """Like `history`, newest first, and whether older transactions match beyond
+        the page: pass the last one's id as `before_id` for the next page (a transaction
+        of the group; `NotFound` otherwise)."""
+        _check_page(limit, kind)
+        wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
+
+        def work(session: Session) -> HistoryPage:
+            row = self._group(session, group)
+            flt = self._with_member(session, row, wanted)
+            before: tuple[dt.date, int] | None = None
+            if before_id is not None:
+                cursor = repository.get_transaction(session, before_id)
+                if cursor is None or cursor.group_id != row.id:
+                    raise NotFound(
+                        f"no such transaction #{before_id} in {row.name!r}", field="before"
+                    )
+                before = (cursor.date, cursor.id)
+            rows = repository.history(session, row.id, flt, limit=limit + 1, before=before)
+            return HistoryPage(tuple(self._tx_views(session, rows[:limit])), len(rows) > limit)
+
+        return self._read(work)
+
+    def _with_member(self, session: Session, group: GroupHead, flt: HistoryFilter) -> HistoryFilter:
+        """`flt` with its member as the group knows them: called so, or by a name that
+        reads the same (removed members too: their transactions stay in the history)."""
+        if flt.member is None:
+            return flt
+        names = self._member_rows(session, group)
+        if flt.member in names:
+            return flt
+        key = domain.name_key(flt.member)
+        for known in names:
+            if domain.name_key(known) == key:
+                return replace(flt, member=known)
+        raise NotFound(f"no member named {flt.member!r} in {group.name!r}", field="member")
+
     def verify(self) -> VerifyReport:
         from splitledger.services.verify import run_checks
 
         return self._read(run_checks)
+
+
+def _check_page(limit: int, kind: str | None) -> None:
+    if limit < 1 or limit > 10_000:
+        raise InvalidInput("limit must be between 1 and 10000", field="limit")
+    if kind is not None and kind not in {k.value for k in domain.TxKind}:
+        raise InvalidInput(f"unknown kind {kind!r}", field="kind")
 
 
 def balances_view(

@@ -39,6 +39,15 @@ class TxView:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """A page of history, newest first; `more`: older transactions match beyond it (pass
+    the last one's id as `before_id` for them)."""
+
+    transactions: tuple[TxView, ...]
+    more: bool
+
+
+@dataclass(frozen=True, slots=True)
 class BalanceView:
     member: str
     currency: str

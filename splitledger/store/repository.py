@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import BigInteger, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from splitledger.domain import Posting, Transaction, TxKind
+from splitledger.domain import MAX_ID, Posting, Transaction, TxKind
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.raw import Raw
 from splitledger.store.schema import (
@@ -354,7 +354,13 @@ def _apply_balances(raw: Raw, group_id: int, postings: Iterable[tuple[int, int, 
 
 
 def get_transaction(session: Session, tx_id: int) -> TransactionRow | None:
-    return session.get(TransactionRow, tx_id)
+    """The transaction `tx_id`; None for an id no row can have, never a driver overflow:
+    the id is bound as a 64-bit integer (PostgreSQL's id column holds 32 bits, and an
+    id beyond them, bound as that column's type, is an error there)."""
+    if not 0 < tx_id <= MAX_ID:
+        return None
+    wanted = bindparam("tx_id", tx_id, type_=BigInteger)
+    return session.scalars(select(TransactionRow).where(TransactionRow.id == wanted)).one_or_none()
 
 
 def find_reversal(session: Session, tx_id: int) -> TransactionRow | None:
@@ -446,14 +452,24 @@ class HistoryFilter:
     date_to: dt.date | None = None
 
 
+def _contains(text: str) -> str:
+    """A LIKE pattern (with ESCAPE '\\') for values containing `text` literally: its
+    `%`, `_` and `\\` match themselves, not any text or character."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def history_query(group_id: int, flt: HistoryFilter) -> Select[TransactionRow]:
     query = select(TransactionRow).where(TransactionRow.group_id == group_id)
     if flt.text:
-        pattern = f"%{flt.text.lower()}%"
+        # Case-insensitive as far as the database's lower() goes (SQLite's folds ASCII
+        # only), and the text as typed always matches itself.
+        folded, typed = _contains(flt.text.lower()), _contains(flt.text)
+        columns = (TransactionRow.description, TransactionRow.category)
         query = query.where(
             or_(
-                func.lower(TransactionRow.description).like(pattern),
-                func.lower(TransactionRow.category).like(pattern),
+                *(func.lower(column).like(folded, escape="\\") for column in columns),
+                *(column.like(typed, escape="\\") for column in columns if typed != folded),
             )
         )
     if flt.category:

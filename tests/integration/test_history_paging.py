@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitledger.services.errors import InvalidInput
+from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 
@@ -129,3 +129,84 @@ def test_walking_from_the_oldest_visits_what_walking_from_the_newest_does(
         newest_first = _newest_first(ledger, limit, **filters)
         assert _oldest_first(ledger, limit, **filters) == newest_first
         assert len({t.id for t in newest_first}) == len(newest_first)
+
+
+# -- search is literal; members are named; pages say whether more follow ----------
+
+
+def _described(ledger: Ledger, *descriptions: str) -> None:
+    for description in descriptions:
+        ledger.record_expense(
+            group="Trip",
+            description=description,
+            amount="3",
+            paid_by=[("ann", None)],
+            date=DAY,
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("%", ["100% juice"]),
+        ("_", ["snake_case"]),
+        ("\\", ["back\\slash"]),
+        ("0%", ["100% juice"]),
+        ("e_c", ["snake_case"]),
+        ("\\%", []),
+        ("%%", []),
+        ("juice", ["100% juice"]),
+        ("SNAKE", ["snake_case"]),
+        ("Écl", ["Éclair"]),  # text as typed matches, whatever lower() folds
+        ("É", ["Éclair"]),
+    ],
+)
+def test_text_search_is_literal(trip: Ledger, text: str, expected: list[str]) -> None:
+    """`%`, `_` and `\\` in the search text match themselves, on SQLite and PostgreSQL."""
+    _described(trip, "100% juice", "snake_case", "back\\slash", "plain", "Éclair")
+    found = [t.description for t in trip.history("Trip", text=text)]
+    assert found == expected
+    assert [t.description for t in trip.history_page("Trip", text=text).transactions] == expected
+
+
+def test_a_member_filter_names_a_member(trip: Ledger) -> None:
+    _record(trip, [0, 1, 2])
+    with pytest.raises(NotFound, match="no member named 'zed' in 'Trip'"):
+        trip.history("Trip", member="zed")
+    with pytest.raises(NotFound, match="no member named 'zed' in 'Trip'"):
+        trip.history_page("Trip", member="zed")
+    # a name that reads the same finds the member, as everywhere (ADR 0010)
+    assert trip.history("Trip", member="CY") == trip.history("Trip", member="cy")
+    assert trip.history("Trip", member="\u0441y") == trip.history("Trip", member="cy")
+
+
+def test_pages_say_whether_more_follow_and_continue_from_an_id(trip: Ledger) -> None:
+    _record(trip, [0, 0, 1, 2, 2, 3, 4])
+    everything = trip.history("Trip", limit=1000, kind="expense")
+    walked: list[TxView] = []
+    before: int | None = None
+    while True:
+        page = trip.history_page("Trip", limit=3, before_id=before, kind="expense")
+        walked.extend(page.transactions)
+        if not page.more:
+            break
+        before = page.transactions[-1].id
+    assert walked == everything
+    exact = trip.history_page("Trip", limit=len(everything), kind="expense")
+    assert (list(exact.transactions), exact.more) == (everything, False)
+
+
+@pytest.mark.parametrize("before_id", [0, -1, 999, 2**63 - 1, 2**63, 10**30])
+def test_a_page_continues_only_from_a_transaction_of_the_group(
+    trip: Ledger, before_id: int
+) -> None:
+    _record(trip, [0])
+    with pytest.raises(NotFound, match=f"no such transaction #{before_id} in 'Trip'"):
+        trip.history_page("Trip", before_id=before_id)
+
+
+def test_a_page_does_not_continue_from_another_groups_transaction(trip: Ledger) -> None:
+    trip.create_group("Other", "EUR", ["ann", "bob"])
+    other = trip.record_payment(group="Other", payer="ann", payee="bob", amount="1")
+    with pytest.raises(NotFound, match=f"no such transaction #{other.id} in 'Trip'"):
+        trip.history_page("Trip", before_id=other.id)
