@@ -1,5 +1,10 @@
 """Structured logs: one JSON object per line in the user's log directory, so that the
-story of every state change can be read back (and grepped) after the fact."""
+story of every state change can be read back (and grepped) after the fact.
+
+The log holds names, descriptions and amounts: its folder is created owner-only (0700)
+and the file too (0600; an older, wider file is narrowed when opened). A line holding a
+character that is not printable (a control, bidi or invisible character in a logged
+argument) is written all in ASCII escapes, so `cat` or `tail` never act on it."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ LOGGER_NAME = "splitledger"
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # built once
+_ENCODE_ASCII = json.JSONEncoder(default=str).encode
 
 
 def _line(
@@ -32,7 +38,8 @@ def _line(
     entry.update(fields)
     if error is not None:
         entry["error"] = error
-    return _ENCODE(entry)
+    line = _ENCODE(entry)
+    return line if line.isprintable() else _ENCODE_ASCII(entry)
 
 
 class _JsonFormatter(logging.Formatter):
@@ -46,13 +53,24 @@ def log_file() -> Path:
     return log_dir() / "splitledger.log"
 
 
+def _open_private(path: Path) -> int:
+    """An O_APPEND descriptor on `path`, created with its folder owner-only; a file
+    others could read (written by an older version) is narrowed to 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with contextlib.suppress(OSError):  # not ours to change: leave it
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    return fd
+
+
 def get_logger() -> logging.Logger:
     """The app's logger, writing to `log_file()` (configured once per process)."""
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers:
         path = log_file()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(_open_private(path))  # the handler then opens it as it is
             handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
         except OSError:
             handler = logging.NullHandler()
@@ -80,9 +98,7 @@ class _EventFile:
             if self._unavailable:
                 return
             try:
-                path = log_file()
-                path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                fd = self._fd = _open_private(log_file())
             except OSError:
                 self._unavailable = True  # no log directory: events are dropped, as before
                 return
