@@ -11,6 +11,7 @@ import click
 from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE
+from splitledger.domain import visible
 from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
 from splitledger.services.errors import InvalidInput
 from splitledger.services.views import RateView
@@ -52,7 +53,7 @@ def rate_add(
     if as_json:
         output.emit_json(_rate_json(added))
         return
-    click.echo(f"{added.date}: 1 {added.base} = {added.rate} {added.quote}")
+    output.echo(f"{added.date}: 1 {added.base} = {added.rate} {added.quote}")
 
 
 @rate_cmd.command("import")
@@ -62,14 +63,24 @@ def rate_import(group: str, file: Path) -> None:
     """Record the rates of a CSV file with the header date,base,quote,rate (all or none)."""
     try:
         text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{file}: cannot read it as UTF-8 text ({exc})", field="file") from None
+    except OSError as exc:
+        raise InvalidInput(f"file: cannot read {file}: {exc.strerror}", field="file") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"file: {file} is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at offset "
+            f"{exc.start})",
+            field="file",
+        ) from None
     try:
         rates = parse_rates_csv(text, source=str(file))
     except RatesFileError as exc:
         raise InvalidInput(str(exc), field="file") from None
     added, known = ledger().import_rates(group, rates, source=str(file))
-    click.echo(f"Recorded {added} rates from {file} ({known} were already there).")
+    already = "was" if known == 1 else "were"
+    output.echo(
+        f"Recorded {output.count(added, 'rate')} from {visible(str(file))} "
+        f"({known} {already} already there)."
+    )
 
 
 @rate_cmd.command("list")
@@ -84,9 +95,9 @@ def rate_list(group: str, as_json: bool) -> None:
         )
         return
     if not rates:
-        click.echo(f"{group}: no rates yet (add one with `splitledger rate add`).")
+        output.echo(f"{visible(group)}: no rates yet (add one with `splitledger rate add`).")
         return
-    click.echo(
+    output.echo(
         output.table(
             [[str(r.date), f"1 {r.base}", "=", r.rate, r.quote] for r in rates],
             right=frozenset({3}),
@@ -115,4 +126,4 @@ def convert_cmd(
         output.emit_json({"transactions": [output.tx_json(v) for v in views]})
         return
     for view in views:
-        click.echo(f"Recorded conversion #{view.id}: {view.description}")
+        output.echo(f"Recorded conversion #{view.id}: {visible(view.description)}")

@@ -6,6 +6,7 @@ import click
 
 from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
+from splitledger.domain import visible
 
 
 @click.group("group")
@@ -27,8 +28,8 @@ def group_create(
     if as_json:
         output.emit_json(output.group_json(group))
         return
-    who = f" with {', '.join(group.members)}" if group.members else ""
-    click.echo(f"Created group {group.name!r} ({group.currency}){who}.")
+    who = f" with {_names(group.members)}" if group.members else ""
+    output.echo(f"Created group {group.name!r} ({group.currency}){who}.")
 
 
 @group_cmd.command("list")
@@ -40,10 +41,12 @@ def group_list(as_json: bool) -> None:
         output.emit_json({"groups": [output.group_json(g) for g in groups]})
         return
     if not groups:
-        click.echo("No groups yet: create one with 'splitledger group create NAME --currency EUR'.")
+        output.echo(
+            "No groups yet: create one with 'splitledger group create NAME --currency EUR'."
+        )
         return
-    rows = [[g.name, g.currency, ", ".join(g.members) or "(no members)"] for g in groups]
-    click.echo(output.table(rows))
+    rows = [[g.name, g.currency, _names(g.members) or "(no members)"] for g in groups]
+    output.echo(output.table(rows))
 
 
 @click.group("member")
@@ -62,4 +65,8 @@ def member_add(group: str, names: tuple[str, ...], key: str | None, as_json: boo
     if as_json:
         output.emit_json(output.group_json(found))
         return
-    click.echo(f"{found.name!r} now has {', '.join(found.members)}.")
+    output.echo(f"{found.name!r} now has {_names(found.members)}.")
+
+
+def _names(names: tuple[str, ...]) -> str:
+    return ", ".join(visible(name) for name in names)

@@ -2,25 +2,59 @@
 
 JSON money: `minor` is the integer count of minor units and `amount` the same value as
 a decimal string in major units without grouping ("-600.00").
+
+Nothing a user typed (or a ledger from before the input policy holds) reaches the
+terminal raw: text lines go through `echo`, which shows each line through
+`domain.visible`, and user values that are put inside a line are shown through it first,
+so that a stored line break cannot fake a line of output either. JSON keeps
+the data exact: every character that is not printable is written as a `\\uXXXX`
+escape, which JSON readers turn back into the same character.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 import click
 
-from splitledger.domain import Transfer, format_amount
+from splitledger.domain import Transfer, format_amount, visible
 from splitledger.services.files import private_file
 from splitledger.services.views import BalancesView, GroupView, PostingView, TxView
 
+#: Characters `json.dumps(ensure_ascii=False)` leaves as they are: everything but C0.
+_RAW_IN_JSON = re.compile(r"[^\x00-\x7e]")
+
+
+def echo(text: str = "", *, err: bool = False) -> None:
+    """Print lines for people: each line shown through `domain.visible`."""
+    if not text.isprintable():
+        text = "\n".join(visible(line) for line in text.split("\n"))
+    click.echo(text, err=err)
+
+
+def _escape_unprintable(found: re.Match[str]) -> str:
+    ch = found.group()
+    return ch if ch.isprintable() else json.dumps(ch)[1:-1]
+
+
+def json_text(data: object) -> str:
+    """`data` as indented JSON, non-ASCII text as is except what is not printable (C1
+    controls, DEL, bidi, invisible and separator characters): those as `\\u` escapes."""
+    return _RAW_IN_JSON.sub(_escape_unprintable, json.dumps(data, ensure_ascii=False, indent=2))
+
 
 def emit_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
+
+
+def count(number: int, singular: str, plural: str | None = None) -> str:
+    """`1 transfer`, `2 transfers`, `0 transfers`."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 def amount(minor: int, currency: str) -> str:
@@ -89,16 +123,19 @@ def tx_line(tx: TxView) -> str:
     net: dict[tuple[str, str], int] = {}
     for p in tx.postings:
         net[p.member, p.currency] = net.get((p.member, p.currency), 0) + p.minor
-    effects = ", ".join(f"{m} {signed(v, c)}" for (m, c), v in net.items() if v)
-    category = f" [{tx.category}]" if tx.category else ""
+    effects = ", ".join(f"{visible(m)} {signed(v, c)}" for (m, c), v in net.items() if v)
+    category = f" [{visible(tx.category)}]" if tx.category else ""
     status = f" (reversed by #{tx.reversed_by})" if tx.reversed_by else ""
-    return f"#{tx.id}  {tx.date}  {tx.kind:<8} {tx.description}{category}{status}: {effects}"
+    what = visible(tx.description)
+    return f"#{tx.id}  {tx.date}  {tx.kind:<8} {what}{category}{status}: {effects}"
 
 
 def table(rows: list[list[str]], *, right: frozenset[int] = frozenset()) -> str:
-    """Rows aligned in columns (indices in `right` are right-aligned)."""
+    """Rows aligned in columns (indices in `right` are right-aligned); each cell is
+    shown through `domain.visible`."""
     if not rows:
         return ""
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for row in rows:
@@ -110,11 +147,48 @@ def table(rows: list[list[str]], *, right: frozenset[int] = frozenset()) -> str:
     return "\n".join(lines)
 
 
+class _ShownOnTerminal:
+    """What is written to a terminal, each line shown through `domain.visible` (line
+    ends kept): a file or a pipe gets the exact data, a person never raw control text."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._cr = ""  # a "\r" that ended a write: the next one may start with its "\n"
+
+    def write(self, text: str) -> int:
+        size = len(text)
+        text, self._cr = self._cr + text, ""
+        if text.endswith("\r"):
+            text, self._cr = text[:-1], "\r"
+        if not text.isprintable():
+            text = "".join(
+                part if part in ("\r\n", "\n") else visible(part) for part in _LINE_END.split(text)
+            )
+        self._stream.write(text)
+        return size
+
+    def flush(self) -> None:
+        if self._cr:
+            self._stream.write(visible(self._cr))
+            self._cr = ""
+        self._stream.flush()
+
+
+_LINE_END = re.compile(r"(\r\n|\n)")
+
+
 @contextmanager
 def output_file(target: str) -> Iterator[TextIO]:
     """Write to `target` ("-" is stdout) all or nothing, owner-only (services.files)."""
     if target == "-":
-        yield sys.stdout
+        if not sys.stdout.isatty():
+            yield sys.stdout
+            return
+        shown = _ShownOnTerminal(sys.stdout)
+        try:
+            yield cast(TextIO, shown)  # the writers call write (and flush) only
+        finally:
+            shown.flush()
         return
     with private_file(target) as stream:
         yield stream
@@ -122,4 +196,4 @@ def output_file(target: str) -> Iterator[TextIO]:
 
 def note(message: str) -> None:
     """A message for people (stderr), so that stdout stays the data."""
-    click.echo(message, err=True)
+    echo(message, err=True)

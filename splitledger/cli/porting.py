@@ -11,6 +11,7 @@ import click
 
 from splitledger.cli import output
 from splitledger.cli.context import json_option, ledger
+from splitledger.domain import visible
 from splitledger.services import interchange
 from splitledger.services.interchange import ImportOutcome
 
@@ -33,8 +34,8 @@ def export_cmd(group: str, fmt: str, target: str) -> None:
     with output.output_file(target) as out:
         count = interchange.export_group(book, group, cast(interchange.ExportFormat, fmt), out)
     if target != "-":
-        unit = "rows" if fmt == "csv" else "transactions"
-        output.note(f"Wrote {count} {unit} of {group!r} to {target}.")
+        unit = output.count(count, "row" if fmt == "csv" else "transaction")
+        output.note(f"Wrote {unit} of {group!r} to {visible(target)}.")
 
 
 def _progress() -> Callable[[str, int], None] | None:
@@ -85,16 +86,21 @@ def _outcome_json(o: ImportOutcome) -> dict[str, Any]:
 def _outcome_text(o: ImportOutcome) -> str:
     r = o.report
     state = "dry run: nothing was written" if o.dry_run else "committed"
-    lines = [f"Import of {o.source} ({o.format}) into {r.group!r} — {state}."]
+    lines = [f"Import of {visible(o.source)} ({o.format}) into {r.group!r} — {state}."]
     if r.created_group:
         lines.append(f"  new group {r.group!r}")
     if r.added_members:
-        lines.append(f"  new members: {', '.join(r.added_members)}")
+        new = "new member" if len(r.added_members) == 1 else "new members"
+        lines.append(f"  {new}: {', '.join(visible(m) for m in r.added_members)}")
     done = "to record" if o.dry_run else "recorded"
+    left_out = (
+        f"; {output.count(o.no_effect, 'row')} "
+        f"{'changes' if o.no_effect == 1 else 'change'} no balance and "
+        f"{'was' if o.no_effect == 1 else 'were'} left out"
+    )
     lines.append(
-        f"  {o.transactions} transactions in the file: {r.recorded} {done}, "
-        f"{r.skipped} already on the ledger"
-        + (f"; {o.no_effect} rows change no balance and were left out" if o.no_effect else "")
+        f"  {output.count(o.transactions, 'transaction')} in the file: {r.recorded} {done}, "
+        f"{r.skipped} already on the ledger" + (left_out if o.no_effect else "")
     )
     rows = [["member", "currency", "file", "ledger", ""]] + [
         [
@@ -110,12 +116,11 @@ def _outcome_text(o: ImportOutcome) -> str:
     lines.append(output.table(rows, right=frozenset({2, 3})))
     if o.other_transactions:
         lines.append(
-            f"  ({r.group!r} also holds {o.other_transactions} transactions from elsewhere; "
-            "they are not part of these totals.)"
+            f"  ({r.group!r} also holds {output.count(o.other_transactions, 'transaction')} "
+            f"from elsewhere; {'it is' if o.other_transactions == 1 else 'they are'} not part "
+            "of these totals.)"
         )
-    lines.append(
-        "Every total matches to the minor unit." if o.ok else "Totals differ: nothing was imported."
-    )
+    lines.append("Every total matches exactly." if o.ok else "Totals differ: nothing was imported.")
     return "\n".join(lines)
 
 
@@ -150,4 +155,4 @@ def import_cmd(
     if as_json:
         output.emit_json(_outcome_json(outcome))
     else:
-        click.echo(_outcome_text(outcome))
+        output.echo(_outcome_text(outcome))

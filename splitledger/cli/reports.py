@@ -9,8 +9,8 @@ import click
 from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.errors import FAILED
-from splitledger.cli.params import DATE
-from splitledger.domain import TxKind
+from splitledger.cli.params import DATE, TXID, CountType
+from splitledger.domain import TxKind, visible
 from splitledger.interop import tables
 from splitledger.interop.records import TxRecord
 from splitledger.services.interchange import tx_record
@@ -38,7 +38,7 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
     if as_json:
         output.emit_json(output.balances_json(view))
         return
-    click.echo(f"{view.group} ({view.currency})")
+    output.echo(f"{visible(view.group)} ({view.currency})")
     rows = [
         [
             b.member,
@@ -47,7 +47,7 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
         ]
         for b in view.balances
     ]
-    click.echo(output.table(rows, right=frozenset({1})))
+    output.echo(output.table(rows, right=frozenset({1})))
 
 
 @click.command("settle")
@@ -82,7 +82,7 @@ def settle_cmd(
             conv_key = f"{key}:convert" if key else None
             for view in book.convert(group, to=in_currency, key=conv_key):
                 if not as_json and csv_file != "-":
-                    click.echo(f"Recorded conversion #{view.id}: {view.description}")
+                    output.echo(f"Recorded conversion #{view.id}: {visible(view.description)}")
     plan = book.settle_plan(group)
     name = book.group(group).name
     if csv_file:
@@ -101,12 +101,14 @@ def settle_cmd(
         output.emit_json(data)
         return
     if not plan:
-        click.echo(f"{name}: everyone is settled up.")
+        output.echo(f"{visible(name)}: everyone is settled up.")
         return
     for t in plan:
-        click.echo(f"{t.payer} pays {t.payee} {output.amount(t.minor, t.currency)} {t.currency}")
+        money = f"{output.amount(t.minor, t.currency)} {t.currency}"
+        output.echo(f"{visible(t.payer)} pays {visible(t.payee)} {money}")
     if recorded:
-        click.echo(f"Recorded {len(recorded)} payments: " + ", ".join(f"#{t.id}" for t in recorded))
+        ids = ", ".join(f"#{t.id}" for t in recorded)
+        output.echo(f"Recorded {output.count(len(recorded), 'payment')}: {ids}")
 
 
 def _records(txs: list[TxView]) -> list[TxRecord]:
@@ -117,9 +119,21 @@ def _records(txs: list[TxView]) -> list[TxRecord]:
 @click.argument("group")
 @json_option
 @csv_option
-@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--text", help="Only descriptions or categories containing TEXT.")
-@click.option("--member", help="Only transactions touching MEMBER.")
+@click.option(
+    "--limit",
+    type=CountType(1, 10_000),
+    default=50,
+    show_default=True,
+    help="At most N transactions (1 to 10000).",
+)
+@click.option(
+    "--before",
+    "before_id",
+    type=TXID,
+    help="Continue after transaction TXID: the older ones (as --json's `before` says).",
+)
+@click.option("--text", help="Only descriptions or categories containing TEXT (as written).")
+@click.option("--member", metavar="NAME", help="Only transactions touching member NAME.")
 @click.option("--category", help="Only this category.")
 @click.option("--kind", type=click.Choice([k.value for k in TxKind]))
 @click.option("--from", "date_from", type=DATE, help="On or after this date.")
@@ -129,6 +143,7 @@ def history_cmd(
     as_json: bool,
     csv_file: str | None,
     limit: int,
+    before_id: int | None,
     text: str | None,
     member: str | None,
     category: str | None,
@@ -136,11 +151,15 @@ def history_cmd(
     date_from: dt.date | None,
     date_to: dt.date | None,
 ) -> None:
-    """GROUP's transactions, newest first."""
+    """GROUP's transactions, newest first, --limit at a time.
+
+    When more transactions match, --json says so (`"more": true` and `"before": ID`),
+    and the text output ends with a note on stderr; --before ID gives the next ones."""
     book = ledger()
-    txs = book.history(
+    page = book.history_page(
         group,
         limit=limit,
+        before_id=before_id,
         text=text,
         member=member,
         category=category,
@@ -148,19 +167,29 @@ def history_cmd(
         date_from=date_from,
         date_to=date_to,
     )
+    txs = list(page.transactions)
+    cursor = txs[-1].id if page.more else None
+    as_data = as_json and csv_file != "-"  # JSON on stdout (unless the CSV is there)
     if csv_file:
         with output.output_file(csv_file) as out:
             tables.write_history(out, _records(txs))
-        if csv_file == "-":
-            return
-    if as_json:
+    if as_data:
         name = book.group(group).name
-        output.emit_json({"group": name, "transactions": [output.tx_json(t) for t in txs]})
-        return
-    if not txs:
-        click.echo("No transactions.")
-    for tx in txs:
-        click.echo(output.tx_line(tx))
+        output.emit_json(
+            {
+                "group": name,
+                "transactions": [output.tx_json(t) for t in txs],
+                "more": page.more,
+                "before": cursor,
+            }
+        )
+    elif csv_file != "-":
+        if not txs:
+            output.echo("No transactions.")
+        for tx in txs:
+            output.echo(output.tx_line(tx))
+    if cursor is not None and not as_data:
+        output.note(f"More transactions match: continue with --before {cursor}.")
 
 
 @click.command("verify")
@@ -189,9 +218,9 @@ def verify_cmd(as_json: bool) -> None:
             }
         )
     elif report.ok:
-        click.echo(
-            f"OK: {report.transactions_checked} transactions and "
-            f"{report.postings_checked} postings check out."
+        output.echo(
+            f"OK: {output.count(report.transactions_checked, 'transaction')} and "
+            f"{output.count(report.postings_checked, 'posting')} check out."
         )
     else:
         for p in report.problems:
@@ -203,7 +232,7 @@ def verify_cmd(as_json: bool) -> None:
                 )
                 if x
             )
-            click.echo(f"{p.code}: {where + ': ' if where else ''}{p.message}")
-        click.echo(f"{len(report.problems)} problems found.", err=True)
+            output.echo(f"{p.code}: {where + ': ' if where else ''}{visible(p.message)}")
+        output.echo(f"{output.count(len(report.problems), 'problem')} found.", err=True)
     if not report.ok:
         raise click.exceptions.Exit(FAILED)

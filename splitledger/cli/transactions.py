@@ -4,23 +4,39 @@ transaction, or with `--json` `{"id": …, "postings": [...]}` (plus its other f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
 from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
-from splitledger.cli.params import DATE, assignment
+from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
+from splitledger.domain import visible
+from splitledger.services.errors import NotFound
 from splitledger.services.inputs import SPLIT_MODES
 from splitledger.services.views import TxView
+
+T = TypeVar("T")
 
 
 def _show(tx: TxView, verb: str, as_json: bool) -> None:
     if as_json:
         output.emit_json(output.tx_json(tx))
         return
-    click.echo(f"{verb} {tx.kind} #{tx.id} on {tx.date}: {tx.description}")
+    output.echo(f"{verb} {tx.kind} #{tx.id} on {tx.date}: {visible(tx.description)}")
     rows = [[p.member, output.signed(p.minor, p.currency)] for p in tx.postings]
-    click.echo(output.table(rows, right=frozenset({1})))
+    output.echo(output.table(rows, right=frozenset({1})))
+
+
+def _about(tx_id: int, call: Callable[[], T]) -> T:
+    """`call()`, where a missing transaction is said in the CLI's words."""
+    try:
+        return call()
+    except NotFound as exc:
+        if exc.field != "tx":
+            raise
+        raise NotFound(no_such_transaction(tx_id), field="tx") from None
 
 
 @click.group("expense")
@@ -135,22 +151,22 @@ def tx_cmd() -> None:
 
 
 @tx_cmd.command("reverse")
-@click.argument("tx_id", metavar="TXID", type=click.IntRange(min=1))
+@click.argument("tx_id", metavar="TXID", type=TXID)
 @click.option("--date", type=DATE, help="Default: today.")
 @key_option
 @json_option
 def tx_reverse(tx_id: int, date: dt.date | None, key: str | None, as_json: bool) -> None:
     """Undo transaction TXID by recording its exact negation."""
-    tx = ledger().reverse(tx_id, key=key, date=date)
+    tx = _about(tx_id, lambda: ledger().reverse(tx_id, key=key, date=date))
     _show(tx, "Recorded", as_json)
 
 
 @tx_cmd.command("show")
-@click.argument("tx_id", metavar="TXID", type=click.IntRange(min=1))
+@click.argument("tx_id", metavar="TXID", type=TXID)
 @json_option
 def tx_show(tx_id: int, as_json: bool) -> None:
     """Show transaction TXID with its audit trail."""
-    detail = ledger().transaction(tx_id)
+    detail = _about(tx_id, lambda: ledger().transaction(tx_id))
     if as_json:
         data = output.tx_json(detail.tx)
         data["group"] = detail.tx.group
@@ -161,4 +177,4 @@ def tx_show(tx_id: int, as_json: bool) -> None:
         return
     _show(detail.tx, "Group " + repr(detail.tx.group) + ":", False)
     for a in detail.audit:
-        click.echo(f"  {a.at:%Y-%m-%d %H:%M:%S}  {a.actor}  {a.action}")
+        output.echo(f"  {a.at:%Y-%m-%d %H:%M:%S}  {visible(a.actor)}  {visible(a.action)}")

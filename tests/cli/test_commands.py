@@ -194,4 +194,4 @@ def test_verify_ok(trip: Run) -> None:
         "transactions_checked": 1,
         "postings_checked": 4,
     }
-    assert trip("verify").stdout.startswith("OK: 1 transactions")
+    assert trip("verify").stdout == "OK: 1 transaction and 4 postings check out.\n"

@@ -31,7 +31,7 @@ def _three_currencies(trip: Run, tmp_path: Path) -> None:
     rates = tmp_path / "rates.csv"
     rates.write_text("date,base,quote,rate\r\n2026-11-01,USD,EUR,0.92\r\n", encoding="utf-8")
     result = trip("rate", "import", "Trip", str(rates))
-    assert "Recorded 1 rates" in result.output
+    assert "Recorded 1 rate from" in result.output
 
 
 def test_record_convert_and_settle_a_trip_in_three_currencies(trip: Run, tmp_path: Path) -> None:

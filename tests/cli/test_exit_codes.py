@@ -23,7 +23,7 @@ BAD_INPUT = [
     (["expense", "add", "Trip", "Dinner", "1.234", "--paid-by", "ann"], "decimal places"),
     (
         ["expense", "add", "Trip", "Dinner", "90", "--paid-by", "ann", "--date", "2026-02-30"],
-        "'--date': '2026-02-30' is not a date",
+        "--date: 2026-02-30 is not a day of the calendar (February 2026 has 28 days)",
     ),
     (
         [*EXPENSE, "--split", "exact", "--for", "ann=10", "--for", "bob=10"],
@@ -43,8 +43,8 @@ BAD_INPUT = [
     (["group", "create", "Other", "--currency", "XXZ"], "unknown currency"),
     (["group", "create", "Other", "--currency", "EUR", "--member", "a", "--member", "a"], "twice"),
     (["member", "add", "Trip", "ann"], "already in"),
-    (["tx", "reverse", "999"], "no transaction with id 999"),
-    (["tx", "reverse", "0"], "TXID"),
+    (["tx", "reverse", "999"], "no such transaction #999"),
+    (["tx", "reverse", "0"], "no such transaction #0"),
     (["balances", "Nope"], "no group named 'Nope'"),
     (["history", "Trip", "--limit", "0"], "--limit"),
     (["export", "Nope", "--format", "json"], "no group named 'Nope'"),
