@@ -46,7 +46,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
-from splitledger.tui.safe import plain, visible
+from splitledger.tui.safe import plain, visible, visible_lines
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
 from splitledger.tui.screens.help import HelpScreen
@@ -199,14 +199,14 @@ class SplitLedgerApp(App[None]):
             Content.assemble(
                 ("Cannot open the ledger", "b"),
                 "\n\n",
-                plain(message),
+                plain(message, lines=True),
                 "\n\nPress ",
                 ("q", "b"),
                 " to quit.",
             )
         )
         self.notify(
-            visible(message),
+            visible_lines(message),
             title="Cannot open the ledger",
             severity="error",
             timeout=30,
@@ -251,11 +251,13 @@ class SplitLedgerApp(App[None]):
             "Unavailable": "Database unavailable",
         }.get(type(error).__name__, "Error")
         # Plain and visible: a service's message may quote what was typed or stored.
-        self.notify(visible(str(error)), title=title, severity="error", timeout=8, markup=False)
+        self.notify(
+            visible_lines(str(error)), title=title, severity="error", timeout=8, markup=False
+        )
 
     def show_unexpected(self, error: Exception) -> None:
         self.notify(
-            visible(f"{type(error).__name__}: {error}"),
+            visible_lines(f"{type(error).__name__}: {error}"),
             title="Unexpected error",
             severity="error",
             markup=False,

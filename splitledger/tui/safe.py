@@ -21,12 +21,19 @@ from splitledger.domain import visible
 if TYPE_CHECKING:
     from rich.console import JustifyMethod
 
-__all__ = ["VisibleHighlighter", "clip", "plain", "plain_text", "visible"]
+__all__ = ["VisibleHighlighter", "clip", "plain", "plain_text", "visible", "visible_lines"]
 
 
-def plain(text: str, style: str = "") -> Content:
-    """`text` as plain content (no markup), with `style` over all of it."""
-    shown = visible(text)
+def visible_lines(text: str) -> str:
+    """`visible`, line by line: a message's line breaks stay line breaks (a line break
+    never reaches the terminal as such: the widget lays the lines out)."""
+    return "\n".join(map(visible, text.split("\n"))) if "\n" in text else visible(text)
+
+
+def plain(text: str, style: str = "", *, lines: bool = False) -> Content:
+    """`text` as plain content (no markup), with `style` over all of it; with `lines`,
+    its line breaks are kept as such (a message of several lines) rather than shown."""
+    shown = visible_lines(text) if lines else visible(text)
     return Content.styled(shown, style) if style else Content(shown)
 
 

@@ -212,7 +212,8 @@ async def test_hostile_text_is_plain_and_visible_everywhere(hostile: Ledger) -> 
             "key=␛[5mkey�",
         )
         await press(pilot, "d")
-        await look(pilot, ConfirmScreen, "“␛[2J␛[31mpwned")
+        dialog = await look(pilot, ConfirmScreen, "“␛[2J␛[31mpwned")
+        assert "␊" not in dialog  # the question's own line breaks stay line breaks
         await press(pilot, "n")
 
         # Editing the legacy expense: the form starts with the text as shown.

@@ -107,7 +107,7 @@ class CreateGroupScreen(ModalScreen[GroupView | None]):
         self._saving = False
         field = error.field if isinstance(error, InvalidInput) else None
         if field in {"name", "currency", "members"}:
-            self.query_one(f"#{field}-error", Static).update(plain(str(error)))
+            self.query_one(f"#{field}-error", Static).update(plain(str(error), lines=True))
             self.query_one(f"#{field}", Input).focus()
         else:
             ledger_app(self).show_error(error)

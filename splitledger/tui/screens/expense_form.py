@@ -325,7 +325,7 @@ class ExpenseFormScreen(LedgerScreen):
     def _set_error(self, slot: str, message: str) -> None:
         """Show `message` (plain: it may quote what was typed) on `slot`'s error line."""
         error = self.query_one(f"#{slot}-error", Static)
-        error.update(plain(message))
+        error.update(plain(message, lines=True))
         error.display = bool(message)
 
     def _update_preview(self) -> None:

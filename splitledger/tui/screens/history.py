@@ -364,7 +364,9 @@ class HistoryScreen(LedgerScreen):
             query = parse_query(self.query_one("#search", Input).value)
         except InvalidInput as exc:
             self._status_text = ""
-            self.query_one("#history-status", Static).update(plain(str(exc), "b $error"))
+            self.query_one("#history-status", Static).update(
+                plain(str(exc), "b $error", lines=True)
+            )
             return
         if query != self.query_filter:
             self.query_filter = query

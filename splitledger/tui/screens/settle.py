@@ -20,7 +20,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.tui.formatting import money, transfer_text
 from splitledger.tui.jobs import run_db
 from splitledger.tui.plan_csv import write_plan
-from splitledger.tui.safe import plain_text, visible
+from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -213,4 +213,6 @@ class SettleScreen(LedgerScreen):
                 if isinstance(error, FileExistsError)
                 else str(error).removeprefix("file: ")
             )
-            self.notify(visible(f"Could not export: {reason}"), severity="error", markup=False)
+            self.notify(
+                visible_lines(f"Could not export: {reason}"), severity="error", markup=False
+            )
