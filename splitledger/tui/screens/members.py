@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
-from splitledger.tui.safe import plain, plain_text, visible
+from splitledger.tui.safe import clip, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
 from splitledger.tui.widgets.header import LedgerHeader
@@ -126,7 +126,7 @@ class MembersScreen(LedgerScreen):
                 )
 
         self.app.push_screen(
-            PromptScreen(f"Rename {old}", "New name", visible(old), action="Rename"), rename
+            PromptScreen(f"Rename {clip(old)}", "New name", visible(old), action="Rename"), rename
         )
 
     def action_remove(self) -> None:
@@ -146,7 +146,7 @@ class MembersScreen(LedgerScreen):
                     description="remove member",
                 )
 
-        question = f"Remove {member} from {name}? Their history stays."
+        question = f"Remove {clip(member)} from {clip(name)}? Their history stays."
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), answered)
 
     def _changed(self, group: GroupView) -> None:
