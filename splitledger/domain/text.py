@@ -130,12 +130,14 @@ def visible(text: str) -> str:
 
 
 @cache
-def _prototypes() -> dict[str, str]:
-    """Each confusable character mapped to one representative of its class.
+def _tables() -> tuple[dict[str, str], dict[str, str]]:
+    """(prototypes, ascii_lookalikes) from Unicode's confusables data.
 
-    Built from the Unicode confusables data that `confusable_homoglyphs` ships (TR39's
-    confusables.txt): single characters that Unicode lists as confusable are joined into
-    classes, and the lowest code point stands for its class (ADR 0010).
+    `confusable_homoglyphs` ships TR39's confusables.txt: single characters that Unicode
+    lists as confusable are joined into classes, and the lowest code point stands for
+    its class (the prototypes). A class with exactly one ASCII letter also maps its
+    other members to that letter, case kept (Cyrillic В to B): applied before
+    case-folding, so that `Вob` reads as `Bob` although `в` reads as `ʙ` (ADR 0010).
     """
     from confusable_homoglyphs.confusables import confusables_data
 
@@ -157,23 +159,36 @@ def _prototypes() -> dict[str, str]:
             a, b = root(ch), root(other)
             if a != b:
                 parent[max(a, b)] = min(a, b)
-    return {ch: root(ch) for ch in parent}
+                parent.setdefault(min(a, b), min(a, b))  # roots are listed too
+    prototypes = {ch: root(ch) for ch in parent}
+    letters: dict[str, set[str]] = {}
+    for ch, proto in prototypes.items():
+        if ch.isascii() and ch.isalpha():
+            letters.setdefault(proto, set()).add(ch)
+    lookalikes = {
+        ch: next(iter(letters[proto]))
+        for ch, proto in prototypes.items()
+        if not ch.isascii() and len(letters.get(proto, ())) == 1
+    }
+    return prototypes, lookalikes
 
 
 def name_key(name: str) -> str:
     """What a person reads in `name`: two names with the same key are the same name.
 
-    Case-folded, NFKC (full-width and styled letters to plain ones), each character
-    replaced by the representative of its confusable class (Cyrillic а is Latin a,
-    l is 1), whitespace runs as one space, invisible characters dropped.
+    Look-alikes of one ASCII letter become that letter (Cyrillic а is a, В is B), then
+    the name is case-folded and NFKC-normalised (full-width and styled letters to plain
+    ones), each character replaced by the representative of its confusable class (l is
+    1), whitespace runs as one space, invisible characters dropped.
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-    table = _prototypes()
+    prototypes, lookalikes = _tables()
+    latin = "".join(lookalikes.get(ch, ch) for ch in unicodedata.normalize("NFKC", name))
+    folded = unicodedata.normalize("NFKC", latin.casefold())
     out: list[str] = []
     for ch in folded:
         if ch.isspace():
             if out and out[-1] != " ":
                 out.append(" ")
         elif _kind(ch) is None:
-            out.append(table.get(ch, ch))
+            out.append(prototypes.get(ch, ch))
     return "".join(out).strip()

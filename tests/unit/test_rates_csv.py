@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from splitledger.domain import Rate
+from splitledger.domain import DATE_MAX, DATE_MIN, Rate
 from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
 
 
@@ -43,7 +43,7 @@ def test_malformed_files_name_row_and_column(text: str, message: str) -> None:
 @given(
     st.lists(
         st.tuples(
-            st.dates(),
+            st.dates(min_value=DATE_MIN, max_value=DATE_MAX),
             st.sampled_from(["EUR", "USD", "JPY", "BHD"]),
             st.decimals(min_value=Decimal("0.000001"), max_value=Decimal(10**6), places=6),
         ),

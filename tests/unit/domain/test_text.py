@@ -143,13 +143,18 @@ def test_fold_cell_leaves_no_line_break_or_tab(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "other", ["Ann", "ANN", "\u0430nn", "ann\u200b", " ann ", "ａｎｎ", "\U0001d41a\U0001d427n"]
+    "other",
+    ["Ann", "ANN", "\u0430nn", "\u0410NN", "ann\u200b", " ann ", "ａｎｎ", "\U0001d41a\U0001d427n"],
 )
 def test_names_that_read_the_same_have_one_key(other: str) -> None:
     assert name_key(other) == name_key("ann")
 
 
-@pytest.mark.parametrize("other", ["anne", "an", "bob", "ánn", "a nn"])
+def test_a_capital_look_alike_reads_as_its_latin_letter() -> None:
+    assert name_key("\u0412ob") == name_key("Bob") == name_key("bob")  # Cyrillic В
+
+
+@pytest.mark.parametrize("other", ["anne", "an", "bob", "ánn", "a nn", "amm", "arm", "ana"])
 def test_names_that_read_differently_have_different_keys(other: str) -> None:
     assert name_key(other) != name_key("ann")
 
