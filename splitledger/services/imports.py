@@ -136,6 +136,7 @@ class ImportCases(LedgerCore):
             created = row is None
             if row is None:
                 row = repository.add_group(session, req.name, req.currency)
+                self._use_currencies(session, (req.currency,))
             existing = self._member_rows(session, row)
             _refuse_lookalikes(existing, req.members, row.name, source)
             added = [m for m in req.members if m not in existing]
