@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
@@ -23,6 +24,7 @@ from pydantic import (
 from splitledger.domain import (
     MAX_ID,
     DomainError,
+    TextError,
     Transaction,
     check_date,
     clean_text,
@@ -44,8 +46,20 @@ def _text(field: str, max_length: int, *, required: bool = True) -> AfterValidat
     return AfterValidator(check)
 
 
-#: A reference to an existing group or member (normalised like a new one, so it finds it).
-Name = Annotated[str, _text("name", MAX_NAME)]
+def _reference(value: str) -> str:
+    """A name that refers to a stored one: NFC like every stored name so that it finds
+    it, but not refused for what the policy refuses, so that a name an older version
+    stored (with a control character, say) can still be renamed, removed or paid."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if not text:
+        raise TextError("name: must not be empty", field="name")
+    if len(text) > 10 * MAX_NAME:
+        raise TextError("name: is too long to be a name", field="name")
+    return text
+
+
+#: A reference to an existing group or member.
+Name = Annotated[str, AfterValidator(_reference)]
 Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)]
 Description = Annotated[str, _text("description", 500)]
 Category = Annotated[str, _text("category", 100, required=False)]
@@ -94,7 +108,7 @@ def _unique_names(value: tuple[str, ...]) -> tuple[str, ...]:
 
 
 #: A name being given to a group or member (references to existing ones use `Name`).
-NewName = Annotated[Name, AfterValidator(_not_reserved)]
+NewName = Annotated[str, _text("name", MAX_NAME), AfterValidator(_not_reserved)]
 NewNames = Annotated[tuple[NewName, ...], AfterValidator(_unique_names)]
 
 

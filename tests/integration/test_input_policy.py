@@ -9,6 +9,7 @@ import pytest
 
 from splitledger.services.errors import InvalidInput
 from splitledger.services.ledger import Ledger
+from tests.cli.legacy import plant
 
 
 @pytest.fixture
@@ -123,3 +124,15 @@ def test_payer_messages_say_what_is_wrong(flat: Ledger) -> None:
             amount="50",
             paid_by=(("ann", "50"), ("bob", None)),
         )
+
+
+def test_a_name_an_older_version_stored_can_still_be_renamed_and_paid(db_url: str) -> None:
+    legacy_name = "ann\x1b[31m"
+    plant(db_url, group="Old", payer=legacy_name, other="bob", description="Dinner")
+    with Ledger.open(db_url) as ledger:
+        ledger.record_payment(group="Old", payer="bob", payee=legacy_name, amount="5")
+        assert ledger.balances("Old").balances  # paid by its stored name
+        ledger.rename_member("Old", legacy_name, "ann")
+        assert ledger.group("Old").members == ("ann", "bob")
+        with pytest.raises(InvalidInput, match="U\\+001B"):  # but no new name like it
+            ledger.rename_member("Old", "ann", legacy_name)
