@@ -95,7 +95,8 @@ def parse_amount(
     if len(frac) > places:
         allowed = "no decimals" if places == 0 else f"at most {places} decimal places"
         raise AmountError(
-            f"{field}: {text!r} has {len(frac)} decimal places but {code} allows {allowed}",
+            f"{field}: {text!r} has {len(frac)} decimal place{'s' if len(frac) != 1 else ''} "
+            f"but {code} allows {allowed}",
             field=field,
         )
     int_part = (match["int"] or "0").replace(",", "")

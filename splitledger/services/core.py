@@ -380,7 +380,7 @@ class LedgerCore:
     def _tx_view(self, session: Session, tx_id: int) -> TxView:
         row = repository.get_transaction(session, tx_id)
         if row is None:
-            raise NotFound(f"no transaction with id {tx_id}", field="tx")
+            raise NotFound(f"no such transaction #{tx_id}", field="tx")
         return self._tx_views(session, [row])[0]
 
     def _append(

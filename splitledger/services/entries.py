@@ -38,10 +38,12 @@ class EntryCases(LedgerCore):
 
     def _build_expense(self, req: RecordExpense, group: GroupView, key: str) -> domain.Transaction:
         currency = req.currency or group.currency
+        paid_by = tuple((_member_named(n, group), v) for n, v in req.paid_by)
+        participants = tuple((_member_named(n, group), v) for n, v in req.participants)
         try:
             total = domain.parse_amount(req.amount, currency)
-            payers = _payers(req.paid_by, total, currency)
-            split = _split(req.split, req.participants, group.members, currency)
+            payers = _payers(paid_by, total, currency)
+            split = _split(req.split, participants, group.members, currency)
             return domain.build_expense(
                 total=total,
                 currency=currency,
@@ -73,8 +75,8 @@ class EntryCases(LedgerCore):
             currency = req.currency or group.currency
             try:
                 return domain.build_payment(
-                    payer=req.payer,
-                    payee=req.payee,
+                    payer=_member_named(req.payer, group),
+                    payee=_member_named(req.payee, group),
                     amount=domain.parse_amount(req.amount, currency),
                     currency=currency,
                     date=req.date or dt.date.today(),
@@ -124,7 +126,7 @@ class EntryCases(LedgerCore):
         def work(session: Session) -> TxView:
             original = repository.get_transaction(session, req.tx_id)
             if original is None:
-                raise NotFound(f"no transaction with id {req.tx_id}", field="tx")
+                raise NotFound(f"no such transaction #{req.tx_id}", field="tx")
             group = self._locked_group_of(session, original)
             seen = self._replay(session, key_, fingerprint, "tx.reverse")
             if seen is not None:
@@ -167,7 +169,7 @@ class EntryCases(LedgerCore):
         def work(session: Session) -> TxView:
             original = repository.get_transaction(session, tx_id)
             if original is None:
-                raise NotFound(f"no transaction with id {tx_id}", field="tx")
+                raise NotFound(f"no such transaction #{tx_id}", field="tx")
             group = self._locked_group_of(session, original)
             if group.name != req.group:
                 raise InvalidInput("an expense cannot move to another group", field="group")
@@ -200,10 +202,20 @@ class EntryCases(LedgerCore):
         return self._read(work)
 
 
+def _member_named(name: str, group: GroupView) -> str:
+    """The member `name` refers to: itself, or the one member whose name reads the same
+    (`Ann` pays as `ann`, ADR 0010); unknown names stay as typed, to be refused."""
+    if name in group.members:
+        return name
+    key = domain.name_key(name)
+    same = [m for m in group.members if domain.name_key(m) == key]
+    return same[0] if len(same) == 1 else name
+
+
 def _check_id(tx_id: int) -> None:
     """An id no database row can have is simply not there (not an overflow)."""
     if not 0 < tx_id <= domain.MAX_ID:
-        raise NotFound(f"no transaction with id {tx_id}", field="tx")
+        raise NotFound(f"no such transaction #{tx_id}", field="tx")
 
 
 def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str) -> dict[str, int]:

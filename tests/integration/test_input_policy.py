@@ -136,3 +136,12 @@ def test_a_name_an_older_version_stored_can_still_be_renamed_and_paid(db_url: st
         assert ledger.group("Old").members == ("ann", "bob")
         with pytest.raises(InvalidInput, match="U\\+001B"):  # but no new name like it
             ledger.rename_member("Old", "ann", legacy_name)
+
+
+def test_a_payer_named_as_they_read_is_that_member(flat: Ledger) -> None:
+    tx = flat.record_expense(
+        group="Flat", description="Dinner", amount="30", paid_by=(("Ann", None),)
+    )
+    assert {p.member for p in tx.postings} == {"ann", "bob"}
+    pay = flat.record_payment(group="Flat", payer="BOB", payee="\u0430nn", amount="15")
+    assert [(p.member, p.minor) for p in pay.postings] == [("bob", 1500), ("ann", -1500)]
