@@ -58,12 +58,22 @@ def validate(model: type[R], **data: object) -> R:
         raise InvalidInput(_plain_message(first), field=field) from None
 
 
+#: What a request's list fields are called in a message ("member #2: …").
+_LABELS = {
+    "names": "member",
+    "members": "member",
+    "paid_by": "payer",
+    "participants": "participant",
+}
+
+
 def _plain_message(error: Any) -> str:
-    """One pydantic error in plain words: `members #1: must not be empty`, never
+    """One pydantic error in plain words: `member #1: must not be empty`, never
     `members.0: String should have at least 1 character`."""
     loc = [p for p in error["loc"] if not isinstance(p, int)]
     numbers = [p for p in error["loc"] if isinstance(p, int)]
-    where = " ".join(str(p).replace("_", " ") for p in loc[:1]) or "input"
+    field = str(loc[0]) if loc else "input"
+    where = _LABELS.get(field, field.replace("_", " "))
     if numbers:
         where += f" #{numbers[0] + 1}"
     cause = error.get("ctx", {}).get("error")
