@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration's revision. A test checks it against Alembic's own head, so a
 #: new migration cannot be added without updating it.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 _PG_MIGRATION_LOCK = 0x5EED1ED6  # advisory lock id: one migrator at a time
 
 

@@ -1,7 +1,8 @@
 """The ledger's tables as typed SQLAlchemy 2 models.
 
-`transactions`, `postings`, `audit_log` and `currencies` are append-only: database
-triggers (migrations 0001 and 0003) refuse UPDATE and DELETE on them. `balances` is a
+`transactions`, `postings`, `audit_log`, `currencies` and `expense_definitions` are
+append-only: database triggers (migrations 0001, 0003 and 0004) refuse UPDATE and DELETE
+on them. `balances` is a
 cache of posting sums kept in the same database transaction as the postings; `verify`
 checks it against them.
 """
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     PrimaryKeyConstraint,
@@ -174,3 +176,21 @@ class AuditRow(Base):
     #: A transaction's audit trail is looked up by it.
     entity_id: Mapped[int | None] = mapped_column(Integer, index=True)
     payload: Mapped[str] = mapped_column(Text)
+
+
+class ExpenseDefinitionRow(Base):
+    """How an expense's bill was split (the user's request, canonical), as compact JSON:
+    written with the expense, never changed (ADR 0011). Expenses recorded before
+    revision 0004, and imported ones, have none: their definition is derived from the
+    postings."""
+
+    __tablename__ = "expense_definitions"
+    __table_args__ = (
+        PrimaryKeyConstraint("transaction_id", name="pk_expense_definitions"),
+        ForeignKeyConstraint(
+            ["transaction_id"], ["transactions.id"], name="fk_expense_definitions_transaction_id"
+        ),
+    )
+
+    transaction_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
