@@ -1,10 +1,12 @@
-"""Use cases that record entries: expenses, payments, reversals and edits."""
+"""Use cases that record entries: expenses (with their definitions), payments and
+reversals."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ from splitledger.services.inputs import (
     RecordExpense,
     RecordPayment,
     Reverse,
+    SplitMode,
 )
 from splitledger.services.views import (
     AuditEntry,
@@ -28,23 +31,27 @@ from splitledger.services.views import (
     TxDetail,
     TxView,
 )
-from splitledger.store import repository
+from splitledger.store import definitions, repository
 from splitledger.store.repository import GroupHead
 from splitledger.store.schema import TransactionRow
 
 
 class EntryCases(LedgerCore):
-    """Record, preview, reverse and edit entries; read one with its audit trail."""
+    """Record, preview and reverse entries; read one with its audit trail."""
 
-    def _build_expense(self, req: RecordExpense, group: GroupView, key: str) -> domain.Transaction:
+    def _build_expense(
+        self, req: RecordExpense, group: GroupView, key: str
+    ) -> tuple[domain.Transaction, Bill]:
+        """The expense and its definition, canonical: members as the group names them,
+        participants listed (everyone when none is), values as normalised text."""
         currency = req.currency or group.currency
         paid_by = tuple((_member_named(n, group), v) for n, v in req.paid_by)
         participants = tuple((_member_named(n, group), v) for n, v in req.participants)
         try:
             total = domain.parse_amount(req.amount, currency)
-            payers = _payers(paid_by, total, currency)
-            split = _split(req.split, participants, group.members, currency)
-            return domain.build_expense(
+            payers, paid_text = _payers(paid_by, total, currency)
+            split, for_text = _split(req.split, participants, group.members, currency)
+            tx = domain.build_expense(
                 total=total,
                 currency=currency,
                 payers=payers,
@@ -56,11 +63,13 @@ class EntryCases(LedgerCore):
             )
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field) from None
+        amount = domain.format_amount(total, currency, grouping=False)
+        return tx, Bill(amount, currency, paid_text, req.split, for_text)
 
     def preview_expense(self, group: GroupView, **fields: object) -> domain.Transaction:
         """Build (not record) an expense, for live previews; raises `InvalidInput`."""
         req = validate(RecordExpense, group=group.name, **fields)
-        return self._build_expense(req, group, req.key or "preview")
+        return self._build_expense(req, group, req.key or "preview")[0]
 
     def record_expense(self, **fields: object) -> TxView:
         """Record an expense. Fields are those of `RecordExpense`."""
@@ -71,10 +80,10 @@ class EntryCases(LedgerCore):
         """Record that `payer` paid `payee`. Fields are those of `RecordPayment`."""
         req = validate(RecordPayment, **fields)
 
-        def build(group: GroupView, key: str) -> domain.Transaction:
+        def build(group: GroupView, key: str) -> tuple[domain.Transaction, None]:
             currency = req.currency or group.currency
             try:
-                return domain.build_payment(
+                payment = domain.build_payment(
                     payer=_member_named(req.payer, group),
                     payee=_member_named(req.payee, group),
                     amount=domain.parse_amount(req.amount, currency),
@@ -83,6 +92,7 @@ class EntryCases(LedgerCore):
                     idempotency_key=key,
                     description=req.description,
                 )
+                return payment, None
             except DomainError as exc:
                 raise InvalidInput(str(exc), field=exc.field) from None
 
@@ -92,7 +102,7 @@ class EntryCases(LedgerCore):
         self,
         action: str,
         req: RecordExpense | RecordPayment,
-        build: Callable[[GroupView, str], domain.Transaction],
+        build: Callable[[GroupView, str], tuple[domain.Transaction, Bill | None]],
     ) -> TxView:
         key = req.key or f"auto:{uuid.uuid4()}"
         fingerprint = req.fingerprint(action)
@@ -102,13 +112,27 @@ class EntryCases(LedgerCore):
             seen = self._replay(session, key, fingerprint, action)
             if seen is not None:
                 return self._tx_view(session, seen)
-            tx = build(self._group_view(session, group), key)
-            self._require_active(session, group, (p.account for p in tx.postings))
+            tx, bill = build(self._group_view(session, group), key)
+            self._require_active(session, group, named_in(tx, bill))
             view = self._append(session, group, tx, action=action)
+            if bill is not None:
+                self._save_bill(session, group, view.id, bill)
             repository.save_request(session, key, fingerprint, action, view.id)
             return view
 
         return self._write(action.replace("tx.", "record "), work)
+
+    def _save_bill(self, session: Session, group: GroupHead, tx_id: int, bill: Bill) -> None:
+        """Store how the expense `tx_id` was split, members by id (ADR 0011)."""
+        rows = self._member_rows(session, group)
+        stored = definitions.StoredDefinition(
+            bill.amount,
+            bill.currency,
+            tuple((rows[name].id, value) for name, value in bill.paid_by),
+            bill.split,
+            tuple((rows[name].id, value) for name, value in bill.participants),
+        )
+        definitions.save(session, tx_id, stored)
 
     @staticmethod
     def _locked_group_of(session: Session, original: TransactionRow) -> GroupHead:
@@ -118,7 +142,7 @@ class EntryCases(LedgerCore):
 
     def reverse(self, tx_id: int, *, key: str | None = None, date: dt.date | None = None) -> TxView:
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
-        _check_id(tx_id)
+        check_id(tx_id)
         req = validate(Reverse, tx_id=tx_id, key=key, date=date)
         key_ = req.key or f"auto:{uuid.uuid4()}"
         fingerprint = req.fingerprint("tx.reverse")
@@ -144,7 +168,11 @@ class EntryCases(LedgerCore):
         original: TransactionRow,
         key: str,
         date: dt.date | None,
+        *,
+        action: str = "tx.reverse",
     ) -> TxView:
+        """Reverse `original`; `action` names the change it belongs to in the audit log
+        (an edit's reversal is `tx.edit`, so the log does not read as a deletion)."""
         if original.kind == domain.TxKind.REVERSAL:
             raise Conflict(f"transaction {original.id} is a reversal; it cannot be reversed")
         done = repository.find_reversal(session, original.id)
@@ -157,38 +185,10 @@ class EntryCases(LedgerCore):
             date=date or dt.date.today(),
             idempotency_key=key,
         )
-        return self._append(session, group, tx, action="tx.reverse")
-
-    def edit_expense(self, tx_id: int, **fields: object) -> TxView:
-        """Replace an expense: its reversal and the new version, in one transaction."""
-        _check_id(tx_id)
-        req = validate(RecordExpense, **fields)
-        key = req.key or f"auto:{uuid.uuid4()}"
-        fingerprint = req.fingerprint(f"tx.edit:{tx_id}")
-
-        def work(session: Session) -> TxView:
-            original = repository.get_transaction(session, tx_id)
-            if original is None:
-                raise NotFound(f"no such transaction #{tx_id}", field="tx")
-            group = self._locked_group_of(session, original)
-            if group.name != req.group:
-                raise InvalidInput("an expense cannot move to another group", field="group")
-            seen = self._replay(session, key, fingerprint, "tx.edit")
-            if seen is not None:
-                return self._tx_view(session, seen)
-            if original.kind != domain.TxKind.EXPENSE:
-                raise Conflict(f"transaction {tx_id} is a {original.kind}; only expenses edit")
-            tx = self._build_expense(req, self._group_view(session, group), key)
-            self._require_active(session, group, (p.account for p in tx.postings))
-            self._reverse_locked(session, group, original, f"{key}:reversal", None)
-            view = self._append(session, group, tx, action="tx.edit", replaces_id=original.id)
-            repository.save_request(session, key, fingerprint, "tx.edit", view.id)
-            return view
-
-        return self._write("edit expense", work)
+        return self._append(session, group, tx, action=action)
 
     def transaction(self, tx_id: int) -> TxDetail:
-        _check_id(tx_id)
+        check_id(tx_id)
 
         def work(session: Session) -> TxDetail:
             view = self._tx_view(session, tx_id)
@@ -212,13 +212,38 @@ def _member_named(name: str, group: GroupView) -> str:
     return same[0] if len(same) == 1 else name
 
 
-def _check_id(tx_id: int) -> None:
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """How an expense was split, canonical (see `_build_expense`): what is stored with
+    it (ADR 0011), members by name."""
+
+    amount: str
+    currency: str
+    paid_by: tuple[tuple[str, str | None], ...]
+    split: SplitMode
+    participants: tuple[tuple[str, str | None], ...]
+
+
+def named_in(tx: domain.Transaction, bill: Bill | None) -> list[str]:
+    """Everyone a new entry names: its postings' members and, for an expense, every
+    payer and participant (a zero share posts nothing but must still be a member)."""
+    names = [p.account for p in tx.postings]
+    if bill is not None:
+        names += [n for n, _ in (*bill.paid_by, *bill.participants)]
+    return names
+
+
+def check_id(tx_id: int) -> None:
     """An id no database row can have is simply not there (not an overflow)."""
     if not 0 < tx_id <= domain.MAX_ID:
         raise NotFound(f"no such transaction #{tx_id}", field="tx")
 
 
-def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str) -> dict[str, int]:
+def _payers(
+    paid_by: Sequence[tuple[str, str | None]], total: int, currency: str
+) -> tuple[dict[str, int], tuple[tuple[str, str | None], ...]]:
+    """Each payer's amount, and the payers as the definition keeps them: a lone payer
+    pays it all (None); several keep their amounts, normalised, or None for the rest."""
     names = [name for name, _ in paid_by]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -229,18 +254,19 @@ def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str
             "paid_by: with several payers, give each an amount (one may be left to pay the rest)",
             field="paid_by",
         )
-    payers = {
+    given = {
         name: domain.parse_amount(amount, currency, field=f"paid by {name}")
         for name, amount in paid_by
         if amount is not None
     }
+    payers = given
     if open_:
-        rest = total - sum(payers.values())
-        given = f"{domain.format_amount(sum(payers.values()), currency)} {currency}"
+        rest = total - sum(given.values())
+        given_text = f"{domain.format_amount(sum(given.values()), currency)} {currency}"
         bill = f"{domain.format_amount(total, currency)} {currency}"
         if rest < 0:
             raise InvalidInput(
-                f"paid_by: the amounts given add up to {given}, more than the bill of {bill}",
+                f"paid_by: the amounts given add up to {given_text}, more than the bill of {bill}",
                 field="paid_by",
             )
         if rest == 0:
@@ -249,8 +275,13 @@ def _payers(paid_by: Sequence[tuple[str, str | None]], total: int, currency: str
                 f"{open_[0]} would pay nothing; drop {open_[0]} or give each payer an amount",
                 field="paid_by",
             )
-        payers = {name: payers.get(name, rest) for name in names}
-    return payers
+        payers = {name: given.get(name, rest) for name in names}
+    if len(names) == 1:
+        return payers, ((names[0], None),)
+    return payers, tuple(
+        (n, None if n not in given else domain.format_amount(given[n], currency, grouping=False))
+        for n in names
+    )
 
 
 def _split(
@@ -258,7 +289,10 @@ def _split(
     participants: Sequence[tuple[str, str | None]],
     members: Sequence[str],
     currency: str,
-) -> domain.Split:
+) -> tuple[domain.Split, tuple[tuple[str, str | None], ...]]:
+    """The split, and the participants with their values as the definition keeps them:
+    listed (everyone when none is), each value normalised (equal: None; shares: 1 when
+    not given; adjust: 0 when not given)."""
     chosen = list(participants) or [(m, None) for m in members]
     if not chosen:
         raise InvalidInput("the group has no members to split between", field="participants")
@@ -274,40 +308,44 @@ def _split(
             raise InvalidInput(f"{mode} split: give a value for {name}", field="participants")
         return value
 
+    def money(amounts: dict[str, int]) -> tuple[tuple[str, str | None], ...]:
+        return tuple(
+            (n, domain.format_amount(a, currency, grouping=False)) for n, a in amounts.items()
+        )
+
+    def number(numbers: dict[str, Decimal]) -> tuple[tuple[str, str | None], ...]:
+        return tuple((n, format(d.normalize(), "f")) for n, d in numbers.items())
+
     if mode == "equal":
         if any(v is not None for v in values.values()):
             raise InvalidInput("equal split: participants take no values", field="participants")
-        return domain.Equal(tuple(names))
+        return domain.Equal(tuple(names)), tuple((n, None) for n in names)
     if mode == "exact":
-        return domain.Exact(
-            {
-                n: domain.parse_amount(need(n), currency, allow_zero=True, field=f"share of {n}")
-                for n in names
-            }
-        )
-    if mode == "percent":
-        return domain.Percent(
-            {
-                n: domain.parse_decimal(need(n), field=f"percent of {n}", allow_percent=True)
-                for n in names
-            }
-        )
-    if mode == "shares":
-        return domain.Shares(
-            {
-                n: Decimal(1)
-                if values[n] is None
-                else domain.parse_decimal(need(n), field=f"shares of {n}")
-                for n in names
-            }
-        )
-    return domain.Adjust(
-        {
-            n: 0
-            if values[n] is None
-            else domain.parse_amount(
-                need(n), currency, allow_zero=True, allow_negative=True, field=f"adjust of {n}"
-            )
+        exact = {
+            n: domain.parse_amount(need(n), currency, allow_zero=True, field=f"share of {n}")
             for n in names
         }
-    )
+        return domain.Exact(exact), money(exact)
+    if mode == "percent":
+        percents = {
+            n: domain.parse_decimal(need(n), field=f"percent of {n}", allow_percent=True)
+            for n in names
+        }
+        return domain.Percent(percents), number(percents)
+    if mode == "shares":
+        weights = {
+            n: Decimal(1)
+            if values[n] is None
+            else domain.parse_decimal(need(n), field=f"shares of {n}")
+            for n in names
+        }
+        return domain.Shares(weights), number(weights)
+    adjustments = {
+        n: 0
+        if values[n] is None
+        else domain.parse_amount(
+            need(n), currency, allow_zero=True, allow_negative=True, field=f"adjust of {n}"
+        )
+        for n in names
+    }
+    return domain.Adjust(adjustments), money(adjustments)

@@ -204,3 +204,29 @@ class Convert(Request):
     key: Key | None = None
 
     _check_to = field_validator("to")(_currency)
+
+
+Payers = Annotated[tuple[tuple[Name, str | None], ...], Field(min_length=1)]
+
+
+class EditExpense(Request):
+    """A change to an expense: each field given replaces the current version's, the
+    rest is kept (None keeps; empty participants mean every member, as when recording)."""
+
+    tx_id: int = Field(gt=0, le=MAX_ID)
+    description: Description | None = None
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
+    currency: str | None = None
+    paid_by: Payers | None = None
+    split: SplitMode | None = None
+    participants: tuple[tuple[Name, str | None], ...] | None = None
+    date: LedgerDate | None = None
+    category: Category | None = None
+    key: Key | None = None
+
+    _check_currency = field_validator("currency")(_currency)
+
+
+class Undo(Request):
+    tx_id: int = Field(gt=0, le=MAX_ID)
+    key: Key | None = None

@@ -8,6 +8,7 @@ live in one module per family; `Ledger` composes them.
 
 from __future__ import annotations
 
+from splitledger.services.activity import ActivityCases
 from splitledger.services.core import LedgerCore, validate
 from splitledger.services.currencies import CurrencyCases
 from splitledger.services.groups import GroupCases
@@ -17,5 +18,5 @@ from splitledger.services.settling import SettleCases
 __all__ = ["Ledger", "LedgerCore", "validate"]
 
 
-class Ledger(GroupCases, SettleCases, ImportCases, CurrencyCases):
+class Ledger(GroupCases, SettleCases, ActivityCases, ImportCases, CurrencyCases):
     """One open ledger database and every use case over it."""

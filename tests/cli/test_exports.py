@@ -213,9 +213,10 @@ def test_json_round_trip_keeps_edits_linked(trip: Run, db_url: str, fresh_url: s
     first = ok_json(trip("expense", "add", "Trip", "Taxi", "30", "--paid-by", "ann", "--json"))
     with Ledger.open(db_url) as ledger:
         edited = ledger.edit_expense(
-            first["id"], group="Trip", description="Taxi (fixed)", amount="36",
-            paid_by=[("bob", None)], key="edit-1",
-        )  # fmt: skip
+            first["id"], description="Taxi (fixed)", amount="36", paid_by=[("bob", None)],
+            key="edit-1",
+        ).tx  # fmt: skip
+    assert edited is not None
     assert edited.replaces_id == first["id"]
     dump = tmp_path / "trip.json"
     assert trip("export", "Trip", "--format", "json", "-o", str(dump)).exit_code == 0

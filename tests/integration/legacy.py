@@ -11,8 +11,9 @@ from alembic import command
 
 from splitledger.domain.currency import pin, unpin
 from splitledger.services.core import LedgerCore
+from splitledger.services.entries import EntryCases
 from splitledger.services.ledger import Ledger
-from splitledger.store import migrate
+from splitledger.store import definitions, migrate
 from splitledger.store.engine import make_engine, writer
 from splitledger.store.location import display_url, resolve_url
 
@@ -45,6 +46,18 @@ def ledger_at(
         command.upgrade(migrate._config(conn), revision)
     with (
         old_exponents(exponents or {}),
+        no_definitions() if revision < "0004" else contextlib.nullcontext(),
         Ledger(engine, where=display_url(url), actor="old") as ledger,
     ):
         write(ledger)
+
+
+@contextlib.contextmanager
+def no_definitions() -> Iterator[None]:
+    """Write as splitledger did before revision 0004: expenses keep no definition (and
+    so, were one read, each is derived from its postings)."""
+    with (
+        mock.patch.object(EntryCases, "_save_bill", return_value=None),
+        mock.patch.object(definitions, "load", return_value={}),
+    ):
+        yield

@@ -1,0 +1,190 @@
+"""Pure functions over expense definitions (ADR 0011): read one off postings, apply an
+edit's fields to one, compare two, and say what changed as plain text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from splitledger import domain
+from splitledger.services.entries import Bill
+from splitledger.services.errors import Conflict
+from splitledger.services.inputs import SPLIT_MODES, EditExpense, RecordExpense, SplitMode
+from splitledger.services.views import ExpenseDefinition, FieldChange
+from splitledger.store.schema import TransactionRow
+
+
+def split_mode(text: str) -> SplitMode:
+    if text not in SPLIT_MODES:
+        raise Conflict(f"an expense definition names an unknown split mode {text!r}")
+    return text
+
+
+def derived(
+    row: TransactionRow, group: str, postings: Sequence[domain.Posting]
+) -> ExpenseDefinition:
+    """Exact shares read off an expense's postings: who is owed (> 0) paid, who owes
+    (< 0) shares. Rebuilding it gives the same postings."""
+    currencies = {p.currency for p in postings}
+    if len(currencies) != 1:
+        raise Conflict(f"expense #{row.id} is not in one currency; it cannot open as a bill")
+    (currency,) = currencies
+    paid: dict[str, int] = {}
+    owed: dict[str, int] = {}
+    for p in postings:
+        side = paid if p.minor > 0 else owed
+        side[p.account] = side.get(p.account, 0) + abs(p.minor)
+
+    def text(minor: int) -> str:
+        return domain.format_amount(minor, currency, grouping=False)
+
+    payers: tuple[tuple[str, str | None], ...] = tuple((n, text(v)) for n, v in paid.items())
+    if len(paid) == 1:
+        payers = ((next(iter(paid)), None),)  # a lone payer pays it all
+    return ExpenseDefinition(
+        tx_id=row.id,
+        group=group,
+        description=row.description,
+        amount=text(sum(paid.values())),
+        currency=currency,
+        paid_by=payers,
+        split="exact",
+        participants=tuple((n, text(v)) for n, v in owed.items()),
+        date=row.date,
+        category=row.category,
+        derived=True,
+    )
+
+
+def merged(old: ExpenseDefinition, req: EditExpense) -> RecordExpense:
+    """`old` with the fields `req` gives. Kept text is not checked again (it is what the
+    ledger holds). A new split mode keeps the participants, and their values only while
+    the mode stays."""
+    split = req.split or old.split
+    participants = req.participants
+    if participants is None:
+        keep = split == old.split
+        participants = tuple((n, v if keep else None) for n, v in old.participants)
+    return RecordExpense.model_construct(
+        group=old.group,
+        description=old.description if req.description is None else req.description,
+        amount=req.amount or old.amount,
+        currency=req.currency or old.currency,
+        paid_by=old.paid_by if req.paid_by is None else req.paid_by,
+        split=split,
+        participants=participants,
+        date=req.date or old.date,
+        category=old.category if req.category is None else req.category,
+        key=req.key,
+    )
+
+
+def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> ExpenseDefinition:
+    """The definition of the expense `tx` built with `bill`."""
+    return ExpenseDefinition(
+        tx_id=tx_id,
+        group=group,
+        description=tx.description,
+        amount=bill.amount,
+        currency=bill.currency,
+        paid_by=bill.paid_by,
+        split=bill.split,
+        participants=bill.participants,
+        date=tx.date,
+        category=tx.category,
+    )
+
+
+def kept(old: ExpenseDefinition, new: ExpenseDefinition, req: EditExpense) -> ExpenseDefinition:
+    """`new` with the text fields `req` leaves alone as `old` has them: text an older
+    version stored (a line break, say) is recorded normalised, which is no change of
+    the user's."""
+    return replace(
+        new,
+        description=old.description if req.description is None else new.description,
+        category=old.category if req.category is None else new.category,
+    )
+
+
+def same(a: ExpenseDefinition, b: ExpenseDefinition) -> bool:
+    """The same bill: every field equal, payers and participants in any order."""
+
+    def key(d: ExpenseDefinition) -> tuple[object, ...]:
+        return (d.description, d.amount, d.currency, dict(d.paid_by), d.split,
+                dict(d.participants), d.date, d.category)  # fmt: skip
+
+    return key(a) == key(b)
+
+
+def diff(
+    old: ExpenseDefinition,
+    new: ExpenseDefinition,
+    old_postings: Sequence[domain.Posting],
+    new_postings: Sequence[domain.Posting],
+    members: Sequence[str] = (),
+) -> tuple[FieldChange, ...]:
+    """What changed from `old` to `new`, field by field, as plain text. Members are
+    listed in the order of `members` (the group's, as it lists them), so that an order
+    alone is no change. "shares" is what each participant's share came to; "for" the
+    values they were given, left out where "shares" already says it (exact amounts,
+    equal splits)."""
+    names = (*new.paid_by, *new.participants, *old.paid_by, *old.participants)
+    order = list(dict.fromkeys([*members, *(n for n, _ in names)]))
+    shares = (_shares(old, old_postings, order), _shares(new, new_postings, order))
+    values = (_values(old, order), _values(new, order))
+    said = values == shares or old.split == new.split == "equal"
+    pairs = [
+        ("description", old.description, new.description),
+        ("amount", f"{old.amount} {old.currency}", f"{new.amount} {new.currency}"),
+        ("paid by", _payers(old, order), _payers(new, order)),
+        ("split", old.split, new.split),
+        ("for", *(("", "") if said else values)),
+        ("shares", *shares),
+        ("date", old.date.isoformat(), new.date.isoformat()),
+        ("category", old.category, new.category),
+    ]
+    return tuple(FieldChange(f, a, b) for f, a, b in pairs if a != b)
+
+
+def _ordered(
+    pairs: Iterable[tuple[str, str | None]], order: list[str]
+) -> list[tuple[str, str | None]]:
+    return sorted(pairs, key=lambda p: order.index(p[0]))
+
+
+def _payers(d: ExpenseDefinition, order: list[str]) -> str:
+    """`ann`, or `ann 10.00, bob pays the rest`."""
+    if len(d.paid_by) == 1:
+        return d.paid_by[0][0]
+    return ", ".join(
+        f"{n} pays the rest" if v is None else f"{n} {v}" for n, v in _ordered(d.paid_by, order)
+    )
+
+
+def _values(d: ExpenseDefinition, order: list[str]) -> str:
+    """Who shares, with their values: `ann, bob` (equal), `ann 40%, bob 60%`, `ann 2,
+    bob 1` (weights), `ann +4.00, bob 0.00` (adjustments), `ann 10.00` (exact)."""
+
+    def value(v: str | None) -> str:
+        if v is None:
+            return ""
+        if d.split == "percent":
+            return f" {v}%"
+        if d.split == "adjust" and not v.startswith("-") and v.strip("0.,"):
+            return f" +{v}"
+        return f" {v}"
+
+    return ", ".join(f"{n}{value(v)}" for n, v in _ordered(d.participants, order))
+
+
+def _shares(d: ExpenseDefinition, postings: Sequence[domain.Posting], order: list[str]) -> str:
+    """What each participant's share came to: `ann 40.00, bob 40.00`."""
+    owed: dict[str, int] = {}
+    for p in postings:
+        if p.minor < 0:
+            owed[p.account] = owed.get(p.account, 0) - p.minor
+    names = [n for n, _ in _ordered(d.participants, order)]
+    names += [n for n in owed if n not in names]
+    return ", ".join(
+        f"{n} {domain.format_amount(owed.get(n, 0), d.currency, grouping=False)}" for n in names
+    )
