@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from splitledger import __version__
+from splitledger.cli.activity import activity_cmd
 from splitledger.cli.currencies import convert_cmd, rate_cmd
 from splitledger.cli.errors import LedgerGroup
 from splitledger.cli.groups import group_cmd, member_cmd
@@ -47,6 +48,7 @@ for command in (
     balances_cmd,
     settle_cmd,
     history_cmd,
+    activity_cmd,
     export_cmd,
     import_cmd,
     verify_cmd,

@@ -1,5 +1,6 @@
-"""`expense add`, `payment add`, `tx reverse` and `tx show`: writes print the recorded
-transaction, or with `--json` `{"id": …, "postings": [...]}` (plus its other fields)."""
+"""`expense add|edit|undo`, `payment add`, `tx reverse` and `tx show`: writes print the
+recorded transaction, or with `--json` `{"id": …, "postings": [...]}` (plus its other
+fields); `expense edit` prints what changed as well."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import TypeVar
 import click
 
 from splitledger.cli import output
+from splitledger.cli.activity import change_json, change_line
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
 from splitledger.domain import visible
 from splitledger.services.errors import NotFound
 from splitledger.services.inputs import SPLIT_MODES
-from splitledger.services.views import TxView
+from splitledger.services.views import EditOutcome, TxView
 
 T = TypeVar("T")
 
@@ -102,6 +104,99 @@ def expense_add(
         category=category,
         key=key,
     )
+    _show(tx, "Recorded", as_json)
+
+
+@expense_cmd.command("edit")
+@click.argument("tx_id", metavar="TXID", type=TXID)
+@click.option("--description", help="A new description.")
+@click.option("--amount", help="A new amount (the shares are worked out again).")
+@click.option(
+    "--paid-by",
+    "paid_by",
+    multiple=True,
+    metavar="M[=AMT]",
+    help="New payers, as for 'expense add' (replaces all of them).",
+)
+@click.option("--split", type=click.Choice(SPLIT_MODES), help="A new split mode.")
+@click.option(
+    "--for",
+    "for_",
+    multiple=True,
+    metavar="M[=VALUE]",
+    help="New participants and values, as for 'expense add' (replaces all of them).",
+)
+@click.option("--date", type=DATE, help="A new date.")
+@click.option("--category", help="A new category ('' for none).")
+@click.option("--currency", metavar="CODE", help="A new currency.")
+@key_option
+@json_option
+def expense_edit(
+    tx_id: int,
+    description: str | None,
+    amount: str | None,
+    paid_by: tuple[str, ...],
+    split: str | None,
+    for_: tuple[str, ...],
+    date: dt.date | None,
+    category: str | None,
+    currency: str | None,
+    key: str | None,
+    as_json: bool,
+) -> None:
+    """Change expense TXID: the options given replace those fields, the rest of the bill
+    is kept as it was entered (an equal split stays equal, a JPY bill stays in JPY).
+
+    The change is recorded as a new version (the old one reversed); with nothing
+    different, nothing is recorded."""
+    outcome = _about(
+        tx_id,
+        lambda: ledger().edit_expense(
+            tx_id,
+            description=description,
+            amount=amount,
+            currency=currency,
+            paid_by=[assignment(p) for p in paid_by] if paid_by else None,
+            split=split,
+            participants=[assignment(f) for f in for_] if for_ else None,
+            date=date,
+            category=category,
+            key=key,
+        ),
+    )
+    _show_edit(tx_id, outcome, as_json)
+
+
+def _show_edit(tx_id: int, outcome: EditOutcome, as_json: bool) -> None:
+    if as_json:
+        output.emit_json(
+            {
+                "tx": None if outcome.tx is None else output.tx_json(outcome.tx),
+                "changes": [change_json(c) for c in outcome.changes],
+            }
+        )
+        return
+    if outcome.tx is None:
+        output.echo("Nothing changed; nothing recorded.")
+        return
+    tx = outcome.tx
+    output.echo(f"Edited expense #{tx_id}: now #{tx.id} on {tx.date}: {visible(tx.description)}")
+    for change in outcome.changes:
+        output.echo(change_line(change))
+    rows = [[p.member, output.signed(p.minor, p.currency)] for p in tx.postings]
+    output.echo(output.table(rows, right=frozenset({1})))
+
+
+@expense_cmd.command("undo")
+@click.argument("tx_id", metavar="TXID", type=TXID)
+@key_option
+@json_option
+def expense_undo(tx_id: int, key: str | None, as_json: bool) -> None:
+    """Undo the deletion of expense TXID (or of its reversal TXID), or the edit that
+    made TXID, the current version of its bill. Each change undoes once."""
+    tx = _about(tx_id, lambda: ledger().undo(tx_id, key=key))
+    if not as_json:
+        output.echo(f"Undone: expense #{tx.id} replaces #{tx.replaces_id}.")
     _show(tx, "Recorded", as_json)
 
 
