@@ -4,7 +4,7 @@ that change only the fields given, undoing an edit or a deletion, and a bill's h
 
 A bill is a chain of expenses linked by `replaces_id`: an edit reverses the current
 version and records the new one; a deletion is a reversal; undoing a deletion records the
-deleted version's definition again. The audit action of each new version says which
+deleted version again. The audit action of each new version says which
 change made it (`tx.edit`, `tx.undo`, `tx.restore`).
 """
 
@@ -21,7 +21,7 @@ from splitledger.services import bill_changes as changes
 from splitledger.services.core import validate
 from splitledger.services.entries import Bill, EntryCases, check_id, named_in
 from splitledger.services.errors import Conflict, InvalidInput, NotFound
-from splitledger.services.inputs import EditExpense, RecordExpense, Undo
+from splitledger.services.inputs import EditExpense, Undo
 from splitledger.services.views import (
     BillVersion,
     EditOutcome,
@@ -275,9 +275,10 @@ class BillCases(EntryCases):
 
     def undo(self, tx_id: int, *, key: str | None = None) -> TxView:
         """Undo the last change to a bill, once. `tx_id` a deleted expense (or its
-        reversal): the expense comes back as a new version with the same definition.
-        `tx_id` the current version made by an edit: back to the previous version's
-        definition, recorded as an edit."""
+        reversal): the expense comes back as a new version. `tx_id` the current version
+        made by an edit: back to the previous version, recorded as an edit. Either way
+        the version brought back is recorded again exactly (its postings, odd cents
+        included, and its definition) under a new key."""
         check_id(tx_id)
         req = validate(Undo, tx_id=tx_id, key=key)
         key_ = req.key or f"auto:{uuid.uuid4()}"
@@ -338,39 +339,38 @@ class BillCases(EntryCases):
             raise Conflict(
                 f"expense #{expense.id} brought back a deleted expense; delete it to undo that"
             )
-        previous = self._definition(session, group, chain[at - 1][0])
-        tx, bill = self._rebuild(session, group, previous, key)
+        tx, bill = self._again(session, group, chain[at - 1][0], key)
         return self._replace(session, group, expense, tx, bill, key, "tx.undo")
 
     def _restore_deleted(
         self, session: Session, group: GroupHead, expense: TransactionRow, key: str
     ) -> TxView:
-        tx, bill = self._rebuild(session, group, self._definition(session, group, expense), key)
+        tx, bill = self._again(session, group, expense, key)
         self._require_active(session, group, named_in(tx, bill))
         view = self._append(session, group, tx, action="tx.restore", replaces_id=expense.id)
         if bill is not None:
             self._save_bill(session, group, view.id, bill)
         return view
 
-    def _rebuild(
-        self, session: Session, group: GroupHead, defn: ExpenseDefinition, key: str
+    def _again(
+        self, session: Session, group: GroupHead, version: TransactionRow, key: str
     ) -> tuple[domain.Transaction, Bill | None]:
-        """An expense built from `defn` with a new key; no definition to store when
-        `defn` is derived (the new version derives the same from its postings)."""
-        req = RecordExpense.model_construct(
-            group=group.name,
-            description=defn.description,
-            amount=defn.amount,
-            currency=defn.currency,
-            paid_by=defn.paid_by,
-            split=defn.split,
-            participants=defn.participants,
-            date=defn.date,
-            category=defn.category,
-            key=key,
+        """`version` recorded again under a new key: its very postings (built anew, the
+        odd cents would follow the new key's seed) and its definition, to store unless
+        derived (the copy derives the same from the same postings)."""
+        defn = self._definition(session, group, version)
+        postings = repository.postings_of(session, [version.id])[version.id]
+        tx = domain.Transaction(
+            kind=domain.TxKind.EXPENSE,
+            postings=tuple(postings),
+            date=version.date,
+            description=version.description,
+            idempotency_key=key,
+            category=version.category,
         )
-        tx, bill = self._build_expense(req, self._group_view(session, group), key)
-        return tx, None if defn.derived else bill
+        if defn.derived:
+            return tx, None
+        return tx, Bill(defn.amount, defn.currency, defn.paid_by, defn.split, defn.participants)
 
 
 # -- definitions, pure -------------------------------------------------------------

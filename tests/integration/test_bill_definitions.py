@@ -305,3 +305,15 @@ def test_an_expense_without_a_definition_opens_as_exact_shares(db_url: str) -> N
         assert ledger.expense_definition(back.id).derived
         with pytest.raises(InvalidInput, match="not an expense"):
             ledger.expense_definition(ledger.reverse(back.id).id)
+
+
+def test_an_undo_brings_back_the_very_postings_odd_cents_included(trip: Ledger) -> None:
+    """The odd cent of 100.00 / 3 goes where the key's seed put it; undoing a deletion
+    or an edit must give back those postings, not a new draw under a new key."""
+    for n in range(6):
+        bill = _lunch(trip, amount="100", key=f"odd-{n}")
+        back = trip.undo(trip.reverse(bill.id).id)
+        assert _postings(back) == _postings(bill)
+        edited = trip.edit_expense(back.id, amount="200.01").tx
+        assert edited is not None
+        assert _postings(trip.undo(edited.id)) == _postings(bill)
