@@ -116,6 +116,15 @@ def same(a: ExpenseDefinition, b: ExpenseDefinition) -> bool:
     return key(a) == key(b)
 
 
+def same_money(a: ExpenseDefinition, b: ExpenseDefinition) -> bool:
+    """The same amount, currency, payers and split: only text or the date differ."""
+
+    def key(d: ExpenseDefinition) -> tuple[object, ...]:
+        return (d.amount, d.currency, dict(d.paid_by), d.split, dict(d.participants))
+
+    return key(a) == key(b)
+
+
 def diff(
     old: ExpenseDefinition,
     new: ExpenseDefinition,

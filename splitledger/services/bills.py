@@ -234,6 +234,8 @@ class BillCases(EntryCases):
             if changes.same(old, changes.kept(old, new, req)):
                 return EditOutcome(None, ())
             before = repository.postings_of(session, [original.id])[original.id]
+            if changes.same_money(old, new):  # its odd cents stay where they were
+                tx = _expense_of(before, tx.date, tx.description, tx.category, key_)
             view = self._replace(session, group, original, tx, bill, key_, "tx.edit")
             repository.save_request(session, key_, fingerprint, "tx.edit", view.id)
             order = list(self._member_rows(session, group))
@@ -355,19 +357,11 @@ class BillCases(EntryCases):
     def _again(
         self, session: Session, group: GroupHead, version: TransactionRow, key: str
     ) -> tuple[domain.Transaction, Bill | None]:
-        """`version` recorded again under a new key: its very postings (built anew, the
-        odd cents would follow the new key's seed) and its definition, to store unless
-        derived (the copy derives the same from the same postings)."""
+        """`version` recorded again under a new key: its very postings and its
+        definition, to store unless derived (the copy derives the same from them)."""
         defn = self._definition(session, group, version)
         postings = repository.postings_of(session, [version.id])[version.id]
-        tx = domain.Transaction(
-            kind=domain.TxKind.EXPENSE,
-            postings=tuple(postings),
-            date=version.date,
-            description=version.description,
-            idempotency_key=key,
-            category=version.category,
-        )
+        tx = _expense_of(postings, version.date, version.description, version.category, key)
         if defn.derived:
             return tx, None
         return tx, Bill(defn.amount, defn.currency, defn.paid_by, defn.split, defn.participants)
@@ -389,6 +383,21 @@ def _expense(
     if not any_kind and row.kind != _EXPENSE:
         raise InvalidInput(f"transaction #{tx_id} is a {row.kind}, not an expense", field="tx")
     return row
+
+
+def _expense_of(
+    postings: Sequence[domain.Posting], date: dt.date, description: str, category: str, key: str
+) -> domain.Transaction:
+    """An expense of exactly these postings (rather than built anew, where the odd cents
+    would follow the new key's seed)."""
+    return domain.Transaction(
+        kind=domain.TxKind.EXPENSE,
+        postings=tuple(postings),
+        date=date,
+        description=description,
+        idempotency_key=key,
+        category=category,
+    )
 
 
 def _head(session: Session, row: TransactionRow) -> GroupHead:

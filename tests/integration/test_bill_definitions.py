@@ -317,3 +317,12 @@ def test_an_undo_brings_back_the_very_postings_odd_cents_included(trip: Ledger) 
         edited = trip.edit_expense(back.id, amount="200.01").tx
         assert edited is not None
         assert _postings(trip.undo(edited.id)) == _postings(bill)
+
+
+def test_an_edit_that_leaves_the_money_alone_leaves_the_postings_alone(trip: Ledger) -> None:
+    for n in range(6):
+        bill = _lunch(trip, amount="100", key=f"cents-{n}")
+        outcome = trip.edit_expense(bill.id, description="Brunch", date=DAY.replace(day=2))
+        assert outcome.tx is not None
+        assert _postings(outcome.tx) == _postings(bill)
+        assert [c.field for c in outcome.changes] == ["description", "date"]
