@@ -5,6 +5,7 @@ activity says what changed (ADR 0011). On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -326,3 +327,33 @@ def test_an_edit_that_leaves_the_money_alone_leaves_the_postings_alone(trip: Led
         assert outcome.tx is not None
         assert _postings(outcome.tx) == _postings(bill)
         assert [c.field for c in outcome.changes] == ["description", "date"]
+
+
+def test_two_edits_at_once_make_one_version_and_name_it_to_the_other(db_url: str) -> None:
+    """Each edit locks the group before it reads which version is current."""
+    with Ledger.open(db_url, actor="tester") as setup:
+        setup.create_group("Trip", "EUR", ["ann", "bob", "cy"])
+        lunch = _lunch(setup)
+    results: list[object] = []
+    start = threading.Barrier(4)
+
+    def edit(amount: str) -> None:
+        with Ledger.open(db_url, actor=f"t{amount}") as mine:
+            start.wait()
+            try:
+                results.append(mine.edit_expense(lunch.id, amount=amount).tx)
+            except Conflict as exc:
+                results.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(str(60 + i),)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    made = [r for r in results if isinstance(r, TxView)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert (len(made), len(refused)) == (1, 3)
+    assert all(f"#{made[0].id} is" in str(r) for r in refused)
+    with Ledger.open(db_url) as after:
+        assert after.verify().ok
+        assert [v.kind for v in after.bill_versions(lunch.id)] == ["recorded", "edited"]
