@@ -42,3 +42,19 @@ def transfer_text(transfer: Transfer) -> str:
     no control character of a name stored by an older version)."""
     amount = money(transfer.minor, transfer.currency)
     return visible(f"{transfer.payer} pays {transfer.payee} {amount}")
+
+
+#: How a version of a bill came to be (`BillVersion.kind`), as the app says it.
+_VERSION_KINDS = {
+    "recorded": "recorded",
+    "imported": "imported",
+    "edited": "edited",
+    "undone": "edit undone",
+    "deleted": "deleted",
+    "restored": "restored (deletion undone)",
+}
+
+
+def version_kind(kind: str) -> str:
+    """ "edit undone" for a version made by undoing an edit, and so on."""
+    return _VERSION_KINDS.get(kind, kind)
