@@ -5,15 +5,28 @@ widgets so that they are easy to test."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import cast
 
-from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal, visible
+from splitledger.domain import (
+    DomainError,
+    Posting,
+    clean_text,
+    format_amount,
+    parse_amount,
+    parse_decimal,
+    visible,
+)
+from splitledger.services import bill_changes as changes
 from splitledger.services.errors import InvalidInput
-from splitledger.services.views import TxView
+from splitledger.services.inputs import SPLIT_MODES, SplitMode
+from splitledger.services.views import ExpenseDefinition, FieldChange, TxView
 
 SEVERAL = "__several__"
+#: Typed in a payer's "Paid" column (with several payers): that payer pays the rest.
+REST = "rest"
 MODES = ("equal", "exact", "percent", "shares", "adjust")
 MODE_HINTS = {
     "equal": "everyone ticked pays the same",
@@ -66,7 +79,9 @@ def to_fields(form: FormInput) -> dict[str, object]:
     date = parse_date(form.date)
     paid_by: tuple[tuple[str, str | None], ...]
     if form.payer == SEVERAL:
-        paid_by = tuple((r.name, r.paid) for r in form.rows if r.paid.strip())
+        paid_by = tuple(
+            (r.name, None if pays_rest(r.paid) else r.paid) for r in form.rows if r.paid.strip()
+        )
         if not paid_by:
             raise InvalidInput("paid by: type what each payer paid", field="paid_by")
     else:
@@ -88,12 +103,17 @@ def to_fields(form: FormInput) -> dict[str, object]:
     }
 
 
+def pays_rest(paid: str) -> bool:
+    """A payer's "Paid" text saying that they pay what the others leave."""
+    return paid.strip().lower() == REST
+
+
 def _sum_amounts(values: Sequence[str], currency: str) -> int | None:
     try:
         return sum(
             parse_amount(v, currency, allow_zero=True, allow_negative=True)
             for v in values
-            if v.strip()
+            if v.strip() and not pays_rest(v)
         )
     except DomainError:
         return None
@@ -107,7 +127,8 @@ def remaining(form: FormInput, currency: str) -> list[str]:
     except DomainError:
         total = None
     chosen = [r for r in form.rows if r.included]
-    if form.payer == SEVERAL and total is not None:
+    rest = any(pays_rest(r.paid) for r in form.rows)
+    if form.payer == SEVERAL and total is not None and not rest:
         paid = _sum_amounts([r.paid for r in form.rows], currency)
         if paid is not None and paid != total:
             notes.append(f"payers: {format_amount(total - paid, currency)} {currency} unpaid")
@@ -171,7 +192,7 @@ def field_problems(form: FormInput, currency: str) -> list[FieldProblem]:
         except DomainError as exc:
             problems.append(FieldProblem("amount", "amount", str(exc)))
     for index, row in enumerate(form.rows):
-        if form.payer == SEVERAL and row.paid.strip():
+        if form.payer == SEVERAL and row.paid.strip() and not pays_rest(row.paid):
             try:
                 parse_amount(row.paid, currency, field=f"paid by {row.name}")
             except DomainError as exc:
@@ -196,6 +217,192 @@ def error_slot(field: str | None) -> str:
     if field and field.split(" ")[0] in {"share", "percent", "shares", "adjust"}:
         return "split"
     return "form"
+
+
+def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> FormInput:
+    """A form filled with an expense as it was entered: its split mode, each payer's
+    amount (or `REST`), each participant's value, in the group's order of members (then
+    anyone the definition names who is no longer listed)."""
+    named = [n for n, _ in (*definition.paid_by, *definition.participants)]
+    names = list(dict.fromkeys([*members, *named]))
+    paid = dict(definition.paid_by)
+    values = dict(definition.participants)
+    several = len(paid) > 1
+
+    def paid_text(name: str) -> str:
+        if not several or name not in paid:
+            return ""
+        return paid[name] or REST
+
+    rows = tuple(
+        MemberRow(
+            name=n,
+            included=n in values,
+            paid=paid_text(n),
+            value="" if definition.split == "equal" else values.get(n) or "",
+        )
+        for n in names
+    )
+    return FormInput(
+        # Text an older version stored may hold characters that are refused now: the
+        # form starts with their visible stand-ins (kept as stored unless edited).
+        description=visible(definition.description),
+        amount=definition.amount,
+        date=definition.date.isoformat(),
+        category=visible(definition.category),
+        payer=SEVERAL if several else definition.paid_by[0][0],
+        mode=definition.split,
+        rows=rows,
+    )
+
+
+#: The fields of a bill, in the order `edit_expense` takes them.
+EDIT_FIELDS = ("description", "amount", "paid_by", "split", "participants", "date", "category")
+
+
+@dataclass(frozen=True, slots=True)
+class EditPlan:
+    """What saving the edit form would do, worked out from the definition it opened
+    with (`old`), the form as it opened (`start`) and as it is now.
+
+    `changed`: the fields of `Ledger.edit_expense` that differ from the form as it
+    opened (a new split mode brings its participants along); everything else, including
+    what the form cannot show, is kept as the definition has it. `preview`: the fields
+    of `Ledger.preview_expense` that build what the edit records (the definition with
+    the changes; text as the form shows it, which builds the same postings). `new`: the
+    resulting definition, normalised as the services store it (None while a number
+    cannot be read)."""
+
+    old: ExpenseDefinition
+    changed: dict[str, object]
+    preview: dict[str, object]
+    new: ExpenseDefinition | None
+
+    @property
+    def unchanged(self) -> bool:
+        """The same bill: saving records nothing."""
+        return self.new is not None and changes.same(self.old, self.new)
+
+    def postings(
+        self, preview: Sequence[Posting], current: Sequence[Posting]
+    ) -> tuple[Posting, ...]:
+        """What the edit records, given the preview's postings (built with the form's
+        key) and the current version's: those, odd cents where they are, when no money
+        field changes (only text or the date), as the services do."""
+        if self.new is not None and changes.same_money(self.old, self.new):
+            return tuple(current)
+        return tuple(preview)
+
+    def diff(
+        self, preview: Sequence[Posting], current: Sequence[Posting], members: Sequence[str]
+    ) -> tuple[FieldChange, ...]:
+        """What the edit changes, field by field, as plain text (`amount: 15.00 USD →
+        20.00 USD`), as the services will report it."""
+        if self.new is None:
+            return ()
+        return changes.diff(self.old, self.new, current, self.postings(preview, current), members)
+
+
+def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> EditPlan:
+    """The edit the form asks for; raises `InvalidInput` as `to_fields` does."""
+    fields = to_fields(form)
+    try:
+        before: Mapping[str, object] = to_fields(start)
+    except InvalidInput:  # an older expense the form cannot even show as valid
+        before = {}
+    changed = {k: fields[k] for k in EDIT_FIELDS if fields[k] != before.get(k)}
+    if "split" in changed:
+        changed["participants"] = fields["participants"]
+    merged = {**old.as_fields(), **changed}
+    preview = {**merged, "description": fields["description"], "category": fields["category"]}
+    new = normalised(old, merged)
+    if new is not None:  # text left alone stays as stored (an older version's, say)
+        new = replace(
+            new,
+            description=new.description if "description" in changed else old.description,
+            category=new.category if "category" in changed else old.category,
+        )
+    return EditPlan(old, changed, preview, new)
+
+
+def hidden(old: ExpenseDefinition, start: FormInput) -> list[str]:
+    """The fields of `old` that the form `start` (filled from it) does not show as they
+    are: they are kept unless changed."""
+    try:
+        shown = normalised(old, {**old.as_fields(), **to_fields(start)})
+    except InvalidInput:
+        shown = None
+    if shown is None:
+        return ["amount", "paid by", "split", "shares"]
+    pairs = [
+        ("amount", old.amount, shown.amount),
+        ("paid by", dict(old.paid_by), dict(shown.paid_by)),
+        ("split", old.split, shown.split),
+        ("shares", dict(old.participants), dict(shown.participants)),
+        ("date", old.date, shown.date),
+    ]
+    return [name for name, a, b in pairs if a != b]
+
+
+def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseDefinition | None:
+    """The definition `fields` (those of `ExpenseDefinition.as_fields`) make, normalised
+    as the services store it (amounts as the currency writes them, decimals without
+    trailing zeros, a lone payer paying it all); None if a value cannot be read (the
+    preview says why)."""
+    currency = str(fields["currency"])
+    mode = cast("str", fields["split"])
+    if mode not in SPLIT_MODES:
+        return None
+    split: SplitMode = mode
+    paid_by = cast("Sequence[tuple[str, str | None]]", fields["paid_by"])
+    participants = cast("Sequence[tuple[str, str | None]]", fields["participants"])
+
+    def money(text: str, *, signed: bool = False) -> str:
+        minor = parse_amount(text, currency, allow_zero=True, allow_negative=signed)
+        return format_amount(minor, currency, grouping=False)
+
+    def number(text: str) -> str:
+        return format(parse_decimal(text, field="value", allow_percent=True).normalize(), "f")
+
+    def value(text: str | None) -> str | None:
+        if split == "equal":
+            return None
+        if split == "exact":
+            return None if text is None else money(text)
+        if split == "percent":
+            return None if text is None else number(text)
+        if split == "shares":
+            return "1" if text is None else number(text)
+        return money(text or "0", signed=True)
+
+    try:
+        payers: tuple[tuple[str, str | None], ...] = ((paid_by[0][0], None),)
+        if len(paid_by) > 1:
+            payers = tuple((n, None if v is None else money(v)) for n, v in paid_by)
+        return ExpenseDefinition(
+            tx_id=old.tx_id,
+            group=old.group,
+            description=_text(fields["description"], "description", 500),
+            amount=money(str(fields["amount"])),
+            currency=currency,
+            paid_by=payers,
+            split=split,
+            participants=tuple((n, value(v)) for n, v in participants),
+            date=cast("dt.date", fields["date"]),
+            category=_text(fields["category"], "category", 100),
+        )
+    except DomainError:
+        return None
+
+
+def _text(value: object, field: str, max_length: int) -> str:
+    """Text as the services store it (NFC, trimmed) or, for text they would refuse (an
+    older version's, kept as stored), as it is."""
+    text = str(value)
+    try:
+        return clean_text(text, field=field, max_length=max_length, required=False)
+    except DomainError:
+        return text
 
 
 def from_expense(tx: TxView, members: Sequence[str]) -> FormInput:

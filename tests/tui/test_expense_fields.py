@@ -1,5 +1,6 @@
-"""The form's pure helpers: an existing expense loaded into the edit form and saved
-unchanged reproduces its postings exactly (Hypothesis), and errors land by the field."""
+"""The form's pure helpers: an expense's definition loaded into the edit form shows all of
+it and, saved unchanged, reproduces its postings exactly (Hypothesis); what an edit
+passes on is only what changed; errors land by the field."""
 
 from __future__ import annotations
 
@@ -15,16 +16,18 @@ from hypothesis import strategies as st
 
 from splitledger.domain import format_amount
 from splitledger.services.ledger import Ledger
-from splitledger.services.views import GroupView, PostingView, TxView
+from splitledger.services.views import ExpenseDefinition, GroupView
 from splitledger.tui.expense_fields import (
+    REST,
     SEVERAL,
     FormInput,
     MemberRow,
+    edit_plan,
     error_slot,
     field_problems,
-    from_expense,
+    from_definition,
+    hidden,
     remaining,
-    to_fields,
 )
 
 MEMBERS = ("ann", "bob", "cy", "dee")
@@ -50,9 +53,16 @@ def expenses(draw: st.DrawFn) -> dict[str, object]:
     cuts = sorted(draw(st.lists(st.integers(1, total), max_size=len(payers) - 1)))
     bounds = [0, *cuts, total]
     paid = [b - a for a, b in itertools.pairwise(bounds)]
-    paid_by = tuple((p, money(m)) for p, m in zip(payers, paid, strict=False) if m > 0)
+    paid_by: tuple[tuple[str, str | None], ...] = tuple(
+        (p, money(m)) for p, m in zip(payers, paid, strict=False) if m > 0
+    )
+    if len(paid_by) == 1:
+        paid_by = ((paid_by[0][0], None),)  # a lone payer pays it all
+    elif draw(st.booleans()):
+        paid_by = (*paid_by[:-1], (paid_by[-1][0], None))  # the last one pays the rest
     mode = draw(st.sampled_from(["equal", "shares", "percent"]))
     chosen = draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=4, unique=True))
+    parts: tuple[tuple[str, str | None], ...]
     if mode == "equal":
         parts = tuple((m, None) for m in chosen)
     elif mode == "shares":
@@ -70,31 +80,67 @@ def expenses(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
+def definition(**fields: object) -> ExpenseDefinition:
+    base: dict[str, object] = {"tx_id": 1, "group": "Trip", "currency": "EUR", **fields}
+    return ExpenseDefinition(**base)  # type: ignore[arg-type]
+
+
 @given(fields=expenses())
-def test_editing_without_changes_reproduces_the_postings(
+def test_a_definition_opens_whole_and_unchanged_reproduces_the_postings(
     ledger: Ledger, fields: dict[str, object]
 ) -> None:
-    original = ledger.preview_expense(GROUP, **fields)
-    view = TxView(
-        id=1,
-        group="Trip",
-        seq=1,
-        kind="expense",
-        date=original.date,
-        description=original.description,
-        category=original.category,
-        idempotency_key="k",
-        postings=tuple(PostingView(p.account, p.currency, p.minor) for p in original.postings),
-    )
-    again = ledger.preview_expense(GROUP, **to_fields(from_expense(view, MEMBERS)))
+    original = ledger.preview_expense(GROUP, **fields, key="k")
+    old = definition(**fields)
+    start = from_definition(old, MEMBERS)
+    assert hidden(old, start) == []
+    plan = edit_plan(old, start, start)
+    assert plan.changed == {}
+    assert plan.unchanged
+    again = ledger.preview_expense(GROUP, **plan.preview, key="k")
     assert Counter(again.postings) == Counter(original.postings)
     assert (again.date, again.category) == (original.date, original.category)
 
 
+def test_an_edit_passes_on_only_what_changed() -> None:
+    old = definition(
+        description="Hotel",
+        amount="100.00",
+        paid_by=(("bob", "60.00"), ("ann", None)),
+        split="equal",
+        participants=(("cy", None), ("ann", None), ("bob", None)),
+        date=dt.date(2026, 6, 1),
+        category="",
+    )
+    start = from_definition(old, MEMBERS)
+    assert start.payer == SEVERAL
+    assert [(r.name, r.included, r.paid) for r in start.rows] == [
+        ("ann", True, REST),
+        ("bob", True, "60.00"),
+        ("cy", True, ""),
+        ("dee", False, ""),
+    ]
+    plan = edit_plan(old, start, dataclasses.replace(start, amount="120"))
+    assert plan.changed == {"amount": "120"}
+    assert plan.new is not None
+    assert plan.new.amount == "120.00"
+    assert plan.preview["participants"] == old.participants  # kept as stored
+    assert not plan.unchanged
+    rows = tuple(dataclasses.replace(r, value="1") for r in start.rows)
+    plan = edit_plan(old, start, dataclasses.replace(start, mode="shares", rows=rows))
+    assert set(plan.changed) == {"split", "participants"}
+
+
 def test_remaining_reports_what_is_left_to_assign() -> None:
-    postings = (PostingView("ann", "EUR", 1000), PostingView("bob", "EUR", -1000))
-    tx = TxView(1, "Trip", 1, "expense", dt.date(2026, 6, 1), "x", "", "k", postings)
-    form = from_expense(tx, MEMBERS)
+    old = definition(
+        description="x",
+        amount="10.00",
+        paid_by=(("ann", None),),
+        split="exact",
+        participants=(("bob", "10.00"),),
+        date=dt.date(2026, 6, 1),
+        category="",
+    )
+    form = from_definition(old, MEMBERS)
     assert remaining(form, "EUR") == []
     assert remaining(dataclasses.replace(form, amount="12.50"), "EUR") == [
         "exact: 2.50 EUR unassigned"
@@ -143,8 +189,19 @@ def test_each_number_the_domain_refuses_is_a_problem_at_its_input() -> None:
     assert field_problems(fine, "EUR") == []
 
 
-def test_an_edited_legacy_expense_starts_with_its_text_as_shown() -> None:
-    postings = (PostingView("ann", "EUR", 1000), PostingView("bob", "EUR", -1000))
-    tx = TxView(1, "Trip", 1, "expense", dt.date(2026, 6, 1), "a\x1b[2Jb", "c\u202e", "k", postings)
-    form = from_expense(tx, MEMBERS)
+def test_an_edited_legacy_expense_starts_with_its_text_as_shown_and_keeps_it() -> None:
+    old = definition(
+        description="a\x1b[2Jb",
+        amount="10.00",
+        paid_by=(("ann", None),),
+        split="exact",
+        participants=(("bob", "10.00"),),
+        date=dt.date(2026, 6, 1),
+        category="c\u202e",
+        derived=True,
+    )
+    form = from_definition(old, MEMBERS)
     assert (form.description, form.category) == ("a␛[2Jb", "c\ufffd")
+    plan = edit_plan(old, form, form)
+    assert "description" not in plan.changed  # the stored text is kept, not its stand-ins
+    assert plan.unchanged
