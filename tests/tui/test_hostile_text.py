@@ -329,3 +329,23 @@ async def test_markup_like_names_and_text_render_on_every_screen(ledger: Ledger)
         await pilot.press("escape", "s", "x")
         await idle(pilot)
         assert app.is_running
+
+
+async def test_a_bills_versions_and_undo_show_hostile_text_plainly(hostile: Ledger) -> None:
+    """The versions of a bill (names and categories old → new, the actor) and the undo
+    toast quoting a stored description: plain and visible."""
+    bold = next(t for t in hostile.history(GROUP) if t.description == BOLD)
+    edited = hostile.edit_expense(bold.id, paid_by=((BOB, None),), category=LINK).tx
+    assert edited is not None
+    legacy = next(t for t in hostile.history(GROUP) if "\x1b" in t.description)
+    app = make_app(hostile)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await idle(pilot)
+        await app.push_screen(TransactionScreen(edited.id))
+        text = await look(pilot, TransactionScreen, "2. edited", f"{CLICK} → {LINK}", ANN, BOB)
+        assert "by tester" in text
+        await app.push_screen(TransactionScreen(legacy.id))
+        await press(pilot, "d", "y", "u")
+        await look(pilot, TransactionScreen, "Undone: the deletion of", "␛[2J␛[31mpwned")
+        await look(pilot, TransactionScreen, "restored (deletion undone)")
+    assert all(unicodedata.category(c) != "Cc" for n in app._notifications for c in n.message)
