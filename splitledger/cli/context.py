@@ -3,11 +3,29 @@ closed when the command ends."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
+from splitledger.cli.output import echo
 from splitledger.services.ledger import Ledger
 
 _KEY = "splitledger.ledger"
+#: Seconds a write waits for the ledger lock before the command says so (on a terminal).
+WAIT_NOTICE_SECONDS = 1.0
+
+
+class WaitNotice:
+    """Says once, on stderr, that the command waits for another terminal's write: a
+    silent pause of many seconds reads as a hang. Scripts (no terminal) hear nothing."""
+
+    def __init__(self) -> None:
+        self.said = False
+
+    def __call__(self, waited: float) -> None:
+        if not self.said and waited >= WAIT_NOTICE_SECONDS:
+            self.said = True
+            echo("waiting for the ledger lock…", err=True)
 
 
 def ledger() -> Ledger:
@@ -17,6 +35,8 @@ def ledger() -> Ledger:
         found = Ledger.open(root.params.get("db"))
         root.meta[_KEY] = found
         root.call_on_close(found.close)
+        if sys.stderr.isatty():
+            root.with_resource(found.lock_waits(on_wait=WaitNotice()))
     return found
 
 

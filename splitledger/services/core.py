@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Self, TypeVar
 
 from pydantic import ValidationError
@@ -27,14 +29,14 @@ from splitledger.services.errors import (
 from splitledger.services.inputs import (
     Request,
 )
-from splitledger.services.retry import with_retries
+from splitledger.services.retry import WaitControl, controlled, current_control, with_retries
 from splitledger.services.views import (
     GroupView,
     PostingView,
     TxView,
 )
 from splitledger.store import currencies, migrate, repository
-from splitledger.store.engine import make_engine, writer
+from splitledger.store.engine import CHANGES_CHANNEL, make_engine, wait_slice_ms, writer
 from splitledger.store.errors import StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
 from splitledger.store.raw import Raw
@@ -116,7 +118,8 @@ class LedgerCore:
         self.engine = engine
         self.where = where
         self.actor = (actor or _default_actor())[:100]
-        self._writer = writer(engine)
+        self._writer = writer(engine, sliced=True)
+        self._sqlite = engine.dialect.name == "sqlite"
         #: Codes the ledger has pinned (as far as this instance knows, committed): a write
         #: that uses only these spends no statement on currencies.
         self._pinned: set[str] = set()
@@ -184,7 +187,29 @@ class LedgerCore:
 
     # -- plumbing ------------------------------------------------------------------
 
+    @contextmanager
+    def lock_waits(
+        self,
+        *,
+        cancel: threading.Event | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> Iterator[None]:
+        """Writes made in the block (by this thread) that wait for the ledger lock call
+        `on_wait(seconds waited)` as they wait on, and stop with `Cancelled`, nothing
+        written, within about `engine.WAIT_SLICE_MS` once `cancel` is set."""
+        with controlled(WaitControl(cancel, on_wait)):
+            yield
+
     def _write(self, operation: str, work: Callable[[Session], T]) -> T:
+        control = current_control()
+        # PostgreSQL waits for a row lock without end unless told: bounded per try when
+        # a caller follows the wait (SQLite's busy timeout is sliced for every write).
+        bounded = (
+            f"SET LOCAL lock_timeout = {wait_slice_ms()}"
+            if control is not None and not self._sqlite
+            else None
+        )
+
         def attempt() -> T:
             # A Core connection's transaction, joined by a Session that starts only if the
             # work uses the ORM: starting the Session's own transaction just to reach the
@@ -194,8 +219,12 @@ class LedgerCore:
                     session = Session(bind=connection, expire_on_commit=False)
                     Raw.attach(session, connection)
                     try:
+                        if bounded is not None:
+                            Raw.of(session).run(bounded)
                         result = work(session)
                         session.flush()  # ORM changes, if any, go in before the commit
+                        if not self._sqlite:  # delivered on commit only (live refresh)
+                            Raw.of(session).run(f"NOTIFY {CHANGES_CHANNEL}")
                     finally:
                         session.close()
                 fresh = session.info.get(_FRESH_PINS)
@@ -204,7 +233,7 @@ class LedgerCore:
                 return result
 
         try:
-            return with_retries(operation, attempt)
+            return with_retries(operation, attempt, control=control)
         except Exception as exc:
             orig = driver_error(exc)
             if orig is None:

@@ -30,3 +30,12 @@ class IdempotencyConflict(Conflict):
 
 class Unavailable(ServiceError):
     """The database cannot be opened, is locked past every retry, or is unreachable."""
+
+
+class Stale(Conflict):
+    """The data an action was offered on changed since it was shown (another terminal
+    wrote meanwhile): nothing was written. Subclasses carry what holds now."""
+
+
+class Cancelled(ServiceError):
+    """The caller cancelled a write while it waited for the ledger: nothing was written."""
