@@ -83,12 +83,18 @@ def settle_cmd(
             for view in book.convert(group, to=in_currency, key=conv_key):
                 if not as_json and csv_file != "-":
                     output.echo(f"Recorded conversion #{view.id}: {visible(view.description)}")
-    plan = book.settle_plan(group)
-    name = book.group(group).name
+    planned = book.settle_up(group)
+    plan, name = list(planned.transfers), planned.group
     if csv_file:
         with output.output_file(csv_file) as out:
             tables.write_settle(out, plan)
-    recorded = book.record_settlement(name, plan, key=key) if record and plan else []
+    # Recorded only if the balances are still those the plan settles (else exit 2:
+    # another write came in between, and the message gives the plan now).
+    recorded = (
+        book.record_settlement(name, plan, expected=planned.basis, key=key)
+        if record and plan
+        else []
+    )
     if csv_file == "-":
         return
     if as_json:

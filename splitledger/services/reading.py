@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.services.core import LedgerCore
-from splitledger.services.errors import InvalidInput, NotFound
+from splitledger.services.errors import InvalidInput, NotFound, Unavailable
 from splitledger.services.views import (
     BalancesView,
     BalanceView,
@@ -21,8 +21,28 @@ from splitledger.services.views import (
     VerifyReport,
 )
 from splitledger.store import repository
+from splitledger.store.engine import ChangeWatch, open_watch
+from splitledger.store.errors import driver_error
 from splitledger.store.repository import GroupHead, HistoryFilter
 from splitledger.store.schema import GroupRow
+
+
+class FirstScreen(tuple[GroupView, BalancesView]):
+    """The pair (group, balances), unpacked and compared as a pair, that also carries
+    `token`: the group's change token, read in the same transaction (as
+    `os.stat_result` carries fields beyond its tuple)."""
+
+    token: tuple[object, ...]
+
+    def __new__(
+        cls, group: GroupView, balances: BalancesView, token: tuple[object, ...]
+    ) -> FirstScreen:
+        pair = super().__new__(cls, (group, balances))
+        pair.token = token
+        return pair
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (FirstScreen, (self[0], self[1], self.token))
 
 
 class ReadingCases(LedgerCore):
@@ -39,19 +59,36 @@ class ReadingCases(LedgerCore):
 
         return self._read(work)
 
-    def first_screen(self, *, on: dt.date | None = None) -> tuple[GroupView, BalancesView] | None:
+    def first_screen(self, *, on: dt.date | None = None) -> FirstScreen | None:
         """The first group (as `groups()` lists them) with its balances (as
-        `balances`), in one read: what the app shows when it starts. None if there is
-        no group yet."""
+        `balances`) and its change token, in one read: what the app shows when it
+        starts, and what live refresh compares with (a write landing between the read
+        and a later look at the token would never be shown). None if there is no group
+        yet."""
 
-        def work(session: Session) -> tuple[GroupView, BalancesView] | None:
+        def work(session: Session) -> FirstScreen | None:
             rows = repository.list_groups(session)
             if not rows:
                 return None
             group = self._group_view(session, rows[0])
-            return group, balances_view(session, rows[0], set(group.members), on)
+            token = repository.group_token(rows[0], self._member_rows(session, rows[0]))
+            return FirstScreen(
+                group, balances_view(session, rows[0], set(group.members), on), token
+            )
 
         return self._read(work)
+
+    def watch_changes(self) -> ChangeWatch | None:
+        """A dedicated connection telling, as cheaply as the backend allows, that
+        something may have been committed (see `store.engine.open_watch`); the caller
+        closes it. None where nothing else can write (an in-memory database)."""
+        try:
+            return open_watch(self.engine)
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            raise Unavailable(f"cannot watch the ledger for changes: {orig}") from exc
 
     def history(
         self,

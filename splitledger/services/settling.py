@@ -1,10 +1,18 @@
-"""Settling up: the fewest transfers, and recording them as payments."""
+"""Settling up: the fewest transfers, and recording them as payments.
+
+A plan is only right for the balances it was made from: recorded after another terminal
+recorded one of its payments, it would pay that debt twice (and the next plan would have
+people paying each other back). So a plan carries its `basis`, and `record_settlement`
+refuses a plan whose basis no longer holds (`StalePlan`: what changed, and the plan
+now), checked under the group's write lock (ADR 0012).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -12,7 +20,7 @@ from splitledger import domain
 from splitledger.domain import Transfer
 from splitledger.services.core import validate
 from splitledger.services.entries import EntryCases
-from splitledger.services.errors import InvalidInput
+from splitledger.services.errors import InvalidInput, Stale
 from splitledger.services.inputs import RecordPayment
 from splitledger.services.reading import ReadingCases
 from splitledger.services.views import (
@@ -20,33 +28,120 @@ from splitledger.services.views import (
 )
 from splitledger.store import repository
 
+#: Every non-zero balance of a group, (account, currency, minor), sorted.
+Basis = tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SettlePlan:
+    """The fewest transfers that settle `group`, and the balances they settle."""
+
+    group: str
+    transfers: tuple[Transfer, ...]
+    basis: Basis
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceChange:
+    """One balance that moved since a plan was made."""
+
+    member: str
+    currency: str
+    before: int
+    after: int
+
+    def __str__(self) -> str:
+        def shown(minor: int) -> str:
+            return domain.format_amount(minor, self.currency, grouping=False)
+
+        return f"{self.member} {shown(self.before)} → {shown(self.after)} {self.currency}"
+
+
+class StalePlan(Stale):
+    """The balances a plan was made from changed before it was recorded: nothing was
+    recorded. `changes` says how; `plan` is the plan now (None if the group cannot be
+    settled now, e.g. a currency became partly converted)."""
+
+    def __init__(
+        self, message: str, *, changes: tuple[BalanceChange, ...], plan: SettlePlan | None
+    ) -> None:
+        super().__init__(message)
+        self.changes = changes
+        self.plan = plan
+
+
+class _Moved(Exception):
+    """Inside the write: the basis no longer holds (turned into `StalePlan` outside
+    it, so that the new plan is worked out after the lock is let go)."""
+
+    def __init__(self, group: str, rows: list[tuple[str, str, int]]) -> None:
+        super().__init__()
+        self.group, self.rows = group, rows
+
+
+def basis_of(rows: Iterable[tuple[str, str, int]]) -> Basis:
+    return tuple(sorted(row for row in rows if row[2]))
+
+
+def plan_of(group: str, rows: Iterable[tuple[str, str, int]]) -> SettlePlan:
+    """The plan settling balances `rows`. A currency that is only partly converted (its
+    exchange account is not at zero) cannot settle: the members' balances in it do not
+    sum to zero until the rest is converted."""
+    basis = basis_of(rows)
+    by_currency: dict[str, dict[str, int]] = {}
+    for account, currency, minor in basis:
+        if domain.is_exchange_account(account):
+            amount = domain.format_amount(minor, currency)
+            raise InvalidInput(
+                f"{currency} is partly converted ({account} holds {amount} "
+                f"{currency}); convert the rest to settle",
+                field="currency",
+            )
+        by_currency.setdefault(currency, {})[account] = minor
+    return SettlePlan(group, tuple(domain.plan_all(by_currency)), basis)
+
+
+def changes_between(before: Basis, after: Basis) -> tuple[BalanceChange, ...]:
+    old = {(m, c): a for m, c, a in before}
+    new = {(m, c): a for m, c, a in after}
+    return tuple(
+        BalanceChange(m, c, old.get((m, c), 0), new.get((m, c), 0))
+        for m, c in sorted(old.keys() | new.keys())
+        if old.get((m, c), 0) != new.get((m, c), 0)
+    )
+
 
 class SettleCases(EntryCases, ReadingCases):
     """The settle-up plan and recording it as payments."""
 
+    def settle_up(self, group: str) -> SettlePlan:
+        """The fewest transfers that zero every balance, per currency, with the
+        balances they zero (pass them to `record_settlement` as `expected`). One read."""
+
+        def work(session: Session) -> SettlePlan:
+            row = self._group(session, group)
+            return plan_of(row.name, repository.balances(session, row.id))
+
+        return self._read(work)
+
     def settle_plan(self, group: str) -> list[Transfer]:
-        """The fewest transfers that zero every balance, per currency. A currency that is
-        only partly converted (its exchange account is not at zero) cannot settle: the
-        members' balances in it do not sum to zero until the rest is converted."""
-        view = self.balances(group)
-        for held in view.exchange:
-            amount = domain.format_amount(held.minor, held.currency)
-            raise InvalidInput(
-                f"{held.currency} is partly converted ({held.member} holds {amount} "
-                f"{held.currency}); convert the rest to settle",
-                field="currency",
-            )
-        by_currency: dict[str, dict[str, int]] = {}
-        for b in view.balances:
-            by_currency.setdefault(b.currency, {})[b.member] = b.minor
-        return domain.plan_all(by_currency)
+        """`settle_up`'s transfers."""
+        return list(self.settle_up(group).transfers)
 
     def record_settlement(
-        self, group: str, transfers: Sequence[Transfer], *, key: str | None = None
+        self,
+        group: str,
+        transfers: Sequence[Transfer],
+        *,
+        expected: Basis | None = None,
+        key: str | None = None,
     ) -> list[TxView]:
-        """Record the transfers as payments, all or none, in one database transaction.
-        Each payment's key is derived from `key` and its position, so a retry of the same
-        plan answers with the same payments and records nothing new."""
+        """Record the transfers as one settlement: a payment each, all or none, in one
+        database transaction (ADR 0012). With `expected`, the `basis` of the plan they
+        come from, nothing is recorded unless the group's balances are still those
+        (`StalePlan` otherwise). Each payment's key is derived from `key` and its
+        position, so a retry of the same plan answers with the same payments and
+        records nothing new, whatever the balances are by then."""
         base = key or f"auto:{uuid.uuid4()}"
         requests = [
             validate(
@@ -64,13 +159,22 @@ class SettleCases(EntryCases, ReadingCases):
 
         def work(session: Session) -> list[TxView]:
             row = self._group(session, group, lock=True)
+            prints = [req.fingerprint("tx.payment") for req in requests]
+            seen = [
+                self._replay(session, req.key, fp, "tx.payment")
+                for req, fp in zip(requests, prints, strict=True)
+            ]
+            if requests and all(s is not None for s in seen):  # a retry of a recorded plan
+                return [self._tx_view(session, s) for s in seen if s is not None]
+            if expected is not None:
+                rows = repository.balances(session, row.id)
+                if basis_of(rows) != tuple(expected):
+                    raise _Moved(row.name, rows)
             views: list[TxView] = []
-            for req in requests:
+            for req, fingerprint, earlier in zip(requests, prints, seen, strict=True):
                 key_ = req.key or ""
-                fingerprint = req.fingerprint("tx.payment")
-                seen = self._replay(session, key_, fingerprint, "tx.payment")
-                if seen is not None:
-                    views.append(self._tx_view(session, seen))
+                if earlier is not None:
+                    views.append(self._tx_view(session, earlier))
                     continue
                 try:
                     tx = domain.build_payment(
@@ -88,6 +192,45 @@ class SettleCases(EntryCases, ReadingCases):
                 view = self._append(session, row, tx, action="tx.payment")
                 repository.save_request(session, key_, fingerprint, "tx.payment", view.id)
                 views.append(view)
+            if len(requests) > 1:  # one settlement: its payments, in the same commit
+                self._changed(
+                    session,
+                    "settle.record",
+                    group_id=row.id,
+                    entity_id=None,
+                    payload={"key": base, "payments": [v.id for v in views]},
+                )
             return views
 
-        return self._write("record settlement", work)
+        try:
+            return self._write("record settlement", work)
+        except _Moved as moved:
+            raise self._stale(moved.group, tuple(expected or ()), moved.rows) from None
+
+    @staticmethod
+    def _stale(group: str, expected: Basis, rows: list[tuple[str, str, int]]) -> StalePlan:
+        changes = changes_between(expected, basis_of(rows))
+        moved = "; ".join(str(c) for c in changes)
+        plan: SettlePlan | None = None
+        try:
+            fresh = plan_of(group, rows)
+        except InvalidInput as exc:
+            now = f"it cannot be settled now: {exc}"
+        else:
+            plan = fresh
+            now = (
+                "the plan now: " + "; ".join(_transfer_text(t) for t in fresh.transfers)
+                if fresh.transfers
+                else "everyone is settled up now"
+            )
+        return StalePlan(
+            f"the balances of {group!r} changed since the plan was made ({moved}); "
+            f"nothing was recorded; {now}",
+            changes=changes,
+            plan=plan,
+        )
+
+
+def _transfer_text(t: Transfer) -> str:
+    amount = domain.format_amount(t.minor, t.currency, grouping=False)
+    return f"{t.payer} pays {t.payee} {amount} {t.currency}"
