@@ -1,9 +1,17 @@
 """The Textual app: record, review and settle shared bills from the keyboard.
 
 The app holds the open `Ledger` and the current group; screens ask it for data through
-`jobs.run_db`, so no database call ever runs on the event loop. A 1-second poll of the
-group's change token (in a worker) reloads the visible screen when another process
-writes, without touching an open form.
+`jobs.run_db`, so no database call ever runs on the event loop.
+
+Live refresh reloads the visible screen (never an open form) within `POLL_SECONDS` of a
+write elsewhere. A thread keeps one connection of its own that tells, as cheaply as the
+backend can, that something was committed (`Ledger.watch_changes`: SQLite's
+`PRAGMA data_version` looked at four times a `POLL_SECONDS`, PostgreSQL's LISTEN on the
+channel every write notifies); the app then compares the group's change token with the
+one the visible data is at least as new as, and reloads if it moved. The first token
+comes from the same read as the first screen's data (`first_screen`), so a write landing
+right after that read is shown too. Without the watch (an in-memory database, a
+failure) the token is polled every `POLL_SECONDS` instead.
 
 Start-up is one worker: it opens the ledger, then reads the first group and its
 balances in one read (`Ledger.first_screen`: one transaction, no second look-up
@@ -24,10 +32,12 @@ styling or layout of a screen just composed (`StartScreen`, `BalancesScreen`).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import datetime as dt
 import functools
 import gc
 import sys
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -36,13 +46,16 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import WorkerFailed
 
 from splitledger.services import logs
-from splitledger.services.errors import NotFound, ServiceError
+from splitledger.services.errors import Cancelled, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
+from splitledger.services.reading import FirstScreen
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
@@ -71,10 +84,14 @@ def freeze_startup_heap() -> None:
 @dataclass(frozen=True, slots=True)
 class Opened:
     """What opening found: the ledger, and its first group with that group's balances
-    (None: no group yet)."""
+    and change token (None: no group yet)."""
 
     ledger: Ledger
-    first: tuple[GroupView, BalancesView] | None
+    first: FirstScreen | None
+
+
+class LedgerChanged(Message):
+    """Posted by the watch thread: something may have been committed."""
 
 
 class StartScreen(Screen[None]):
@@ -110,7 +127,9 @@ class SplitLedgerApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
-    #: Seconds between two looks at the group's change token (live refresh).
+    #: Live refresh shows a write elsewhere within about this many seconds: the watch
+    #: looks four times as often (one PRAGMA; PostgreSQL is told at once); without the
+    #: watch, the change token is read this often.
     POLL_SECONDS: ClassVar[float] = 1.0
     #: Seconds of opening after which the screen says that the ledger is opening.
     STATUS_DELAY: ClassVar[float] = 0.2
@@ -124,8 +143,12 @@ class SplitLedgerApp(App[None]):
         self.group: GroupView | None = None
         #: Today's date for new expenses (tests and screenshots pin it).
         self.today: Callable[[], dt.date] = dt.date.today
+        #: The group's change token that the visible screen's data is at least as new
+        #: as (None: not known; the next look reloads).
         self._token: Token | None = None
         self._poll_failing = False
+        #: Set to stop the watch thread; None while no watch runs (the poll works).
+        self._watch_stop: threading.Event | None = None
         self._opening = True
         self._collector_paused = False
         #: The first unhandled exception, which ended the app (see `run`).
@@ -159,6 +182,8 @@ class SplitLedgerApp(App[None]):
 
     async def on_unmount(self) -> None:
         self._collect_again()
+        if self._watch_stop is not None:
+            self._watch_stop.set()  # the thread closes its connection as it ends
         if self.ledger is not None and self._owns_ledger:
             await asyncio.to_thread(self.ledger.close)
 
@@ -219,16 +244,21 @@ class SplitLedgerApp(App[None]):
         if self.screen_stack[0].query("#status"):
             self._status(Content.assemble("Ledger: ", plain(opened.ledger.where)))
         if opened.first is not None:
-            self.call_later(self.open_group, *opened.first)
+            group, balances = opened.first
+            self.call_later(self.open_group, group, balances, opened.first.token)
         else:
             self.push_screen(WelcomeScreen())
             self.call_after_refresh(self._collect_again)
+        self.call_after_refresh(self._watch)  # after the first paint: not in its way
 
-    async def open_group(self, group: GroupView, balances: BalancesView | None = None) -> None:
+    async def open_group(
+        self, group: GroupView, balances: BalancesView | None = None, token: Token | None = None
+    ) -> None:
         """Make `group` current and show its balances as the home screen (`balances`,
-        if given, are the group's, just read: shown without reading them again)."""
+        if given, are the group's, just read: shown without reading them again; `token`
+        is its change token, read with them)."""
         self.group = group
-        self._token = None
+        self._token = token
         self.sub_title = visible(group.name)  # (the header shows it as plain text)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -249,10 +279,13 @@ class SplitLedgerApp(App[None]):
             "Conflict": "Conflict",
             "IdempotencyConflict": "Already used",
             "Unavailable": "Database unavailable",
+            "StalePlan": "Changed meanwhile",
+            "Cancelled": "Not saved",
         }.get(type(error).__name__, "Error")
+        severity: SeverityLevel = "warning" if isinstance(error, Cancelled) else "error"
         # Plain and visible: a service's message may quote what was typed or stored.
         self.notify(
-            visible_lines(str(error)), title=title, severity="error", timeout=8, markup=False
+            visible_lines(str(error)), title=title, severity=severity, timeout=8, markup=False
         )
 
     def show_unexpected(self, error: Exception) -> None:
@@ -297,7 +330,52 @@ class SplitLedgerApp(App[None]):
 
     # -- live refresh --------------------------------------------------------------
 
+    def _watch(self) -> None:
+        """Start the watch thread (once): a plain daemon thread, not a worker, as it
+        runs as long as the app (a worker would never let `workers_finished` end)."""
+        if self._watch_stop is not None or self.ledger is None:
+            return
+        ledger, stop = self.ledger, threading.Event()
+        self._watch_stop = stop
+        every = self.POLL_SECONDS / 4
+        context = contextvars.copy_context()  # (Textual's, for `post_message`)
+
+        def watch() -> None:
+            try:
+                changes = ledger.watch_changes()
+            except ServiceError as exc:
+                logs.event("tui.watch", error=str(exc))
+                changes = None
+            if changes is None:
+                self._watch_stop = None  # the poll takes over
+                return
+            try:
+                # Once now: a write may have landed since the data shown was read.
+                self.post_message(LedgerChanged())
+                while not stop.is_set():
+                    if changes.wait(every, stop) and not self.post_message(LedgerChanged()):
+                        break  # the app is closing
+            except Exception as exc:  # a lost connection: the poll takes over
+                logs.event("tui.watch", error=repr(exc))
+                if not stop.is_set():
+                    self._watch_stop = None
+            finally:
+                changes.close()
+
+        threading.Thread(
+            target=context.run, args=(watch,), name="splitledger-watch", daemon=True
+        ).start()
+
+    def on_ledger_changed(self, _message: LedgerChanged) -> None:
+        self._look()
+
     def _poll(self) -> None:
+        if self._watch_stop is None:
+            self._look()
+
+    def _look(self) -> None:
+        """Compare the group's change token with the known one (in a worker); reload
+        the visible screen if it moved."""
         if self.ledger is None or self.group is None:
             return
         name, known = self.group.name, self._token
@@ -322,7 +400,7 @@ class SplitLedgerApp(App[None]):
         self._poll_failing = False
         if self.group is None or self.group.name != name:
             return
-        changed = self._token is not None and token != self._token
+        changed = token != self._token  # (not known: reload, to be sure)
         self._token = token
         if not changed:
             return

@@ -1,5 +1,7 @@
-"""Live refresh: a write by another connection to the same SQLite file shows up within
-~2 s, and never disturbs a form being typed."""
+"""Live refresh: a write by another connection shows up within a second (SQLite's
+data_version, PostgreSQL's NOTIFY, or the poll when neither can be had), even one
+landing in the first instant after the first screen was read (issue 13, finding 4), and
+never disturbs a form being typed."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from splitledger.services.ledger import Ledger
+from splitledger.services.reading import FirstScreen
 from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.screens.history import HistoryScreen
@@ -81,7 +84,11 @@ async def test_history_follows_and_an_open_form_keeps_what_was_typed(
         await pilot.pause(0.5)
         assert app.screen is form
         assert form.query_one("#description", Input).value == "Half-typed"
-        await pilot.press("escape", "h")
+        await pilot.press("escape")  # what was typed is thrown away only when confirmed
+        await idle(pilot)
+        await pilot.press("y")
+        await idle(pilot)
+        await pilot.press("h")
         await idle(pilot)
         history = app.screen
         assert isinstance(history, HistoryScreen)
@@ -105,3 +112,90 @@ async def test_balances_follow_another_friend_on_postgresql(pg_url: str) -> None
                 return chart.view is not None and any(b.minor for b in chart.view.balances)
 
             assert await wait_for(pilot, moved)
+
+
+def write_right_after_the_first_read(monkeypatch: pytest.MonkeyPatch, target: Path | str) -> None:
+    """Another terminal records a payment the instant the app's first read returns,
+    before the app has painted (let alone looked at) anything."""
+    first_screen = Ledger.first_screen
+
+    def then_a_write_elsewhere(self: Ledger) -> FirstScreen | None:
+        first = first_screen(self)
+        with Ledger.open(str(target), actor="friend") as other:
+            other.record_payment(group="Trip", payer="ann", payee="bob", amount="5")
+        return first
+
+    monkeypatch.setattr(Ledger, "first_screen", then_a_write_elsewhere)
+
+
+async def shows_the_payment(app: SplitLedgerApp, pilot: Pilot[None]) -> bool:
+    def paid() -> bool:
+        chart = app.screen.query(BalanceChart)
+        view = chart.first().view if chart else None
+        return view is not None and {b.member: b.minor for b in view.balances} == {
+            "ann": 500,
+            "bob": -500,
+            "cy": 0,
+        }
+
+    return await wait_for(pilot, paid)
+
+
+async def test_a_write_right_after_the_first_read_is_shown(
+    trip: Ledger, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_right_after_the_first_read(monkeypatch, db_path)
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await shows_the_payment(app, pilot)
+
+
+@pytest.mark.postgres
+async def test_a_write_right_after_the_first_read_is_shown_on_postgresql(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Ledger.open(pg_url, actor="tester") as ledger:
+        ledger.create_group("Trip", "EUR", ["ann", "bob", "cy"])
+        write_right_after_the_first_read(monkeypatch, pg_url)
+        app = make_app(ledger)
+        async with app.run_test(size=(80, 24)) as pilot:
+            assert await shows_the_payment(app, pilot)
+
+
+async def test_without_a_watch_the_poll_shows_writes(
+    trip: Ledger, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Ledger, "watch_changes", lambda self: None)
+    write_right_after_the_first_read(monkeypatch, db_path)
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await shows_the_payment(app, pilot)
+        assert app._watch_stop is None  # the poll did it
+
+
+async def test_the_first_look_finds_nothing_to_reload_when_nothing_was_written(
+    trip: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The token read with the first screen is the one later looks compare with: no
+    second read of the balances when nothing changed."""
+    reads: list[str] = []
+    balances = Ledger.balances
+
+    def counted(self: Ledger, group: str, **kwargs: object) -> object:
+        reads.append(group)
+        return balances(self, group, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "balances", counted)
+    looked: list[object] = []
+    change_token = Ledger.change_token
+
+    def token(self: Ledger, group: str | None = None) -> tuple[object, ...]:
+        looked.append(group)
+        return change_token(self, group)
+
+    monkeypatch.setattr(Ledger, "change_token", token)
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await wait_for(pilot, lambda: bool(looked))  # the watch's first look
+        await idle(pilot)
+        assert reads == []

@@ -40,7 +40,9 @@ class BalancesScreen(LedgerScreen):
     def __init__(self, view: BalancesView | None = None) -> None:
         super().__init__()
         #: Balances just read (when the app opens): shown on mount, not read again.
-        self._fresh = view
+        self._first = view
+        if view is not None:
+            self.handed_data()
         #: The history's first page is being read (a second `h` must not open another).
         self._history_coming = False
 
@@ -53,25 +55,22 @@ class BalancesScreen(LedgerScreen):
         yield LedgerFooter()
 
     def on_mount(self) -> None:
-        if self._fresh is not None:
-            self._show(self._fresh)  # before the first paint: painted once, with data
+        if self._first is not None:
+            self._show(self._first)  # before the first paint: painted once, with data
+            self._first = None
 
     @on(events.ScreenResume)
     def _styled_already(self, event: events.ScreenResume) -> None:
         """On the first resume, right after composing, Textual would apply the styles of
         every widget again (1.5 ms, a tenth of opening the screen): they were applied a
         moment ago, as each widget mounted. (Runs before `Screen`'s own handler.)"""
-        if self._fresh is not None:
+        if self.showing_handed_data:
             event.refresh_styles = False
 
     def on_resize(self, event: events.Resize) -> None:
         skip_resize_to_laid_out_size(self, event)
 
     def reload(self) -> None:
-        if self._fresh is not None:
-            # The first resume, right after composing with balances just read.
-            self._fresh = None
-            return
         name = self.group.name
         run_db(
             self,
@@ -123,7 +122,7 @@ class BalancesScreen(LedgerScreen):
         if self._history_coming:
             return
         self._history_coming = True
-        screen = HistoryScreen(first_page_coming=True)
+        screen = HistoryScreen()
         name = self.group.name
         done = False
 
@@ -146,8 +145,7 @@ class BalancesScreen(LedgerScreen):
             show()
 
         def late() -> None:
-            screen.first_page_late()
-            show()
+            show()  # without its first page: it reads it itself
 
         def failed(error: ServiceError) -> None:
             if settle():  # else the screen is up and reads (and reports) its own page

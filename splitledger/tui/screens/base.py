@@ -1,7 +1,12 @@
 """What every screen of a group shares: a typed handle on the app and its group, a
 `reload` that fetches the screen's data in a worker, and a reload whenever the screen
 comes back to the top (so it never shows data older than the write that just closed
-the screen above it)."""
+the screen above it) — except right after it was opened with data read for it
+(`handed_data`), which it would only read again.
+
+That exception cannot hide a write: the app's live refresh compares the group's change
+token with one read no later than the data shown (for the first screen, in the same
+transaction), so a write landing after that read is seen and the screen reloaded."""
 
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ class LedgerScreen(Screen[None]):
     HELP_TEXT: ClassVar[str] = ""
     #: Whether the app's live refresh should call `reload` when the group changes.
     LIVE: ClassVar[bool] = True
+    #: Opened with its data read for it: the first resume need not read it again.
+    _handed: bool = False
 
     @property
     def sl_app(self) -> SplitLedgerApp:
@@ -44,8 +51,21 @@ class LedgerScreen(Screen[None]):
             raise RuntimeError("no group is open")
         return group
 
+    def handed_data(self) -> None:
+        """The screen is about to be shown with data its opener read for it (before
+        it is pushed): its first resume does not read the data again."""
+        self._handed = True
+
+    @property
+    def showing_handed_data(self) -> bool:
+        """Not resumed yet since it was handed its data."""
+        return self._handed
+
     def reload(self) -> None:
         """Fetch this screen's data again (in a worker)."""
 
     def on_screen_resume(self) -> None:
+        if self._handed:
+            self._handed = False
+            return
         self.reload()

@@ -107,9 +107,9 @@ class HistoryScreen(LedgerScreen):
         Binding("d", "delete", "Delete"),
     ]
 
-    def __init__(self, *, first_page_coming: bool = False) -> None:
-        """`first_page_coming`: the opener reads the first page and hands it over with
-        `first_page` (or calls `first_page_late`, and this screen reads it itself)."""
+    def __init__(self) -> None:
+        """The opener may read the first page and hand it over with `first_page`
+        before it shows the screen; else the screen reads it itself."""
         super().__init__()
         #: The window of rows held (as the table shows them: newest first), at most
         #: `MAX_ROWS`.
@@ -126,8 +126,6 @@ class HistoryScreen(LedgerScreen):
         self._status_text = ""
         #: The first page, handed over by the opener before this screen mounted.
         self._first: list[TxView] | None = None
-        #: The opener reads the first page: the first resume must not read it too.
-        self._first_by_opener = first_page_coming
         #: The search's `member:` names no member of the group (the ledger said so).
         self._unknown_member = False
 
@@ -160,9 +158,6 @@ class HistoryScreen(LedgerScreen):
     def reload(self) -> None:
         """Read the window held again (as many rows, from the same first row, or from
         the newest if the window starts there): the cursor stays on its row."""
-        if self._first_by_opener:
-            self._first_by_opener = False  # the first resume: the opener reads the page
-            return
         self._load("window", limit=min(max(len(self.rows), PAGE), MAX_ROWS))
 
     def first_page(self, page: list[TxView]) -> None:
@@ -175,10 +170,7 @@ class HistoryScreen(LedgerScreen):
             self._show(page, 0, "newest", PAGE, 0)
         else:
             self._first = page
-
-    def first_page_late(self) -> None:
-        """The opener gave up waiting: this screen reads its first page itself."""
-        self._first_by_opener = False
+            self.handed_data()
 
     def _load(self, where: Where, *, limit: int = PAGE, cursor: int | None = None) -> None:
         """Read `where`'s `limit` rows (and one more, which only tells whether there are
