@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import errno
 import os
+import sqlite3
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -22,6 +24,7 @@ from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.settle import SettleScreen
 from tests.tui.conftest import idle, make_app
+from tests.tui.test_write_waits import saying, until
 
 GROUP = "Lisbon trip"
 
@@ -172,3 +175,115 @@ async def test_several_transfers_are_counted_in_the_plural(demo: Ledger) -> None
         await idle(pilot)
         question = str(app.screen.query_one(".dialog-title", Static).render())
         assert question == "Record all 3 transfers as paid?"
+
+
+# -- what you see is what is recorded (issue 13, finding 3) ----------------------------
+
+
+def dialog_text(app: App[None]) -> str:
+    screen = app.screen
+    assert isinstance(screen, ConfirmScreen)
+    return str(screen.query_one(".dialog-title", Static).render())
+
+
+async def test_a_stale_mark_paid_records_nothing_and_says_what_changed(
+    demo: Ledger, db_path: Path
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settle(pilot)
+        dana = screen.plan[0]
+        assert (dana.payer, dana.payee) == ("Dana", "Alice")
+        await pilot.press("p")  # the dialog is up, and stays up while…
+        await idle(pilot)
+        with Ledger.open(str(db_path), actor="other") as other:  # …another terminal pays
+            other.record_payment(group=GROUP, payer="Dana", payee="Alice", amount="175.81")
+        await pilot.press("y")
+        await idle(pilot)
+        text = dialog_text(app)
+        assert text.startswith("Nothing was recorded: the balances changed since this plan")
+        assert "Dana: -175.81 EUR → 0.00 EUR" in text
+        assert "no longer in the plan" in text
+        assert screen.summary().splitlines() == [
+            "Chandra pays Alice 137.28 EUR",
+            "Chandra pays Bob 24.90 EUR",
+        ]
+        await pilot.press("enter")
+        await idle(pilot)
+        assert app.screen is screen
+    payments = demo.history(GROUP, kind="payment")
+    assert len(payments) == 2  # the demo's own and the other terminal's: not paid twice
+    assert not any(b.minor > 0 and b.member == "Dana" for b in demo.balances(GROUP).balances)
+
+
+async def test_a_stale_mark_all_paid_offers_the_plan_now(demo: Ledger, db_path: Path) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(100, 40)) as pilot:
+        screen = await open_settle(pilot)
+        await pilot.press("a")
+        await idle(pilot)
+        with Ledger.open(str(db_path), actor="other") as other:
+            other.record_payment(group=GROUP, payer="Chandra", payee="Bob", amount="24.90")
+        await pilot.press("y")
+        await idle(pilot)
+        text = dialog_text(app)
+        assert "Chandra: -162.18 EUR → -137.28 EUR" in text
+        assert "Bob: +24.90 EUR → 0.00 EUR" in text
+        assert text.endswith(
+            "The plan now:\n"
+            "  Dana pays Alice 175.81 EUR\n"
+            "  Chandra pays Alice 137.28 EUR\n\n"
+            "Record all 2 transfers as paid?"
+        )
+        assert len(demo.history(GROUP, kind="payment")) == 2  # nothing recorded yet
+        await pilot.press("y")
+        await idle(pilot)
+        assert screen.plan == []
+    assert all(b.minor == 0 for b in demo.balances(GROUP).balances)
+    assert len(demo.history(GROUP, kind="payment")) == 4
+
+
+async def test_mark_all_paid_records_one_settlement(
+    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+    record = Ledger.record_settlement
+
+    def counted(self: Ledger, group: str, transfers: Sequence[Transfer], **kw: object) -> object:
+        calls.append(len(transfers))
+        return record(self, group, transfers, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Ledger, "record_settlement", counted)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_settle(pilot)
+        await pilot.press("a", "y")
+        await idle(pilot)
+        assert screen.plan == []
+        assert any(n.message == "Recorded 3 payments." for n in app._notifications)
+    assert calls == [3]  # one call: one database transaction, all or nothing
+
+
+async def test_a_recording_that_waits_for_a_lock_says_so_and_escape_cancels_it(
+    demo: Ledger, db_path: Path
+) -> None:
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        app = make_app(demo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await open_settle(pilot)
+            other.execute("BEGIN IMMEDIATE")  # another terminal is writing
+            await pilot.press("p", "y")
+            assert await until(pilot, lambda: saying(app, "(another terminal is writing)"))
+            await pilot.press("escape")
+            await idle(pilot)
+            assert app.screen is screen
+            assert any(n.title == "Not saved" for n in app._notifications)
+            other.execute("ROLLBACK")
+            assert len(demo.history(GROUP, kind="payment")) == 1  # nothing was written
+            await pilot.press("p", "y")
+            await idle(pilot)
+            assert len(screen.plan) == 2
+    finally:
+        other.close()
+    assert len(demo.history(GROUP, kind="payment")) == 2

@@ -3,15 +3,17 @@
 The preview is the domain's own build of the transaction (`Ledger.preview_expense`,
 pure CPU, no database), so what it shows is exactly what would be recorded. Recording
 runs in a worker with one idempotency key per form: pressing Enter twice, or retrying
-after a locked database, can never record the expense twice.
+after a locked database, can never record the expense twice. A save that waits for
+another terminal's lock says so after half a second, and Escape cancels it (nothing is
+saved; `jobs.run_write`). Escape on a form with changes asks before throwing them away.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -19,7 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from splitledger.domain import Transaction, format_amount
-from splitledger.services.errors import InvalidInput, ServiceError
+from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.expense_fields import (
@@ -37,7 +39,7 @@ from splitledger.tui.expense_fields import (
     to_fields,
 )
 from splitledger.tui.formatting import money
-from splitledger.tui.jobs import run_db
+from splitledger.tui.jobs import WriteJob, run_write
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
@@ -156,6 +158,8 @@ class ExpenseFormScreen(LedgerScreen):
         self.editing = editing
         self.key = f"tui:{uuid.uuid4()}"
         self.saving = False
+        #: The save in flight (Escape cancels it while it waits for the lock).
+        self._write: WriteJob | None = None
         self.preview: Transaction | None = None
         self._members: list[str] = []
 
@@ -402,8 +406,32 @@ class ExpenseFormScreen(LedgerScreen):
     def action_guard_quit(self) -> None:
         self.notify("Escape leaves the form first (ctrl+q quits at once).", severity="warning")
 
+    @on(events.Mount)
+    def _remember_untouched(self) -> None:
+        """What the form held when it opened: Escape asks before throwing changes away."""
+        self._untouched = self.form_input()
+
     def action_cancel(self) -> None:
-        self.app.pop_screen()
+        """Escape: cancel a save that waits; else leave, asking first if anything was
+        typed."""
+        from splitledger.tui.screens.confirm import ConfirmScreen
+
+        if self._write is not None and self._write.stop():
+            self.notify("Cancelling the save…")
+            return
+        if self.form_input() == getattr(self, "_untouched", None):
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        what = "your changes to this expense" if self.editing else "this expense"
+        self.app.push_screen(
+            ConfirmScreen(f"Discard {what}? Nothing is saved.", yes="Discard", no="Keep"),
+            answered,
+        )
 
     def action_save(self) -> None:
         if self.saving:
@@ -412,25 +440,33 @@ class ExpenseFormScreen(LedgerScreen):
         if self.preview is None:
             self.notify("Fix the highlighted field first.", severity="warning")
             return
-        fields = {**to_fields(self.form_input()), "group": self.group.name, "key": self.key}
-        editing = self.editing
+        fields: dict[str, Any] = {**to_fields(self.form_input()), "key": self.key}
+        editing, group = self.editing, self.group.name
         self.saving = True
 
-        def record(ledger: Ledger) -> TxView:
-            if editing is not None:
-                return ledger.edit_expense(editing.id, **fields)
-            return ledger.record_expense(**fields)
+        def record(ledger: Ledger) -> TxView | None:
+            if editing is not None:  # (an edit that changes nothing records nothing)
+                return ledger.edit_expense(editing.id, **fields).tx
+            return ledger.record_expense(group=group, **fields)
 
-        run_db(self, record, self._saved, failed=self._failed, description="record expense")
+        self._write = run_write(
+            self, record, self._saved, failed=self._failed, description="record expense"
+        )
 
-    def _saved(self, tx: TxView) -> None:
-        self.saving = False
-        verb = "Edited" if self.editing else "Recorded"
-        self.notify(f"{verb}: {clip(tx.description)} (#{tx.id}).", markup=False)
+    def _saved(self, tx: TxView | None) -> None:
+        self.saving, self._write = False, None
+        if tx is None:
+            self.notify("Nothing changed: nothing was recorded.")
+        else:
+            verb = "Edited" if self.editing else "Recorded"
+            self.notify(f"{verb}: {clip(tx.description)} (#{tx.id}).", markup=False)
         self.app.pop_screen()
 
     def _failed(self, error: ServiceError) -> None:
-        self.saving = False
+        self.saving, self._write = False, None
+        if isinstance(error, Cancelled):
+            self.notify("Not saved: cancelled while another terminal was writing.")
+            return
         if isinstance(error, InvalidInput):
             self._set_error(error_slot(error.field), str(error))
         self.sl_app.show_error(error)

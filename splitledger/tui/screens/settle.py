@@ -1,5 +1,11 @@
 """Settle up: the fewest transfers that zero every balance; mark them paid, export
-them to CSV, or copy them as text to paste into a chat."""
+them to CSV, or copy them as text to paste into a chat.
+
+Marking paid records what the dialog showed, or nothing: the services refuse a plan
+whose balances changed since it was read (another terminal recorded a payment while
+the dialog was open), and the screen then shows what changed and offers the plan now.
+"Mark all paid" is one settlement (one database transaction). A recording that waits
+for another terminal's lock says so, and Escape cancels it (`jobs.run_write`)."""
 
 from __future__ import annotations
 
@@ -16,9 +22,12 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
+from splitledger.services.errors import ServiceError
 from splitledger.services.ledger import Ledger
+from splitledger.services.settling import Basis, SettlePlan, StalePlan
+from splitledger.services.views import TxView
 from splitledger.tui.formatting import money, transfer_text
-from splitledger.tui.jobs import run_db
+from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
@@ -47,7 +56,7 @@ class SettleScreen(LedgerScreen):
         "to CSV; c copies it as text."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "back", "Back"),
         Binding("p", "pay_one", "Mark paid"),
         Binding("a", "pay_all", "Mark all paid"),
         Binding("x", "export", "Export CSV"),
@@ -57,8 +66,12 @@ class SettleScreen(LedgerScreen):
     def __init__(self) -> None:
         super().__init__()
         self.plan: list[Transfer] = []
+        #: The balances `plan` settles, as read with it: recording checks they hold.
+        self.basis: Basis = ()
         self._key = f"tui-settle:{uuid.uuid4()}"
         self._plan_no = 0
+        #: The recording in flight, if any (Escape cancels it while it waits).
+        self._paying: WriteJob | None = None
 
     def compose(self) -> ComposeResult:
         yield LedgerHeader()
@@ -78,17 +91,18 @@ class SettleScreen(LedgerScreen):
         name = self.group.name
         run_db(
             self,
-            lambda ledger: ledger.settle_plan(name),
+            lambda ledger: ledger.settle_up(name),
             self._show,
             exclusive=True,
             group="settle",
             description="settle plan",
         )
 
-    def _show(self, plan: list[Transfer]) -> None:
+    def _show(self, planned: SettlePlan) -> None:
+        plan = list(planned.transfers)
         if plan != self.plan:
             self._plan_no += 1
-        self.plan = plan
+        self.plan, self.basis = plan, planned.basis
         table = self.query_one("#plan", DataTable)
         row = table.cursor_row
         table.display = bool(plan)
@@ -124,6 +138,18 @@ class SettleScreen(LedgerScreen):
         press or a retry records it once."""
         return f"{self._key}:{self._plan_no}:{t.payer}>{t.payee}:{t.currency}:{t.minor}"
 
+    def _plan_key(self) -> str:
+        """The key of "mark all paid" on this plan (one transfer: that transfer's)."""
+        if len(self.plan) == 1:
+            return self._transfer_key(self.plan[0])
+        return f"{self._key}:{self._plan_no}:all"
+
+    def action_back(self) -> None:
+        if self._paying is not None and self._paying.stop():
+            self.notify("Cancelling…")
+            return
+        self.app.pop_screen()
+
     def action_pay_one(self) -> None:
         table = self.query_one("#plan", DataTable)
         if not self.plan:
@@ -132,32 +158,99 @@ class SettleScreen(LedgerScreen):
         self._confirm_and_pay([transfer], f"Record that {transfer_text(transfer)}?")
 
     def action_pay_all(self) -> None:
+        if self.plan:
+            self._confirm_and_pay(list(self.plan), self._all_question())
+
+    def _all_question(self) -> str:
         if len(self.plan) == 1:
-            self._confirm_and_pay(list(self.plan), f"Record that {transfer_text(self.plan[0])}?")
-        elif self.plan:
-            count = len(self.plan)
-            self._confirm_and_pay(list(self.plan), f"Record all {count} transfers as paid?")
+            return f"Record that {transfer_text(self.plan[0])}?"
+        return f"Record all {len(self.plan)} transfers as paid?"
 
     def _confirm_and_pay(self, transfers: list[Transfer], question: str) -> None:
+        """Ask, then record `transfers` as one settlement, checked against the balances
+        the plan on screen was made from (as they are now, not when the answer comes)."""
         from splitledger.tui.screens.confirm import ConfirmScreen
 
-        name = self.group.name
-        keys = [self._transfer_key(t) for t in transfers]
-
-        def pay(ledger: Ledger) -> int:
-            for transfer, key in zip(transfers, keys, strict=True):
-                ledger.record_settlement(name, [transfer], key=key)
-            return len(transfers)
+        key = self._plan_key() if transfers == self.plan else self._transfer_key(transfers[0])
+        expected, single = self.basis, len(transfers) == 1
 
         def answered(yes: bool | None) -> None:
             if yes:
-                run_db(self, pay, self._paid, description="record settlement")
+                self._pay(transfers, expected, key, single=single)
 
         self.app.push_screen(ConfirmScreen(question, yes="Paid"), answered)
 
-    def _paid(self, count: int) -> None:
+    def _pay(self, transfers: list[Transfer], expected: Basis, key: str, *, single: bool) -> None:
+        if self._paying is not None:
+            return  # one recording at a time (its key would dedupe a repeat anyway)
+        name = self.group.name
+
+        def pay(ledger: Ledger) -> list[TxView]:
+            return ledger.record_settlement(name, transfers, expected=expected, key=key)
+
+        def refused(error: ServiceError) -> None:
+            self._paying = None
+            if isinstance(error, StalePlan):
+                self._changed_meanwhile(error, transfers[0] if single else None)
+            else:
+                self.sl_app.show_error(error)
+
+        self._paying = run_write(
+            self, pay, self._paid, failed=refused, what="Recording", description="record settlement"
+        )
+
+    def _paid(self, views: list[TxView]) -> None:
+        self._paying = None
+        count = len(views)
         self.notify(f"Recorded {count} payment{'s' if count != 1 else ''}.")
         self.reload()
+
+    def _changed_meanwhile(self, stale: StalePlan, one: Transfer | None) -> None:
+        """Nothing was recorded: show the plan now, say what changed, and offer to
+        record the plan now (all of it, or the same people's transfer if one was
+        marked and is still in it)."""
+        from splitledger.tui.screens.confirm import ConfirmScreen
+
+        lines = ["Nothing was recorded: the balances changed since this plan was shown."]
+        lines += [
+            f"  {c.member}: {money(c.before, c.currency, signed=True)} → "
+            f"{money(c.after, c.currency, signed=True)}"
+            for c in stale.changes
+        ]
+        if stale.plan is None:
+            lines += ["", str(stale).rpartition("; ")[2].capitalize() + "."]
+            self.app.push_screen(ConfirmScreen("\n".join(lines), yes=None))
+            return
+        self._show(stale.plan)
+        offer: list[Transfer] = []
+        if not self.plan:
+            lines += ["", "Everyone is settled up now."]
+        elif one is None:
+            offer = list(self.plan)
+            lines += ["", "The plan now:"] + [f"  {transfer_text(t)}" for t in self.plan]
+            lines += ["", self._all_question()]
+        else:
+            same = [
+                t
+                for t in self.plan
+                if (t.payer, t.payee, t.currency) == (one.payer, one.payee, one.currency)
+            ]
+            if same:
+                offer = same[:1]
+                lines += ["", f"Record that {transfer_text(same[0])} instead?"]
+            else:
+                lines += ["", "That transfer is no longer in the plan; the plan now is on screen."]
+        if not offer:
+            self.app.push_screen(ConfirmScreen("\n".join(lines), yes=None))
+            return
+        key = self._plan_key() if offer == self.plan else self._transfer_key(offer[0])
+        expected = self.basis
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._pay(offer, expected, key, single=len(offer) == 1 and one is not None)
+
+        self.app.push_screen(ConfirmScreen("\n".join(lines), yes="Paid"), answered)
 
     # -- sharing -------------------------------------------------------------------
 
