@@ -104,6 +104,8 @@ class ReadingCases(LedgerCore):
         kind: str | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
+        entries: bool = True,
+        show_deleted: bool = False,
     ) -> list[TxView]:
         """A page of transactions, newest first; pass the last one's (date, id) as
         `before` for the next (older) page. From the other end: `oldest` gives the
@@ -111,7 +113,12 @@ class ReadingCases(LedgerCore):
         `limit` transactions just newer than it, still newest first). At most one of
         `before`, `after` and `oldest`; every filter applies to each. `text` matches
         literally (`%` is a percent sign); `member` must name a member of the group
-        (as `ann` or anything that reads the same), else `NotFound`."""
+        (as `ann` or anything that reads the same), else `NotFound`.
+
+        `entries` (the default): every ledger entry, reversals and replaced versions
+        included. Else bills: each bill once, as its current version (`replaces_id`
+        set: it was edited), no reversals; a deleted bill (`reversed_by` set) only with
+        `show_deleted`. The filtering is in the query: pages stay whole."""
         _check_page(limit, kind)
         if sum((before is not None, after is not None, oldest)) > 1:
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
@@ -121,7 +128,15 @@ class ReadingCases(LedgerCore):
             row = self._group(session, group)
             flt = self._with_member(session, row, wanted)
             rows = repository.history(
-                session, row.id, flt, limit=limit, before=before, after=after, oldest=oldest
+                session,
+                row.id,
+                flt,
+                limit=limit,
+                before=before,
+                after=after,
+                oldest=oldest,
+                entries=entries,
+                show_deleted=show_deleted,
             )
             return self._tx_views(session, rows)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any, NamedTuple
 
 from sqlalchemy import BigInteger, Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from splitledger.domain import MAX_ID, Posting, Transaction, TxKind
 from splitledger.store.chain import GENESIS, transaction_hash
@@ -459,8 +459,28 @@ def _contains(text: str) -> str:
     return f"%{escaped}%"
 
 
-def history_query(group_id: int, flt: HistoryFilter) -> Select[TransactionRow]:
+def history_query(
+    group_id: int, flt: HistoryFilter, *, entries: bool = True, show_deleted: bool = False
+) -> Select[TransactionRow]:
+    """The transactions of the group that `flt` matches. `entries`: every ledger entry;
+    else bills (ADR 0011): each bill once, as its current version, without reversals
+    and without versions an edit or an undo replaced; a deleted one (its last version,
+    reversed and not replaced) only with `show_deleted`."""
     query = select(TransactionRow).where(TransactionRow.group_id == group_id)
+    if not entries:
+        query = query.where(TransactionRow.kind != TxKind.REVERSAL.value)
+        # A replaced version was reversed first (an edit reverses the current version;
+        # a restore replaces a deleted one): "not reversed" leaves the current versions,
+        # probing the unique index on `reverses_id` once a row.
+        reversal = aliased(TransactionRow)
+        reversed_ = select(reversal.id).where(reversal.reverses_id == TransactionRow.id)
+        if show_deleted:
+            # Reversed but not replaced: deleted (only reversed rows probe `replaces_id`).
+            later = aliased(TransactionRow)
+            replaced = select(later.id).where(later.replaces_id == TransactionRow.id)
+            query = query.where(or_(~reversed_.exists(), ~replaced.exists()))
+        else:
+            query = query.where(~reversed_.exists())
     if flt.text:
         # Case-insensitive as far as the database's lower() goes (SQLite's folds ASCII
         # only), and the text as typed always matches itself.
@@ -509,13 +529,16 @@ def history(
     before: tuple[dt.date, int] | None = None,
     after: tuple[dt.date, int] | None = None,
     oldest: bool = False,
+    entries: bool = True,
+    show_deleted: bool = False,
 ) -> list[TransactionRow]:
     """A page newest first (by date, then id), keyset-paged so deep pages cost the same
     as the first: pass the last row's (date, id) as `before` for the next older page,
     the first row's as `after` for the next newer one (the `limit` rows just newer than
     it), or `oldest` for the oldest page. Those two read ascending (on the same index)
-    and are turned newest first here. At most one of `before`, `after`, `oldest`."""
-    query = history_query(group_id, flt)
+    and are turned newest first here. At most one of `before`, `after`, `oldest`.
+    `entries` and `show_deleted`: ledger entries or bills (see `history_query`)."""
+    query = history_query(group_id, flt, entries=entries, show_deleted=show_deleted)
     if before is not None:
         date, tx_id = before
         query = query.where(
