@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import cast
+from typing import TypedDict, cast
 
 from splitledger.domain import (
     DomainError,
@@ -22,7 +22,7 @@ from splitledger.domain import (
 from splitledger.services import bill_changes as changes
 from splitledger.services.errors import InvalidInput
 from splitledger.services.inputs import SPLIT_MODES, SplitMode
-from splitledger.services.views import ExpenseDefinition, FieldChange, TxView
+from splitledger.services.views import ExpenseDefinition, FieldChange
 
 SEVERAL = "__several__"
 #: Typed in a payer's "Paid" column (with several payers): that payer pays the rest.
@@ -256,6 +256,18 @@ def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> Fo
     )
 
 
+class EditFields(TypedDict, total=False):
+    """The fields of `Ledger.edit_expense` an edit gives (those that changed)."""
+
+    description: str
+    amount: str
+    paid_by: tuple[tuple[str, str | None], ...]
+    split: str
+    participants: tuple[tuple[str, str | None], ...]
+    date: dt.date
+    category: str
+
+
 #: The fields of a bill, in the order `edit_expense` takes them.
 EDIT_FIELDS = ("description", "amount", "paid_by", "split", "participants", "date", "category")
 
@@ -274,7 +286,7 @@ class EditPlan:
     cannot be read)."""
 
     old: ExpenseDefinition
-    changed: dict[str, object]
+    changed: EditFields
     preview: dict[str, object]
     new: ExpenseDefinition | None
 
@@ -310,9 +322,11 @@ def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> Edit
         before: Mapping[str, object] = to_fields(start)
     except InvalidInput:  # an older expense the form cannot even show as valid
         before = {}
-    changed = {k: fields[k] for k in EDIT_FIELDS if fields[k] != before.get(k)}
-    if "split" in changed:
-        changed["participants"] = fields["participants"]
+    names = [k for k in EDIT_FIELDS if fields[k] != before.get(k)]
+    if "split" in names and "participants" not in names:
+        names.append("participants")
+    # (to_fields gives each of these fields its type in EditFields)
+    changed = cast("EditFields", {k: fields[k] for k in EDIT_FIELDS if k in names})
     merged = {**old.as_fields(), **changed}
     preview = {**merged, "description": fields["description"], "category": fields["category"]}
     new = normalised(old, merged)
@@ -403,41 +417,3 @@ def _text(value: object, field: str, max_length: int) -> str:
         return clean_text(text, field=field, max_length=max_length, required=False)
     except DomainError:
         return text
-
-
-def from_expense(tx: TxView, members: Sequence[str]) -> FormInput:
-    """A form filled with an existing expense, as exact shares (the split mode it was
-    entered with is not stored; exact shares reproduce it to the minor unit)."""
-    paid: dict[str, int] = {}
-    owed: dict[str, int] = {}
-    currency = tx.postings[0].currency
-    for p in tx.postings:
-        if p.minor > 0:
-            paid[p.member] = paid.get(p.member, 0) + p.minor
-        else:
-            owed[p.member] = owed.get(p.member, 0) - p.minor
-    names = list(members) + [n for n in (*paid, *owed) if n not in members]
-
-    def text(minor: int | None) -> str:
-        return "" if minor is None else format_amount(minor, currency, grouping=False)
-
-    rows = tuple(
-        MemberRow(
-            name=n,
-            included=n in owed,
-            paid=text(paid.get(n)) if len(paid) > 1 else "",
-            value=text(owed.get(n)) if n in owed else "",
-        )
-        for n in names
-    )
-    return FormInput(
-        # Text an older version stored may hold characters that are refused now: the
-        # form starts with their visible stand-ins, which can be saved (or deleted).
-        description=visible(tx.description),
-        amount=text(sum(paid.values())),
-        date=tx.date.isoformat(),
-        category=visible(tx.category),
-        payer=SEVERAL if len(paid) > 1 else next(iter(paid)),
-        mode="exact",
-        rows=rows,
-    )

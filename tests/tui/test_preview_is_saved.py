@@ -166,7 +166,7 @@ def test_an_edit_records_what_its_form_previews_and_says_what_changed(
         preview = ledger.preview_expense(group, **plan.preview, key=key)
     except InvalidInput:
         return  # the form refuses to save it
-    outcome = ledger.edit_expense(tx.id, **plan.changed, key=key)  # type: ignore[arg-type]
+    outcome = ledger.edit_expense(tx.id, **plan.changed, key=key)
     if plan.unchanged:
         assert outcome.tx is None
         return

@@ -1,45 +1,56 @@
 """Add or edit an expense, with a live preview of everyone's share.
 
 The preview is the domain's own build of the transaction (`Ledger.preview_expense`,
-pure CPU, no database), so what it shows is exactly what would be recorded. Recording
-runs in a worker with one idempotency key per form: pressing Enter twice, or retrying
-after a locked database, can never record the expense twice. A save that waits for
-another terminal's lock says so after half a second, and Escape cancels it (nothing is
-saved; `jobs.run_write`). Escape on a form with changes asks before throwing them away.
+pure CPU, no database), so what it shows is exactly what would be recorded: it is built
+with the form's idempotency key, fixed when the form opens, which also seeds who gets
+an odd cent, and saving uses that key. Recording runs in a worker: pressing Enter
+twice, or retrying after a locked database, can never record the expense twice.
+
+Editing opens the bill as it was entered (`Ledger.expense_definition`, read in a
+worker): its split mode, payers, participants' values and currency. The form shows
+what the edit changes as it is typed (the services' own comparison), and saving passes
+`edit_expense` only the fields that differ, so what the form cannot show is kept.
+
+A save that waits for another terminal's lock says so after half a second, and Escape
+cancels it (nothing is saved; `jobs.run_write`). Escape on a form with changes asks
+before throwing them away.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from splitledger.domain import Transaction, format_amount
+from splitledger.domain import Posting, Transaction, format_amount, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
-from splitledger.services.views import TxView
+from splitledger.services.views import EditOutcome, ExpenseDefinition, FieldChange, TxView
 from splitledger.tui.expense_fields import (
     ERROR_SLOTS,
     MODE_HINTS,
     MODES,
     SEVERAL,
     VALUE_PLACEHOLDERS,
+    EditPlan,
     FormInput,
     MemberRow,
+    edit_plan,
     error_slot,
     field_problems,
-    from_expense,
+    from_definition,
+    hidden,
     remaining,
     to_fields,
 )
 from splitledger.tui.formatting import money
-from splitledger.tui.jobs import WriteJob, run_write
+from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import LedgerFooter
@@ -138,14 +149,25 @@ class ExpenseFormScreen(LedgerScreen):
         margin-top: 1;
         height: auto;
     }
+
+    #edit-note {
+        margin-top: 1;
+        color: $warning;
+    }
+
+    #changes {
+        margin-top: 1;
+        height: auto;
+    }
     """
 
     LIVE = False  # never reload under the user's fingers
     HELP_TEXT = (
         "Type a description and an amount, pick who paid and how to split. The right-hand "
-        "column previews each person's share as you type; ctrl+s (or Enter) records it once "
-        "every amount adds up. Several payers: choose 'Several payers' and type what each "
-        "paid (one may be left empty to pay the rest)."
+        "column previews each person's share as you type (exactly what is recorded); "
+        "ctrl+s (or Enter) records it once every amount adds up. Several payers: choose "
+        "'Several payers' and type what each paid (type 'rest' for the one who pays the "
+        "rest). Editing lists what will change; saving changes only that."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
@@ -162,15 +184,33 @@ class ExpenseFormScreen(LedgerScreen):
         self._write: WriteJob | None = None
         self.preview: Transaction | None = None
         self._members: list[str] = []
+        #: Editing: the bill as it was entered (read when the form opens), the form as
+        #: it opened (None while reading), and what saving would do now.
+        self.definition: ExpenseDefinition | None = None
+        self._start: FormInput | None = None
+        self.plan: EditPlan | None = None
+        self._current: tuple[Posting, ...] = ()
+        if editing is not None:
+            self._current = tuple(Posting(p.member, p.currency, p.minor) for p in editing.postings)
+
+    @property
+    def currency(self) -> str:
+        """The bill's currency: the edited one's, else the group's."""
+        return self.definition.currency if self.definition else self.group.currency
 
     # -- layout --------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         group = self.group
-        start = (
-            from_expense(self.editing, group.members)
-            if self.editing is not None
-            else FormInput(
+        if self.editing is not None and self._start is None:  # reading its definition
+            yield LedgerHeader()
+            with VerticalScroll(id="expense-form"):
+                yield Static(Content.styled(f"Edit expense #{self.editing.id}", "b"))
+                yield Static(f"Reading expense #{self.editing.id}…", id="loading")
+            yield LedgerFooter()
+            return
+        if self._start is None:
+            self._start = FormInput(
                 description="",
                 amount="",
                 date=self.sl_app.today().isoformat(),
@@ -179,7 +219,7 @@ class ExpenseFormScreen(LedgerScreen):
                 mode="equal",
                 rows=tuple(MemberRow(m, True, "", "") for m in group.members),
             )
-        )
+        start = self._start
         self._members = [r.name for r in start.rows]
         title = (
             Content.styled(f"Edit expense #{self.editing.id}", "b")
@@ -190,6 +230,8 @@ class ExpenseFormScreen(LedgerScreen):
         yield LedgerHeader()
         with VerticalScroll(id="expense-form"):
             yield Static(title, classes="screen-title")
+            note = self._note()
+            yield Static(note, id="edit-note").set_styles(display="block" if note else "none")
             with Horizontal(classes="form-row"):
                 yield Label("Description", classes="form-label")
                 yield Input(
@@ -203,7 +245,7 @@ class ExpenseFormScreen(LedgerScreen):
             with Horizontal(classes="form-row"):
                 yield Label("Amount", classes="form-label")
                 yield Input(start.amount, id="amount", compact=True, max_length=40)
-                yield Label(group.currency, classes="currency", markup=False)
+                yield Label(self.currency, classes="currency", markup=False)
                 yield Label("Date", classes="form-label-short")
                 yield Input(start.date, id="date", compact=True, max_length=10)
             yield Static(id="amount-error", classes="field-error")
@@ -264,15 +306,61 @@ class ExpenseFormScreen(LedgerScreen):
             yield Static(id="split-error", classes="field-error")
             yield Static(id="form-error", classes="field-error")
             yield Static(id="summary", classes="summary")
+            yield Static(id="changes").set_styles(display="none")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
         yield LedgerFooter()
 
     def on_mount(self) -> None:
+        editing = self.editing
+        if editing is None:
+            self._ready()
+            return
+        run_db(
+            self,
+            lambda ledger: ledger.expense_definition(editing.id),
+            self._loaded,
+            failed=self._not_loaded,
+            description="read expense definition",
+        )
+
+    async def _loaded(self, definition: ExpenseDefinition) -> None:
+        """The bill as it was entered: the form opens on it."""
+        self.definition = definition
+        self._start = from_definition(definition, self.group.members)
+        await self.recompose()
+        self._ready()
+
+    def _not_loaded(self, error: ServiceError) -> None:
+        """The bill cannot be read (deleted meanwhile, say): say so; Escape leaves."""
+        self.query_one("#loading", Static).update(plain(f"Cannot edit it: {error}", lines=True))
+        self.sl_app.show_error(error)
+
+    def _ready(self) -> None:
+        """The form is there: show the split, the preview, and remember what it held
+        (Escape asks before throwing changes away)."""
         self._apply_mode_and_payer()
         self._update_preview()
+        self._untouched = self.form_input()
         self.query_one("#description", Input).focus()
+
+    def _note(self) -> Content:
+        """What to know about the expense being edited: an older one opens as exact
+        shares; what the form cannot show is kept."""
+        definition, start = self.definition, self._start
+        if definition is None or start is None:
+            return Content("")
+        notes = []
+        if definition.derived:
+            notes.append("This older expense opens as exact shares.")
+        kept = hidden(definition, start)
+        if kept:
+            notes.append(
+                f"The form cannot show its {', '.join(kept)} exactly: "
+                "they are kept as they are unless you change them."
+            )
+        return plain("\n".join(notes), lines=True)
 
     # -- reading the form ----------------------------------------------------------
 
@@ -305,12 +393,14 @@ class ExpenseFormScreen(LedgerScreen):
     @on(Input.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:
-        self._update_preview()
+        if self._start is not None:
+            self._update_preview()
 
     @on(Select.Changed)
     def _select_changed(self) -> None:
-        self._apply_mode_and_payer()
-        self._update_preview()
+        if self._start is not None:
+            self._apply_mode_and_payer()
+            self._update_preview()
 
     def _apply_mode_and_payer(self) -> None:
         mode = str(self.query_one("#mode", Select).value)
@@ -335,7 +425,7 @@ class ExpenseFormScreen(LedgerScreen):
     def _update_preview(self) -> None:
         """Rebuild the preview from the form (pure CPU; no database)."""
         form = self.form_input()
-        currency = self.group.currency
+        currency = self.currency
         # Numbers the domain cannot read, each at its field, whatever else is missing.
         problems = field_problems(form, currency)
         shown: dict[str, str] = {}
@@ -344,24 +434,33 @@ class ExpenseFormScreen(LedgerScreen):
         invalid = {p.input_id for p in problems}
         for number in self.query(NUMBER_INPUTS).results(Input):
             number.set_class(number.id in invalid, "-invalid")
-        self.preview = None
+        self.preview = self.plan = None
         shares: dict[str, int] = {}
         paid: dict[str, int] = {}
         notes = remaining(form, currency)
         fresh = not form.description.strip() and not form.amount.strip()
         ledger = self.sl_app.ledger
+        postings: tuple[Posting, ...] = ()
         try:
-            fields = to_fields(form)
+            if self.definition is not None and self._start is not None:
+                self.plan = edit_plan(self.definition, self._start, form)
+                fields = self.plan.preview
+            else:
+                fields = to_fields(form)
             if ledger is None:
                 raise InvalidInput("the ledger is not open", field=None)
-            self.preview = ledger.preview_expense(self.group, **fields)
+            # The form's key, as saving uses it: the odd cent lands where it will.
+            self.preview = ledger.preview_expense(self.group, **fields, key=self.key)
+            postings = self.preview.postings
+            if self.plan is not None:  # an edit of text or date only keeps the postings
+                postings = self.plan.postings(postings, self._current)
         except InvalidInput as exc:
             if not fresh:
                 shown.setdefault(error_slot(exc.field), str(exc))
         for slot in ERROR_SLOTS:
             self._set_error(slot, shown.get(slot, ""))
         if self.preview is not None:
-            for p in self.preview.postings:
+            for p in postings:
                 target = paid if p.minor > 0 else shares
                 target[p.account] = target.get(p.account, 0) + abs(p.minor)
         for i, name in enumerate(self._members):
@@ -376,7 +475,10 @@ class ExpenseFormScreen(LedgerScreen):
                 parts.append(f"[dim](paid {format_amount(paid[name], currency)})[/]")
             share.update(" ".join(parts) or "[dim]—[/]")
         summary = self.query_one("#summary", Static)
-        if self.preview is not None:
+        self._show_changes()
+        if self.plan is not None and self.plan.unchanged:
+            summary.update("[dim]Nothing changed yet: saving records nothing.[/]")
+        elif self.preview is not None:
             total = sum(paid.values())
             summary.update(
                 f"[b $success]✓[/] {money(total, currency)} split between "
@@ -387,6 +489,17 @@ class ExpenseFormScreen(LedgerScreen):
         else:
             summary.update("[b $error]✗[/] " + ("; ".join(notes) or "fix the field above"))
         self.query_one("#save", Button).disabled = self.preview is None
+
+    def _show_changes(self) -> None:
+        """An edit's live diff: each field that will change, old → new (plain text)."""
+        box = self.query_one("#changes", Static)
+        plan = self.plan
+        changes: tuple[FieldChange, ...] = ()
+        if plan is not None and self.preview is not None:
+            changes = plan.diff(self.preview.postings, self._current, self._members)
+        box.display = bool(changes)
+        lines = [f"{c.field}: {c.old or '—'} → {c.new or '—'}" for c in changes]
+        box.update(Content.assemble(("Will change:\n", "b"), plain("\n".join(lines), lines=True)))
 
     # -- saving --------------------------------------------------------------------
 
@@ -406,11 +519,6 @@ class ExpenseFormScreen(LedgerScreen):
     def action_guard_quit(self) -> None:
         self.notify("Escape leaves the form first (ctrl+q quits at once).", severity="warning")
 
-    @on(events.Mount)
-    def _remember_untouched(self) -> None:
-        """What the form held when it opened: Escape asks before throwing changes away."""
-        self._untouched = self.form_input()
-
     def action_cancel(self) -> None:
         """Escape: cancel a save that waits; else leave, asking first if anything was
         typed."""
@@ -419,7 +527,7 @@ class ExpenseFormScreen(LedgerScreen):
         if self._write is not None and self._write.stop():
             self.notify("Cancelling the save…")
             return
-        if self.form_input() == getattr(self, "_untouched", None):
+        if self._start is None or self.form_input() == getattr(self, "_untouched", None):
             self.app.pop_screen()
             return
 
@@ -434,32 +542,46 @@ class ExpenseFormScreen(LedgerScreen):
         )
 
     def action_save(self) -> None:
-        if self.saving:
-            return  # the first press is on its way; the key would dedupe it anyway
+        if self.saving or self._start is None:
+            return  # the first press is on its way (the key would dedupe it anyway)
         self._update_preview()
         if self.preview is None:
             self.notify("Fix the highlighted field first.", severity="warning")
             return
-        fields: dict[str, Any] = {**to_fields(self.form_input()), "key": self.key}
-        editing, group = self.editing, self.group.name
+        key, group, plan = self.key, self.group.name, self.plan
         self.saving = True
+        if plan is not None:  # only what changed; an edit that changes nothing records nothing
+            changed, tx_id = plan.changed, plan.old.tx_id
 
-        def record(ledger: Ledger) -> TxView | None:
-            if editing is not None:  # (an edit that changes nothing records nothing)
-                return ledger.edit_expense(editing.id, **fields).tx
-            return ledger.record_expense(group=group, **fields)
+            def edit(ledger: Ledger) -> EditOutcome:
+                return ledger.edit_expense(tx_id, **changed, key=key)
+
+            self._write = run_write(
+                self, edit, self._edited, failed=self._failed, description="edit expense"
+            )
+            return
+        fields = to_fields(self.form_input())
+
+        def record(ledger: Ledger) -> TxView:
+            return ledger.record_expense(group=group, **fields, key=key)
 
         self._write = run_write(
             self, record, self._saved, failed=self._failed, description="record expense"
         )
 
-    def _saved(self, tx: TxView | None) -> None:
+    def _saved(self, tx: TxView) -> None:
         self.saving, self._write = False, None
-        if tx is None:
-            self.notify("Nothing changed: nothing was recorded.")
+        self.notify(f"Recorded: {clip(tx.description)} (#{tx.id}).", markup=False)
+        self.app.pop_screen()
+
+    def _edited(self, outcome: EditOutcome) -> None:
+        self.saving, self._write = False, None
+        if outcome.tx is None:
+            self.notify("Nothing changed; nothing recorded.")
         else:
-            verb = "Edited" if self.editing else "Recorded"
-            self.notify(f"{verb}: {clip(tx.description)} (#{tx.id}).", markup=False)
+            what = "; ".join(f"{c.field}: {c.old} → {c.new}" for c in outcome.changes)
+            text = f"Edited #{outcome.tx.replaces_id} (now #{outcome.tx.id})"
+            self.notify(visible(f"{text}: {what}" if what else f"{text}."), markup=False)
         self.app.pop_screen()
 
     def _failed(self, error: ServiceError) -> None:
