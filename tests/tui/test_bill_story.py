@@ -1,6 +1,8 @@
-"""The story of a bill in the app (issue 13): the detail screen lists every version of
-an expense's bill with what each change changed, who made it and when; `u` (ctrl+z)
-undoes the last deletion or edit made in the app, once."""
+"""The story of a bill in the app (issue 13): the history lists bills (an edited one
+once, marked; deleted ones on request; the raw ledger entries on another key), the
+detail screen lists every version of an expense's bill with what each change changed,
+who made it and when, and `u` (ctrl+z) undoes the last deletion or edit made in the
+app, once."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from textual.widgets import Input, Select, Static
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
+from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
+from splitledger.tui.widgets.lazy_table import LazyTable
 from tests.tui.conftest import idle, make_app
 
 
@@ -162,3 +166,101 @@ async def test_undo_refused_by_the_ledger_says_why(trip: Ledger, dinner: TxView)
         await pilot.press("u")
         await idle(pilot)
         assert any("already undone" in m for m in toasts(pilot))
+
+
+# -- the history lists bills ---------------------------------------------------------
+
+
+async def open_history(pilot: Pilot[None]) -> HistoryScreen:
+    await idle(pilot)
+    await pilot.press("h")
+    await idle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen
+
+
+def cells(screen: HistoryScreen) -> list[str]:
+    """The description cell of each row, as shown."""
+    return [row[2].plain for row in screen.query_one(LazyTable)._rows]
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    await pilot.press(*keys)
+    await idle(pilot)
+
+
+async def test_history_lists_bills_edited_once_deleted_hidden(trip: Ledger, dinner: TxView) -> None:
+    edited = trip.edit_expense(dinner.id, amount="120.00").tx
+    assert edited is not None
+    taxi = trip.record_expense(
+        group="Trip", description="Taxi", amount="15.00", paid_by=(("bob", None),)
+    )
+    trip.reverse(taxi.id)
+    app = make_app(trip)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        # One row for the dinner (its current version, marked), none for the taxi.
+        assert [tx.id for tx in screen.rows] == [edited.id]
+        assert cells(screen) == ["Dinner  edited"]
+        await press(pilot, "s")  # show deleted
+        assert [tx.id for tx in screen.rows] == [taxi.id, edited.id]
+        assert cells(screen)[0] == "Taxi  deleted"
+        assert "Deleted bills shown" in str(screen.query_one("#history-status", Static).render())
+        await press(pilot, "s")
+        assert [tx.id for tx in screen.rows] == [edited.id]
+
+
+async def test_raw_toggle_shows_the_ledger_entries(trip: Ledger, dinner: TxView) -> None:
+    edited = trip.edit_expense(dinner.id, amount="120.00").tx
+    assert edited is not None
+    app = make_app(trip)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        assert len(screen.rows) == 1
+        await press(pilot, "r")
+        assert [tx.kind for tx in screen.rows] == ["expense", "reversal", "expense"]
+        assert [tx.id for tx in screen.rows] == [t.id for t in trip.history("Trip")]
+        assert "Ledger entries" in str(screen.query_one("#history-status", Static).render())
+        await press(pilot, "r")
+        assert [tx.id for tx in screen.rows] == [edited.id]
+
+
+async def test_undo_a_deletion_from_the_history(trip: Ledger, dinner: TxView) -> None:
+    app = make_app(trip)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await press(pilot, "d")
+        await press(pilot, "y")
+        assert screen.rows == []
+        await press(pilot, "u")
+        assert any("Undone: the deletion of" in m for m in toasts(pilot))
+        (restored,) = screen.rows  # back, as a new version of the bill
+        assert restored.replaces_id == dinner.id
+        await press(pilot, "r")  # the ledger shows both steps
+        kinds = [tx.kind for tx in screen.rows]
+        assert kinds == ["expense", "reversal", "expense"]
+        await press(pilot, "ctrl+z")
+        assert "Nothing to undo" in toasts(pilot)[-1]
+
+
+async def test_undo_an_edit_from_the_history(trip: Ledger, dinner: TxView) -> None:
+    app = make_app(trip)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_history(pilot)
+        await press(pilot, "e")
+        form = app.screen
+        assert isinstance(form, ExpenseFormScreen)
+        form.query_one("#mode", Select).value = "equal"
+        form.query_one("#amount", Input).value = "120.00"
+        await pilot.pause()
+        await press(pilot, "ctrl+s")
+        assert app.screen is screen
+        assert cells(screen) == ["Dinner  edited"]
+        await press(pilot, "u")
+        assert any("Undone: the edit of" in m for m in toasts(pilot))
+        (back,) = screen.rows
+        assert back.postings == dinner.postings
+        await press(pilot, "u")
+        assert "Nothing to undo" in toasts(pilot)[-1]
+        assert len(trip.bill_versions(dinner.id)) == 3

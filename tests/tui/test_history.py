@@ -54,7 +54,8 @@ async def test_history_lists_newest_first(demo: Ledger) -> None:
         screen = await open_history(pilot)
         assert screen.rows[0].description == "Taxi to the airport"
         assert screen.rows[-1].description == "Apartment in Alfama, 4 nights"
-        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 10
+        # Bills: the deleted museum tickets and their reversal are not listed.
+        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 8
         assert screen.exhausted
 
 
@@ -206,6 +207,8 @@ async def test_home_reads_the_newest_page_and_reload_keeps_the_window(
     app = make_app(big)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_history(pilot)
+        await pilot.press("r")  # the ledger entries: a deletion is a reversal on top
+        await idle(pilot)
         table = screen.query_one(LazyTable)
         await pilot.press("end", "pageup", "pageup")
         await idle(pilot)
@@ -248,6 +251,8 @@ async def test_detail_shows_postings_audit_and_links(demo: Ledger) -> None:
     app = make_app(demo)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_history(pilot)
+        await pilot.press("s")  # deleted bills too
+        await idle(pilot)
         museum = descriptions(screen).index("Museum tickets (entered twice)")
         screen.query_one(LazyTable).move_cursor(row=museum)
         await pilot.press("enter")
@@ -285,10 +290,15 @@ async def test_delete_asks_then_records_a_reversal(demo: Ledger) -> None:
         await idle(pilot)
         reversal = demo.transaction(first.id).tx.reversed_by
         assert reversal is not None
-        assert screen.rows[0].id == reversal  # the history shows it at once
-        await pilot.press("down", "d")  # the deleted one cannot be deleted again
+        assert first.id not in ids(screen.rows)  # the history hides it at once
+        await pilot.press("s")  # shown with the deleted bills, marked so
+        await idle(pilot)
+        assert screen.rows[0].id == first.id
+        assert "deleted" in screen.query_one(LazyTable)._rows[0][2].plain
+        await pilot.press("home", "d")  # the deleted one cannot be deleted again
         await idle(pilot)
         assert len(demo.history("Lisbon trip")) == 11
+        assert any("already deleted" in n.message for n in app._notifications)
 
 
 async def test_a_conflict_is_a_notification_not_a_crash(demo: Ledger, db_path: Path) -> None:
@@ -308,8 +318,12 @@ async def test_a_conflict_is_a_notification_not_a_crash(demo: Ledger, db_path: P
 
 
 async def test_the_first_page_comes_with_the_screen_and_is_read_once(
-    demo: Ledger, monkeypatch: pytest.MonkeyPatch
+    trip: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for i in range(10):
+        trip.record_expense(
+            group="Trip", description=f"coffee {i}", amount="3.00", paid_by=(("ann", None),)
+        )
     reads: list[int] = []
     history = Ledger.history
 
@@ -320,7 +334,7 @@ async def test_the_first_page_comes_with_the_screen_and_is_read_once(
     monkeypatch.setattr(Ledger, "history", counted)
     # The page comes before the screen gives up on it, however busy the machine is.
     monkeypatch.setattr(history_screen, "FIRST_PAGE_WAIT", 60.0)
-    app = make_app(demo)
+    app = make_app(trip)
     async with app.run_test(size=(80, 24)) as pilot:
         await idle(pilot)
         await pilot.press("h", "h")  # the second h, while the page is read, opens nothing more
@@ -352,7 +366,21 @@ async def test_a_slow_first_page_opens_the_screen_which_reads_it_itself(
         screen = await open_history(pilot)
         assert len(reads) == 2  # the opener's read, then the screen's own
         assert screen.rows[0].description == "Taxi to the airport"
-        assert screen.query_one(LazyTable).row_count == 10
+        assert screen.query_one(LazyTable).row_count == 8
+
+
+async def test_a_first_page_of_ledger_entries_is_not_shown_as_bills(demo: Ledger) -> None:
+    """An opener that hands over ledger entries (a reversal among them): the screen,
+    which lists bills, reads its own first page rather than show them."""
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        screen = HistoryScreen()
+        screen.first_page(demo.history("Lisbon trip", limit=PAGE + 1))
+        await app.push_screen(screen)
+        await idle(pilot)
+        assert all(tx.kind != "reversal" and tx.reversed_by is None for tx in screen.rows)
+        assert len(screen.rows) == 8
 
 
 async def test_a_failed_first_page_is_a_message_on_the_balances(

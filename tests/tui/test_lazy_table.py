@@ -21,7 +21,7 @@ COLUMNS = [("Date", 10), ("Kind", 8), ("Description", 14), (Text("Amount", justi
 def struck(text: str) -> Text:
     cell = Text(text)
     cell.stylize("strike dim")
-    cell.append(" (edit of #7)", style="dim")
+    cell.append("  edited", style="italic dim")
     return cell
 
 

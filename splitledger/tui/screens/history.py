@@ -1,5 +1,11 @@
 """The history of a group, newest first, read lazily a page at a time.
 
+It lists bills (ADR 0011): each bill once, as its current version, marked "edited" when
+it was changed, without the reversals an edit or a deletion wrote; deleted bills only
+while "show deleted" is on (s), marked "deleted". r shows the ledger entries instead,
+every one of them, reversals included (the accountant's view). Both are filters of the
+query itself (`Ledger.history(entries=…, show_deleted=…)`), so pages stay whole.
+
 The search box takes free text and filters (see `history_query`); each change reloads
 the first page after a short pause. Scrolling near the end loads the next (older) page
 with a keyset cursor (date, id), so deep pages cost the same as the first.
@@ -57,25 +63,35 @@ Where = Literal["newest", "older", "newer", "oldest", "window"]
 _FIXED_WIDTH = 10 + 8 + 10 + 16 + 2 * 5 + 4  # date, kind, category, amount, padding, bar
 
 
-def _cells(tx: TxView) -> tuple[str | Text, ...]:
+def _cells(tx: TxView, *, entries: bool = True) -> tuple[str | Text, ...]:
     return (
         tx.date.isoformat(),
         tx.kind,
-        describe(tx),
+        describe(tx, entries=entries),
         plain_text(tx.category),
         Text(tx_amount_text(tx), justify="right"),
     )
 
 
-def describe(tx: TxView) -> Text:
-    """The description cell (plain, visible text): struck through when reversed, with
-    the transaction it replaces when an edit."""
+def describe(tx: TxView, *, entries: bool = True) -> Text:
+    """The description cell (plain, visible text), marked "edited" when it is a new
+    version of a bill. A ledger entry undone by a reversal is struck through; a bill
+    (not `entries`) that was deleted is struck through and marked "deleted"."""
     text = plain_text(tx.description)
     if tx.reversed_by is not None:
         text.stylize("strike dim")
     if tx.replaces_id is not None:
-        text.append(f" (edit of #{tx.replaces_id})", style="dim")
+        text.append("  edited", style="italic dim")
+    if tx.reversed_by is not None and not entries:
+        text.append("  deleted", style="bold red")
     return text
+
+
+def read_first_page(ledger: Ledger, group: str) -> list[TxView]:
+    """The history's first page as the screen first shows it (bills; `PAGE` + 1 rows,
+    the last only telling whether there are more): for an opener to hand over with
+    `HistoryScreen.first_page`."""
+    return ledger.history(group, limit=PAGE + 1, entries=False)
 
 
 class HistoryScreen(LedgerScreen):
@@ -93,10 +109,13 @@ class HistoryScreen(LedgerScreen):
     """
 
     HELP_TEXT = (
-        "Newest first. Type in the search box to filter: free text matches description "
-        f"and category; filters: {SEARCH_HINT}. Struck-through lines were deleted or "
-        "edited (each is undone by a reversal, which is listed too). End jumps to the "
-        "oldest transaction and Home to the newest; pages load as you scroll, and at "
+        "Newest first, one line a bill (its current version; 'edited' if it was changed). "
+        "s shows deleted bills too (struck through, 'deleted'); r shows the ledger "
+        "entries instead: every transaction, reversals and replaced versions included, "
+        "struck through when a reversal undid them. u (or ctrl+z) undoes the last "
+        "deletion or edit made in the app, once. Type in the search box to filter: free "
+        f"text matches description and category; filters: {SEARCH_HINT}. End jumps to "
+        "the oldest transaction and Home to the newest; pages load as you scroll, and at "
         f"most {MAX_ROWS} rows are held (those furthest away are dropped)."
     )
     AUTO_FOCUS = "#history"
@@ -105,6 +124,9 @@ class HistoryScreen(LedgerScreen):
         Binding("slash", "search", "Search", key_display="/"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("u,ctrl+z", "undo", "Undo", key_display="u"),
+        Binding("s", "toggle_deleted", "Deleted"),
+        Binding("r", "toggle_entries", "Entries"),
     ]
 
     def __init__(self) -> None:
@@ -119,6 +141,10 @@ class HistoryScreen(LedgerScreen):
         #: None is newer than the first row held.
         self.at_newest = True
         self.query_filter = HistoryQuery()
+        #: Ledger entries (every transaction) rather than bills.
+        self.entries = False
+        #: Bills: deleted ones too.
+        self.show_deleted = False
         self._loading = False
         self._generation = 0
         self._debounce: Timer | None = None
@@ -166,6 +192,10 @@ class HistoryScreen(LedgerScreen):
         screen has asked for rows itself since (a search, a refresh)."""
         if self._generation:
             return
+        if not self.entries and any(
+            tx.kind == "reversal" or tx.reversed_by is not None for tx in page
+        ):
+            return  # ledger entries, not bills: the screen reads its own first page
         if self.is_mounted:
             self._show(page, 0, "newest", PAGE, 0)
         else:
@@ -189,6 +219,7 @@ class HistoryScreen(LedgerScreen):
             before = (self.rows[0].date, self.rows[0].id + 1)  # from the first row on
         oldest = where == "oldest"
         filters = self.query_filter.as_kwargs()
+        entries, show_deleted = self.entries, self.show_deleted
         self._loading = True
 
         def fetch(ledger: Ledger) -> list[TxView]:
@@ -198,6 +229,8 @@ class HistoryScreen(LedgerScreen):
                 before=before,
                 after=after,
                 oldest=oldest,
+                entries=entries,
+                show_deleted=show_deleted,
                 **filters,  # type: ignore[arg-type]
             )
 
@@ -233,7 +266,7 @@ class HistoryScreen(LedgerScreen):
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
             page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
-        cells = [_cells(tx) for tx in page]
+        cells = [_cells(tx, entries=self.entries) for tx in page]
         if where == "older":
             table.add_rows(cells)
             self.rows.extend(page)
@@ -286,7 +319,10 @@ class HistoryScreen(LedgerScreen):
             message = (
                 "No transactions match."
                 if self.query_filter != HistoryQuery()
-                else ("No transactions yet: press a on the balances screen to add one.")
+                else "No transactions yet: press a on the balances screen to add one."
+                if self.entries or self.show_deleted
+                else "No bills to show: press a on the balances screen to add one (s shows "
+                "deleted bills, r every ledger entry)."
             )
         elif self.at_newest and self.exhausted:
             message = f"{count} transaction{'s' if count != 1 else ''}."
@@ -298,6 +334,10 @@ class HistoryScreen(LedgerScreen):
             message = f"{count} oldest loaded ({MAX_ROWS} held at most); newer as you scroll up."
         else:
             message = f"{count} loaded ({MAX_ROWS} held at most); more either way as you scroll."
+        if self.entries:
+            message = Content.assemble("Ledger entries (r: bills). ", message)
+        elif self.show_deleted:
+            message = Content.assemble("Deleted bills shown (s: hide). ", message)
         status = self.query_one("#history-status", Static)
         width = status.content_region.width
         shown = message if isinstance(message, str) else message.plain
@@ -365,6 +405,29 @@ class HistoryScreen(LedgerScreen):
             self.rows = []
             self._unknown_member = False
             self._load("newest")
+
+    def action_toggle_entries(self) -> None:
+        """Ledger entries (every transaction) or bills, from the newest."""
+        self.entries = not self.entries
+        self._restart("Ledger entries: every transaction." if self.entries else "Bills.")
+
+    def action_toggle_deleted(self) -> None:
+        """Bills: show deleted ones too, or not."""
+        if self.entries:
+            self.notify("The ledger entries show everything; r goes back to bills.")
+            return
+        self.show_deleted = not self.show_deleted
+        self._restart("Deleted bills shown." if self.show_deleted else "Deleted bills hidden.")
+
+    def _restart(self, said: str) -> None:
+        self.rows = []
+        self.notify(said, timeout=2)
+        self._load("newest", cursor=0)
+
+    def action_undo(self) -> None:
+        from splitledger.tui.screens.transaction import undo_last_change
+
+        undo_last_change(self, self.reload)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
