@@ -81,7 +81,7 @@ def delete_transaction(screen: LedgerScreen, tx: TxView, then: Callable[[], None
 
     question = (
         f"Delete #{tx.id} “{clip(tx.description, 120)}” ({tx_amount_text(tx)})?\n\n"
-        "It stays in the history, undone by a reversal."
+        "It stays on the ledger, undone by a reversal; u undoes the deletion."
     )
     screen.app.push_screen(ConfirmScreen(question, yes="Delete"), answered)
 
@@ -235,7 +235,9 @@ class TransactionScreen(LedgerScreen):
         with VerticalScroll(id="tx-body"):
             yield Static("Loading…", id="tx-head")
             yield DataTable(id="postings", cursor_type="none", show_cursor=False)
-            yield Static(Content.styled("Versions of the bill", "b"), id="versions-title")
+            yield Static(
+                Content.styled("Versions of the bill", "b"), id="versions-title", classes="section"
+            )
             yield Static(id="versions")
             yield Static("[b]Audit trail[/b]", classes="section")
             yield DataTable(id="audit", cursor_type="row")
