@@ -117,7 +117,11 @@ class BalancesScreen(LedgerScreen):
     def action_history(self) -> None:
         """Show the history once its first page is read (or after `FIRST_PAGE_WAIT`
         without it): painted once, with its rows, not empty first and then again."""
-        from splitledger.tui.screens.history import FIRST_PAGE_WAIT, PAGE, HistoryScreen
+        from splitledger.tui.screens.history import (
+            FIRST_PAGE_WAIT,
+            HistoryScreen,
+            read_first_page,
+        )
 
         if self._history_coming:
             return
@@ -154,7 +158,7 @@ class BalancesScreen(LedgerScreen):
         timer = self.set_timer(FIRST_PAGE_WAIT, late)
         run_db(
             self,
-            lambda ledger: ledger.history(name, limit=PAGE + 1),  # +1: is there more?
+            lambda ledger: read_first_page(ledger, name),
             arrived,
             failed=failed,
             group="history",
