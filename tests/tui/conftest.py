@@ -15,6 +15,7 @@ from splitledger.services.demo import load_demo
 from splitledger.services.ledger import Ledger
 from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.jobs import workers_finished
+from splitledger.tui.screens.history import HistoryScreen
 from tests.integration.conftest import pg_url  # noqa: F401 - the shared PostgreSQL fixture
 
 TODAY = dt.date(2026, 6, 10)
@@ -71,3 +72,13 @@ async def idle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if not any(w.state in _BUSY for w in pilot.app.workers):
             return
+
+
+async def open_history(pilot: Pilot[None]) -> HistoryScreen:
+    """Press `h` on the balances and return the history screen once it is up."""
+    await idle(pilot)
+    await pilot.press("h")
+    await idle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, HistoryScreen)
+    return screen

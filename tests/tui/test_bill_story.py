@@ -16,7 +16,7 @@ from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import idle, make_app, open_history
 
 
 @pytest.fixture
@@ -169,15 +169,6 @@ async def test_undo_refused_by_the_ledger_says_why(trip: Ledger, dinner: TxView)
 
 
 # -- the history lists bills ---------------------------------------------------------
-
-
-async def open_history(pilot: Pilot[None]) -> HistoryScreen:
-    await idle(pilot)
-    await pilot.press("h")
-    await idle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
 
 
 def cells(screen: HistoryScreen) -> list[str]:

@@ -21,16 +21,7 @@ from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.history import MAX_ROWS, PAGE, HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
-from tests.tui.conftest import idle, make_app
-
-
-async def open_history(pilot: Pilot[None]) -> HistoryScreen:
-    await idle(pilot)
-    await pilot.press("h")
-    await idle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, HistoryScreen)
-    return screen
+from tests.tui.conftest import idle, make_app, open_history
 
 
 def descriptions(screen: HistoryScreen) -> list[str]:
