@@ -256,18 +256,23 @@ def _written_exponents(data: dict[str, Any], version: int) -> dict[str, int] | N
     return exponents
 
 
+def _date(obj: object, where: str) -> dt.date:
+    """The "date" of `obj`: YYYY-MM-DD, within the ledger's range (domain.limits)."""
+    text = _get(obj, "date", str, where)
+    try:
+        date = dt.date.fromisoformat(text)
+    except ValueError:
+        raise FormatError(f"{where}.date: {text!r} is not a date (YYYY-MM-DD)") from None
+    try:
+        return check_date(date, field=f"{where}.date")
+    except DomainError as exc:
+        raise FormatError(str(exc)) from None
+
+
 def _tx(
     obj: object, where: str, ids: dict[str, int], scales: _Scales
 ) -> tuple[TxRecord, Transaction]:
-    date_text = _get(obj, "date", str, where)
-    try:
-        date = dt.date.fromisoformat(date_text)
-    except ValueError:
-        raise FormatError(f"{where}.date: {date_text!r} is not a date (YYYY-MM-DD)") from None
-    try:
-        check_date(date, field=f"{where}.date")
-    except DomainError as exc:
-        raise FormatError(str(exc)) from None
+    date = _date(obj, where)
     assert isinstance(obj, dict)  # noqa: S101 (narrowed by _get)
     postings: list[Posting] = []
     for i, raw in enumerate(_get(obj, "postings", list, where)):
@@ -326,15 +331,7 @@ def _rates(data: dict[str, Any]) -> tuple[Rate, ...]:
     rates: list[Rate] = []
     for index, obj in enumerate(raw):
         at = f"rates[{index}]"
-        date_text = _get(obj, "date", str, at)
-        try:
-            date = dt.date.fromisoformat(date_text)
-        except ValueError:
-            raise FormatError(f"{at}.date: {date_text!r} is not a date (YYYY-MM-DD)") from None
-        try:
-            check_date(date, field=f"{at}.date")
-        except DomainError as exc:
-            raise FormatError(str(exc)) from None
+        date = _date(obj, at)
         try:
             rates.append(
                 Rate(

@@ -25,6 +25,8 @@ import datetime as dt
 import sqlalchemy as sa
 from alembic import op
 
+from splitledger.store.append_only import add_triggers
+
 revision = "0003"
 down_revision = "0002"
 branch_labels = None
@@ -67,26 +69,7 @@ def upgrade() -> None:
             for code in used
         ],
     )
-    _append_only("currencies")
-
-
-def _append_only(table: str) -> None:
-    """Revision 0001's append-only triggers (and its PostgreSQL function) on `table`."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-        return
-    op.execute(
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION splitledger_append_only()"
-    )
-    op.execute(
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION splitledger_append_only()"
-    )
+    add_triggers("currencies")
 
 
 def downgrade() -> None:

@@ -13,6 +13,8 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
+from splitledger.store.append_only import add_triggers
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -32,26 +34,7 @@ def upgrade() -> None:
             ["transaction_id"], ["transactions.id"], name="fk_expense_definitions_transaction_id"
         ),
     )
-    _append_only(TABLE)
-
-
-def _append_only(table: str) -> None:
-    """Revision 0001's append-only triggers (and its PostgreSQL function) on `table`."""
-    if op.get_bind().dialect.name == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-        return
-    op.execute(
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION splitledger_append_only()"
-    )
-    op.execute(
-        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-        "FOR EACH STATEMENT EXECUTE FUNCTION splitledger_append_only()"
-    )
+    add_triggers(TABLE)
 
 
 def downgrade() -> None:
