@@ -36,7 +36,7 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import currencies, migrate, repository
-from splitledger.store.engine import CHANGES_CHANNEL, make_engine, wait_slice_ms, writer
+from splitledger.store.engine import NOTIFY_CHANGE, make_engine, wait_slice_ms, writer
 from splitledger.store.errors import StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
 from splitledger.store.raw import Raw
@@ -224,7 +224,7 @@ class LedgerCore:
                         result = work(session)
                         session.flush()  # ORM changes, if any, go in before the commit
                         if not self._sqlite:  # delivered on commit only (live refresh)
-                            Raw.of(session).run(f"NOTIFY {CHANGES_CHANNEL}")
+                            Raw.of(session).run(NOTIFY_CHANGE)
                     finally:
                         session.close()
                 fresh = session.info.get(_FRESH_PINS)

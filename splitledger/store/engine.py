@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from typing import Any, Protocol
 
 from sqlalchemy import Engine, create_engine, event
@@ -31,8 +32,11 @@ BUSY_TIMEOUT_MS = 15_000
 WAIT_SLICE_MS = 250
 WRITE_OPTION = "splitledger_write"
 SLICED_OPTION = "splitledger_sliced"
-#: The channel every write on PostgreSQL notifies, in its own transaction.
+#: The channel every write on PostgreSQL notifies, in its own transaction. The payload
+#: is the ledger's schema: ledgers in other schemas of the same database share the
+#: channel, and their writes are not news to this one.
 CHANGES_CHANNEL = "splitledger_changes"
+NOTIFY_CHANGE = f"SELECT pg_notify('{CHANGES_CHANNEL}', current_schema())"
 _BUSY_MS = "splitledger.busy_ms"  # a pooled connection's busy timeout (its record's info)
 
 
@@ -146,14 +150,24 @@ class _SqliteWatch:
 
 class _PostgresWatch:
     """`LISTEN` on a connection of its own (autocommit): every write notifies
-    `CHANGES_CHANNEL` in its transaction, so a notification arrives on commit only."""
+    `CHANGES_CHANNEL` in its transaction, so a notification arrives on commit only.
+    Only notifications naming this ledger's schema count."""
 
     def __init__(self, connection: Any) -> None:
         self._connection = connection
+        row = connection.execute("SELECT current_schema()").fetchone()
+        self._schema = None if row is None else row[0]
         connection.execute(f"LISTEN {CHANGES_CHANNEL}")
 
     def wait(self, seconds: float, stop: threading.Event) -> bool:
-        got = any(True for _ in self._connection.notifies(timeout=seconds, stop_after=1))
+        deadline = time.monotonic() + seconds
+        got = False
+        while not got and not stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            for note in self._connection.notifies(timeout=left, stop_after=1):
+                got = got or note.payload == self._schema
         if got:  # the others queued meanwhile are the same news
             for _ in self._connection.notifies(timeout=0):
                 pass
