@@ -7,7 +7,6 @@ Conversions are transactions through one hidden exchange account per currency pa
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
@@ -15,9 +14,10 @@ from sqlalchemy.orm import Session
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services import logs
-from splitledger.services.core import LedgerCore, validate
+from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, NotFound
-from splitledger.services.inputs import AddRate, Convert
+from splitledger.services.idempotency import Idempotent, new_key
+from splitledger.services.inputs import AddRate, Convert, validate
 from splitledger.services.reading import rates_of
 from splitledger.services.views import RateView, TxView
 from splitledger.store import repository
@@ -93,50 +93,61 @@ class CurrencyCases(LedgerCore):
         rates of `date` (today): one member's, or everyone's. Converting everyone also
         shares out the exchange difference left by earlier partial conversions."""
         req = validate(Convert, group=group, to=to, member=member, date=date, key=key)
-        base_key = req.key or f"auto:{uuid.uuid4()}"
-        fingerprint = req.fingerprint("tx.convert")
+        base_key = req.key or new_key()
+        once = Idempotent.of("tx.convert", req, base_key)
 
         def work(session: Session) -> list[TxView]:
             row = self._group(session, req.group, lock=True)
-            seen = self._replay(session, base_key, fingerprint, "tx.convert")
-            if seen is not None:
+
+            def replay(_: int) -> list[TxView]:
                 rows = repository.with_key_prefix(session, f"{base_key}:")
                 return self._tx_views(session, rows)
-            target = req.to or row.currency
-            day = req.date or dt.date.today()
-            people = self._convertible(session, row, req.member)
-            views: list[TxView] = []
-            currencies = sorted({c for _, c, _ in repository.balances(session, row.id)})
-            for currency in currencies:
-                if currency == target:
-                    continue
-                moving = {
-                    name: amount
-                    for name, c, amount in repository.balances(session, row.id)
-                    if c == currency and name in people and amount
-                }
-                if not moving:
-                    continue
-                views.append(
-                    self._convert_one(
-                        session, row, moving, currency, target, day, f"{base_key}:{currency}"
-                    )
-                )
-                if req.member is None:
-                    views.extend(
-                        self._share_difference(
-                            session, row, currency, target, day, f"{base_key}:fx:{currency}"
-                        )
-                    )
-            if not views:
-                who = req.member or req.group
-                raise InvalidInput(
-                    f"{who} has no balance outside {target} to convert", field="currency"
-                )
-            repository.save_request(session, base_key, fingerprint, "tx.convert", views[0].id)
-            return views
+
+            def write() -> tuple[list[TxView], int]:
+                views = self._convert_locked(session, row, req, base_key)
+                return views, views[0].id
+
+            return once.run(session, replay=replay, write=write)
 
         return self._write("convert", work)
+
+    def _convert_locked(
+        self, session: Session, row: GroupHead, req: Convert, base_key: str
+    ) -> list[TxView]:
+        """Convert as `req` asks in group `row` (locked): one conversion per currency,
+        keyed `base_key:CODE`, and the exchange differences shared out."""
+        target = req.to or row.currency
+        day = req.date or dt.date.today()
+        people = self._convertible(session, row, req.member)
+        views: list[TxView] = []
+        currencies = sorted({c for _, c, _ in repository.balances(session, row.id)})
+        for currency in currencies:
+            if currency == target:
+                continue
+            moving = {
+                name: amount
+                for name, c, amount in repository.balances(session, row.id)
+                if c == currency and name in people and amount
+            }
+            if not moving:
+                continue
+            views.append(
+                self._convert_one(
+                    session, row, moving, currency, target, day, f"{base_key}:{currency}"
+                )
+            )
+            if req.member is None:
+                views.extend(
+                    self._share_difference(
+                        session, row, currency, target, day, f"{base_key}:fx:{currency}"
+                    )
+                )
+        if not views:
+            who = req.member or req.group
+            raise InvalidInput(
+                f"{who} has no balance outside {target} to convert", field="currency"
+            )
+        return views
 
     def _convertible(self, session: Session, group: GroupHead, member: str | None) -> set[str]:
         rows = self._member_rows(session, group)

@@ -4,26 +4,31 @@ reversals."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Unpack
 
 from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services.core import LedgerCore, validate
+from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
     InvalidInput,
     NotFound,
 )
+from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import (
+    ExpenseFields,
+    PaymentFields,
     RecordExpense,
     RecordPayment,
     Reverse,
     SplitMode,
+    validate,
 )
 from splitledger.services.views import (
     AuditEntry,
@@ -66,19 +71,25 @@ class EntryCases(LedgerCore):
         amount = domain.format_amount(total, currency, grouping=False)
         return tx, Bill(amount, currency, paid_text, req.split, for_text)
 
-    def preview_expense(self, group: GroupView, **fields: object) -> domain.Transaction:
+    def preview_expense(
+        self, group: GroupView, *, key: str | None = None, **fields: Unpack[ExpenseFields]
+    ) -> domain.Transaction:
         """Build (not record) an expense, for live previews; raises `InvalidInput`."""
-        req = validate(RecordExpense, group=group.name, **fields)
+        req = validate(RecordExpense, group=group.name, key=key, **fields)
         return self._build_expense(req, group, req.key or "preview")[0]
 
-    def record_expense(self, **fields: object) -> TxView:
-        """Record an expense. Fields are those of `RecordExpense`."""
-        req = validate(RecordExpense, **fields)
+    def record_expense(
+        self, group: str, *, key: str | None = None, **fields: Unpack[ExpenseFields]
+    ) -> TxView:
+        """Record an expense in `group` (see `ExpenseFields` and `RecordExpense`)."""
+        req = validate(RecordExpense, group=group, key=key, **fields)
         return self._record("tx.expense", req, lambda g, k: self._build_expense(req, g, k))
 
-    def record_payment(self, **fields: object) -> TxView:
-        """Record that `payer` paid `payee`. Fields are those of `RecordPayment`."""
-        req = validate(RecordPayment, **fields)
+    def record_payment(
+        self, group: str, *, key: str | None = None, **fields: Unpack[PaymentFields]
+    ) -> TxView:
+        """Record that `payer` paid `payee` in `group` (see `PaymentFields`)."""
+        req = validate(RecordPayment, group=group, key=key, **fields)
 
         def build(group: GroupView, key: str) -> tuple[domain.Transaction, None]:
             currency = req.currency or group.currency
@@ -100,27 +111,27 @@ class EntryCases(LedgerCore):
 
     def _record(
         self,
-        action: str,
+        operation: str,
         req: RecordExpense | RecordPayment,
         build: Callable[[GroupView, str], tuple[domain.Transaction, Bill | None]],
     ) -> TxView:
-        key = req.key or f"auto:{uuid.uuid4()}"
-        fingerprint = req.fingerprint(action)
+        key = req.key or new_key()
+        once = Idempotent.of(operation, req, key)
 
         def work(session: Session) -> TxView:
             group = self._group(session, req.group, lock=True)
-            seen = self._replay(session, key, fingerprint, action)
-            if seen is not None:
-                return self._tx_view(session, seen)
-            tx, bill = build(self._group_view(session, group), key)
-            self._require_active(session, group, named_in(tx, bill))
-            view = self._append(session, group, tx, action=action)
-            if bill is not None:
-                self._save_bill(session, group, view.id, bill)
-            repository.save_request(session, key, fingerprint, action, view.id)
-            return view
 
-        return self._write(action.replace("tx.", "record "), work)
+            def write() -> tuple[TxView, int]:
+                tx, bill = build(self._group_view(session, group), key)
+                self._require_active(session, group, named_in(tx, bill))
+                view = self._append(session, group, tx, action=operation)
+                if bill is not None:
+                    self._save_bill(session, group, view.id, bill)
+                return view, view.id
+
+            return once.run(session, replay=partial(self._tx_view, session), write=write)
+
+        return self._write(operation.replace("tx.", "record "), work)
 
     def _save_bill(self, session: Session, group: GroupHead, tx_id: int, bill: Bill) -> None:
         """Store how the expense `tx_id` was split, members by id (ADR 0011)."""
@@ -144,20 +155,22 @@ class EntryCases(LedgerCore):
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
         check_id(tx_id)
         req = validate(Reverse, tx_id=tx_id, key=key, date=date)
-        key_ = req.key or f"auto:{uuid.uuid4()}"
-        fingerprint = req.fingerprint("tx.reverse")
+        key_ = req.key or new_key()
+        once = Idempotent.of("tx.reverse", req, key_)
 
         def work(session: Session) -> TxView:
             original = repository.get_transaction(session, req.tx_id)
             if original is None:
                 raise NotFound(f"no such transaction #{req.tx_id}", field="tx")
             group = self._locked_group_of(session, original)
-            seen = self._replay(session, key_, fingerprint, "tx.reverse")
-            if seen is not None:
-                return self._tx_view(session, seen)
-            view = self._reverse_locked(session, group, original, key_, req.date)
-            repository.save_request(session, key_, fingerprint, "tx.reverse", view.id)
-            return view
+
+            def write() -> tuple[TxView, int]:
+                view = self._reverse_locked(
+                    session, group, original, key_, req.date, action=once.operation
+                )
+                return view, view.id
+
+            return once.run(session, replay=partial(self._tx_view, session), write=write)
 
         return self._write("reverse", work)
 
@@ -169,7 +182,7 @@ class EntryCases(LedgerCore):
         key: str,
         date: dt.date | None,
         *,
-        action: str = "tx.reverse",
+        action: str,
     ) -> TxView:
         """Reverse `original`; `action` names the change it belongs to in the audit log
         (an edit's reversal is `tx.edit`, so the log does not read as a deletion)."""

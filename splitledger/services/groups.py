@@ -7,17 +7,19 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from splitledger import domain
-from splitledger.services.core import LedgerCore, validate
+from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
     InvalidInput,
     NotFound,
 )
+from splitledger.services.idempotency import Idempotent
 from splitledger.services.inputs import (
     AddMembers,
     CreateGroup,
     RenameGroup,
     RenameMember,
+    validate,
 )
 from splitledger.services.views import (
     GroupView,
@@ -33,60 +35,62 @@ class GroupCases(LedgerCore):
         self, name: str, currency: str, members: Sequence[str] = (), *, key: str | None = None
     ) -> GroupView:
         req = validate(CreateGroup, name=name, currency=currency, members=tuple(members), key=key)
-        fingerprint = req.fingerprint("group.create")
+        once = Idempotent.of("group.create", req, req.key)
 
         def work(session: Session) -> GroupView:
-            seen = self._replay(session, req.key, fingerprint, "group.create")
-            if seen is not None:
-                found = repository.group_head(session, group_id=seen)
+            def replay(group_id: int) -> GroupView:
+                found = repository.group_head(session, group_id=group_id)
                 assert found is not None  # noqa: S101 (requests point at real groups)
                 return self._group_view(session, found)
-            _refuse_taken_group(self._group_named_like(session, req.name), req.name)
-            group = repository.add_group(session, req.name, req.currency)
-            self._use_currencies(session, (req.currency,))
-            for member in req.members:
-                repository.add_member(session, group.id, member)
-            self._members_changed(session)
-            self._changed(
-                session,
-                "group.create",
-                group_id=group.id,
-                entity_id=group.id,
-                payload={"name": req.name, "currency": req.currency, "members": req.members},
-            )
-            if req.key:
-                repository.save_request(session, req.key, fingerprint, "group.create", group.id)
-            return self._group_view(session, group)
+
+            def write() -> tuple[GroupView, int]:
+                _refuse_taken_group(self._group_named_like(session, req.name), req.name)
+                group = repository.add_group(session, req.name, req.currency)
+                self._use_currencies(session, (req.currency,))
+                for member in req.members:
+                    repository.add_member(session, group.id, member)
+                self._members_changed(session)
+                self._changed(
+                    session,
+                    once.operation,
+                    group_id=group.id,
+                    entity_id=group.id,
+                    payload={"name": req.name, "currency": req.currency, "members": req.members},
+                )
+                return self._group_view(session, group), group.id
+
+            return once.run(session, replay=replay, write=write)
 
         return self._write("create group", work)
 
     def add_members(self, group: str, names: Sequence[str], *, key: str | None = None) -> GroupView:
         req = validate(AddMembers, group=group, names=tuple(names), key=key)
-        fingerprint = req.fingerprint("member.add")
+        once = Idempotent.of("member.add", req, req.key)
 
         def work(session: Session) -> GroupView:
             row = self._group(session, req.group, lock=True)
-            if self._replay(session, req.key, fingerprint, "member.add") is not None:
-                return self._group_view(session, row)
-            existing = self._member_rows(session, row)
-            for name in req.names:
-                _refuse_taken_member(existing, name, row.name, restoring=True)
-            for name in req.names:
-                if name in existing:
-                    self._restore(session, row, existing[name], "added again")
-                    continue
-                member = repository.add_member(session, row.id, name)
-                self._changed(
-                    session,
-                    "member.add",
-                    group_id=row.id,
-                    entity_id=member.id,
-                    payload={"name": name},
-                )
-            self._members_changed(session)
-            if req.key:
-                repository.save_request(session, req.key, fingerprint, "member.add", row.id)
-            return self._group_view(session, row)
+
+            def write() -> tuple[GroupView, int]:
+                existing = self._member_rows(session, row)
+                for name in req.names:
+                    _refuse_taken_member(existing, name, row.name, restoring=True)
+                for name in req.names:
+                    if name in existing:
+                        self._restore(session, row, existing[name], "added again")
+                        continue
+                    member = repository.add_member(session, row.id, name)
+                    self._changed(
+                        session,
+                        once.operation,
+                        group_id=row.id,
+                        entity_id=member.id,
+                        payload={"name": name},
+                    )
+                self._members_changed(session)
+                return self._group_view(session, row), row.id
+
+            # A repeat answers with the group as it is now.
+            return once.run(session, replay=lambda _: self._group_view(session, row), write=write)
 
         return self._write("add members", work)
 

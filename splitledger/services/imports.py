@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services.core import LedgerCore, validate
+from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -17,6 +17,7 @@ from splitledger.services.errors import (
 from splitledger.services.inputs import (
     CreateGroup,
     ImportEntry,
+    validate,
 )
 from splitledger.services.views import (
     ImportReport,
@@ -122,11 +123,6 @@ class ImportCases(LedgerCore):
         req = validate(CreateGroup, name=group, currency=currency, members=people)
         _check_entries(entries, source)
 
-        class _DryRun(Exception):
-            pass
-
-        outcome: list[ImportReport] = []
-
         def work(session: Session) -> ImportReport:
             row = repository.group_head(session, name=req.name, lock=True)
             if row is None:  # `flat` imports into `Flat`: names that read the same are one
@@ -197,15 +193,9 @@ class ImportCases(LedgerCore):
                     "dry_run": dry_run,
                 },
             )
-            if dry_run:
-                outcome.append(report)
-                raise _DryRun
             return report
 
-        try:
-            return self._write("import", work)
-        except _DryRun:
-            return outcome[0]
+        return self._write("import", work, dry_run=dry_run)
 
     def _import_entries(
         self,

@@ -2,6 +2,10 @@
 
 Amounts stay as the user's text here: they are parsed exactly by the domain once the
 group (and so the currency) is known. Every write request may carry an idempotency key.
+`validate` turns pydantic's errors into one plain-words `InvalidInput`, so that every
+face shows the same message. The use cases that take many fields take them as
+`**fields: Unpack[...Fields]` (typed dicts below): mypy checks each call site, and the
+request model checks the values (ADR 0013).
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Required, TypedDict, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -18,9 +23,11 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
 )
 
+from splitledger import domain
 from splitledger.domain import (
     MAX_ID,
     DomainError,
@@ -31,6 +38,7 @@ from splitledger.domain import (
     name_key,
     normalize_currency,
 )
+from splitledger.services.errors import InvalidInput
 
 #: Longest group or member name, in characters.
 MAX_NAME = 100
@@ -168,6 +176,37 @@ class RecordPayment(Request):
     _check_currency = field_validator("currency")(_currency)
 
 
+#: (member, amount or value as typed, or None): payers and participants as faces pass them.
+Assignments = Sequence[tuple[str, str | None]]
+
+
+class ExpenseFields(TypedDict, total=False):
+    """The keyword arguments of `record_expense` and `preview_expense` beside the group
+    and the key: `RecordExpense`'s fields as a face passes them (a test keeps the two
+    in step)."""
+
+    description: Required[str]
+    amount: Required[str]
+    paid_by: Required[Assignments]
+    currency: str | None
+    split: str
+    participants: Assignments
+    date: dt.date | None
+    category: str
+
+
+class PaymentFields(TypedDict, total=False):
+    """The keyword arguments of `record_payment` beside the group and the key:
+    `RecordPayment`'s fields as a face passes them."""
+
+    payer: Required[str]
+    payee: Required[str]
+    amount: Required[str]
+    currency: str | None
+    date: dt.date | None
+    description: str
+
+
 class Reverse(Request):
     tx_id: int = Field(gt=0, le=MAX_ID)
     date: LedgerDate | None = None
@@ -230,3 +269,60 @@ class EditExpense(Request):
 class Undo(Request):
     tx_id: int = Field(gt=0, le=MAX_ID)
     key: Key | None = None
+
+
+R = TypeVar("R", bound=Request)
+
+
+def validate(model: type[R], **data: object) -> R:
+    """Build a request, turning pydantic's errors into one plain `InvalidInput`."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else model.__name__
+        raise InvalidInput(_plain_message(first), field=field) from None
+
+
+#: What a request's list fields are called in a message ("member #2: …").
+_LABELS = {
+    "names": "member",
+    "members": "member",
+    "paid_by": "payer",
+    "participants": "participant",
+}
+
+
+def _plain_message(error: Any) -> str:
+    """One pydantic error in plain words: `member #1: must not be empty`, never
+    `members.0: String should have at least 1 character`."""
+    loc = [p for p in error["loc"] if not isinstance(p, int)]
+    numbers = [p for p in error["loc"] if isinstance(p, int)]
+    field = str(loc[0]) if loc else "input"
+    where = _LABELS.get(field, field.replace("_", " "))
+    if numbers:
+        where += f" #{numbers[0] + 1}"
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, domain.DomainError):
+        # The policy's message, under the request's own field name ("payer", not "name").
+        return f"{where}: {str(cause).partition(': ')[2] or cause}"
+    ctx = error.get("ctx", {})
+    plain = {
+        "string_too_short": "must not be empty",
+        "too_short": "give at least one",
+        "missing": "is required",
+        "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
+        "too_long": f"too many (at most {ctx.get('max_length')})",
+        "greater_than": f"must be greater than {ctx.get('gt')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "int_parsing": "must be a whole number",
+        "int_type": "must be a whole number",
+        "date_parsing": "must be a date written YYYY-MM-DD",
+        "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+        "date_type": "must be a date written YYYY-MM-DD",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "string_type": "must be text",
+    }.get(error["type"])
+    if plain is None:
+        plain = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {plain}"

@@ -10,7 +10,6 @@ now), checked under the group's write lock (ADR 0012).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -18,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from splitledger import domain
 from splitledger.domain import Transfer
-from splitledger.services.core import validate
-from splitledger.services.entries import EntryCases
+from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, Stale
-from splitledger.services.inputs import RecordPayment
-from splitledger.services.reading import ReadingCases
+from splitledger.services.idempotency import Idempotent, new_key
+from splitledger.services.inputs import RecordPayment, validate
 from splitledger.services.views import (
     TxView,
 )
@@ -111,7 +109,7 @@ def changes_between(before: Basis, after: Basis) -> tuple[BalanceChange, ...]:
     )
 
 
-class SettleCases(EntryCases, ReadingCases):
+class SettleCases(LedgerCore):
     """The settle-up plan and recording it as payments."""
 
     def settle_up(self, group: str) -> SettlePlan:
@@ -142,7 +140,7 @@ class SettleCases(EntryCases, ReadingCases):
         (`StalePlan` otherwise). Each payment's key is derived from `key` and its
         position, so a retry of the same plan answers with the same payments and
         records nothing new, whatever the balances are by then."""
-        base = key or f"auto:{uuid.uuid4()}"
+        base = key or new_key()
         requests = [
             validate(
                 RecordPayment,
@@ -157,13 +155,13 @@ class SettleCases(EntryCases, ReadingCases):
             for i, t in enumerate(transfers)
         ]
 
+        # One request per payment, each replayed on its own (a retry of a plan whose
+        # payments were all recorded answers with them, whatever the balances are now).
+        payments = [Idempotent.of("tx.payment", req, req.key) for req in requests]
+
         def work(session: Session) -> list[TxView]:
             row = self._group(session, group, lock=True)
-            prints = [req.fingerprint("tx.payment") for req in requests]
-            seen = [
-                self._replay(session, req.key, fp, "tx.payment")
-                for req, fp in zip(requests, prints, strict=True)
-            ]
+            seen = [payment.earlier(session) for payment in payments]
             if requests and all(s is not None for s in seen):  # a retry of a recorded plan
                 return [self._tx_view(session, s) for s in seen if s is not None]
             if expected is not None:
@@ -171,7 +169,7 @@ class SettleCases(EntryCases, ReadingCases):
                 if basis_of(rows) != tuple(expected):
                     raise _Moved(row.name, rows)
             views: list[TxView] = []
-            for req, fingerprint, earlier in zip(requests, prints, seen, strict=True):
+            for req, payment, earlier in zip(requests, payments, seen, strict=True):
                 key_ = req.key or ""
                 if earlier is not None:
                     views.append(self._tx_view(session, earlier))
@@ -189,8 +187,8 @@ class SettleCases(EntryCases, ReadingCases):
                 except domain.DomainError as exc:
                     raise InvalidInput(str(exc), field=exc.field) from None
                 self._require_active(session, row, (req.payer, req.payee))
-                view = self._append(session, row, tx, action="tx.payment")
-                repository.save_request(session, key_, fingerprint, "tx.payment", view.id)
+                view = self._append(session, row, tx, action=payment.operation)
+                payment.remember(session, view.id)
                 views.append(view)
             if len(requests) > 1:  # one settlement: its payments, in the same commit
                 self._changed(

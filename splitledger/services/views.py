@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from splitledger.services.inputs import SplitMode
+from splitledger.services.inputs import ExpenseFields, SplitMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +146,7 @@ class ExpenseDefinition:
     category: str
     derived: bool = False
 
-    def as_fields(self) -> dict[str, object]:
+    def as_fields(self) -> ExpenseFields:
         """The fields of `record_expense` / `preview_expense` that rebuild this bill
         (without group and key)."""
         return {

@@ -21,7 +21,7 @@ from splitledger.domain import (
 )
 from splitledger.services import bill_changes as changes
 from splitledger.services.errors import InvalidInput
-from splitledger.services.inputs import SPLIT_MODES, SplitMode
+from splitledger.services.inputs import SPLIT_MODES, ExpenseFields, SplitMode
 from splitledger.services.views import ExpenseDefinition, FieldChange
 
 SEVERAL = "__several__"
@@ -68,7 +68,7 @@ def parse_date(text: str) -> dt.date:
         ) from None
 
 
-def to_fields(form: FormInput) -> dict[str, object]:
+def to_fields(form: FormInput) -> ExpenseFields:
     """The keyword arguments of `Ledger.preview_expense` / `record_expense` (without
     group and key); raises `InvalidInput` naming the field for what the Ledger would
     not say as plainly."""
@@ -287,7 +287,7 @@ class EditPlan:
 
     old: ExpenseDefinition
     changed: EditFields
-    preview: dict[str, object]
+    preview: ExpenseFields
     new: ExpenseDefinition | None
 
     @property
@@ -317,7 +317,8 @@ class EditPlan:
 
 def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> EditPlan:
     """The edit the form asks for; raises `InvalidInput` as `to_fields` does."""
-    fields = to_fields(form)
+    typed = to_fields(form)
+    fields: Mapping[str, object] = typed
     try:
         before: Mapping[str, object] = to_fields(start)
     except InvalidInput:  # an older expense the form cannot even show as valid
@@ -327,8 +328,12 @@ def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> Edit
         names.append("participants")
     # (to_fields gives each of these fields its type in EditFields)
     changed = cast("EditFields", {k: fields[k] for k in EDIT_FIELDS if k in names})
-    merged = {**old.as_fields(), **changed}
-    preview = {**merged, "description": fields["description"], "category": fields["category"]}
+    merged: ExpenseFields = {**old.as_fields(), **changed}
+    preview: ExpenseFields = {
+        **merged,
+        "description": typed["description"],
+        "category": typed.get("category", ""),
+    }
     new = normalised(old, merged)
     if new is not None:  # text left alone stays as stored (an older version's, say)
         new = replace(

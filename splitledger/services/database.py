@@ -1,0 +1,218 @@
+"""One open ledger database: opening (creating and migrating) it, the unit of work
+every use case runs in (one database transaction per write, retried on conflicts, or
+rolled back for a dry run; one per read), and the currency exponents the ledger pinned
+(ADR 0002, 0005, 0008). The use cases build on it through `LedgerCore`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Self, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from splitledger import domain
+from splitledger.domain import currency as pins
+from splitledger.services import logs
+from splitledger.services.errors import Conflict, InvalidInput, Unavailable
+from splitledger.services.retry import WaitControl, controlled, current_control, with_retries
+from splitledger.store import currencies, migrate
+from splitledger.store.engine import NOTIFY_CHANGE, make_engine, wait_slice_ms, writer
+from splitledger.store.errors import StoreError, driver_error
+from splitledger.store.location import display_url, resolve_url
+from splitledger.store.raw import Raw
+
+T = TypeVar("T")
+
+#: session.info key: the codes a write pinned, known to the ledger once it commits.
+_FRESH_PINS = "splitledger.fresh_pins"
+
+
+def _default_actor() -> str:
+    try:
+        return os.environ.get("SPLITLEDGER_ACTOR") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+class LedgerDatabase:
+    """One open ledger database: the unit of work every use case runs in."""
+
+    def __init__(self, engine: Engine, *, where: str, actor: str | None = None) -> None:
+        self.engine = engine
+        self.where = where
+        self.actor = (actor or _default_actor())[:100]
+        self._writer = writer(engine, sliced=True)
+        self._sqlite = engine.dialect.name == "sqlite"
+        #: Codes the ledger has pinned (as far as this instance knows, committed): a write
+        #: that uses only these spends no statement on currencies.
+        self._pinned: set[str] = set()
+        #: Codes whose pin in the domain this instance holds; `close` releases them.
+        self._held: set[str] = set()
+
+    @classmethod
+    def open(cls, target: str | None = None, *, actor: str | None = None) -> Self:
+        """Open (creating and migrating as needed) the ledger at `target`."""
+        url = resolve_url(target)
+        where = display_url(url)
+        try:
+            engine = make_engine(url)
+            migrate.upgrade(engine, where)
+            core = cls(engine, where=where, actor=actor)
+        except StoreError as exc:
+            raise Unavailable(str(exc)) from None
+        except (OperationalError, OSError) as exc:
+            reason = getattr(exc, "orig", exc)
+            raise Unavailable(f"cannot open the ledger at {where}: {reason}") from None
+        try:
+            core.load_currencies()
+        except BaseException:
+            core.close()
+            raise
+        logs.event("ledger.open", where=where, actor=actor)
+        return core
+
+    def load_currencies(self) -> None:
+        """Register the exponents this ledger pinned with the domain, so that its amounts
+        are read at the scale they were written at (`open` calls it)."""
+        try:
+            with self.engine.connect() as connection:
+                stored = currencies.load(connection)
+        except OperationalError as exc:
+            raise Unavailable(f"cannot open the ledger at {self.where}: {exc.orig}") from None
+        for code, places in sorted(stored.items()):
+            try:
+                self._hold(code, places)
+            except domain.CurrencyError:
+                other = pins.pinned().get(code)
+                raise Unavailable(
+                    f"cannot open the ledger at {self.where}: it keeps {code} amounts to "
+                    f"{places} decimal places, but a ledger already open in this program "
+                    f"keeps them to {other}; close that one first"
+                ) from None
+        self._pinned.update(stored)
+
+    def _hold(self, code: str, places: int) -> None:
+        if code not in self._held:
+            pins.pin(code, places)
+            self._held.add(code)
+
+    def close(self) -> None:
+        held, self._held = self._held, set()
+        for code in held:
+            pins.unpin(code)
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- plumbing ------------------------------------------------------------------
+
+    @contextmanager
+    def lock_waits(
+        self,
+        *,
+        cancel: threading.Event | None = None,
+        on_wait: Callable[[float], None] | None = None,
+    ) -> Iterator[None]:
+        """Writes made in the block (by this thread) that wait for the ledger lock call
+        `on_wait(seconds waited)` as they wait on, and stop with `Cancelled`, nothing
+        written, within about `engine.WAIT_SLICE_MS` once `cancel` is set."""
+        with controlled(WaitControl(cancel, on_wait)):
+            yield
+
+    def _write(self, operation: str, work: Callable[[Session], T], *, dry_run: bool = False) -> T:
+        """Run `work` in one database transaction, retried on conflicts, and commit it;
+        with `dry_run`, roll it back instead (`work` does and checks everything, and
+        nothing is written)."""
+        control = current_control()
+        # PostgreSQL waits for a row lock without end unless told: bounded per try when
+        # a caller follows the wait (SQLite's busy timeout is sliced for every write).
+        bounded = (
+            f"SET LOCAL lock_timeout = {wait_slice_ms()}"
+            if control is not None and not self._sqlite
+            else None
+        )
+
+        def attempt() -> T:
+            # A Core connection's transaction, joined by a Session that starts only if the
+            # work uses the ORM: starting the Session's own transaction just to reach the
+            # cursor cost ~60 µs a write (measured per phase; ADR 0008).
+            with self._writer.connect() as connection:
+                with connection.begin() as transaction:
+                    session = Session(bind=connection, expire_on_commit=False)
+                    Raw.attach(session, connection)
+                    try:
+                        if bounded is not None:
+                            Raw.of(session).run(bounded)
+                        result = work(session)
+                        session.flush()  # ORM changes, if any, go in before the commit
+                        if dry_run:
+                            transaction.rollback()
+                        elif not self._sqlite:  # delivered on commit only (live refresh)
+                            Raw.of(session).run(NOTIFY_CHANGE)
+                    finally:
+                        session.close()
+                if dry_run:
+                    return result
+                fresh = session.info.get(_FRESH_PINS)
+                if fresh:  # committed: later writes need not pin them again
+                    self._pinned |= fresh
+                return result
+
+        try:
+            return with_retries(operation, attempt, control=control)
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            logs.event("error", operation=operation, error=str(orig))
+            raise Unavailable(f"{operation} failed: {orig}") from exc
+
+    def _read(self, work: Callable[[Session], T]) -> T:
+        try:
+            with Session(self.engine) as session, session.begin():
+                return work(session)
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            raise Unavailable(f"reading the ledger failed: {orig}") from exc
+
+    def _use_currencies(self, session: Session, codes: Iterable[str]) -> None:
+        """Pin, in this write's transaction, each of `codes` that the ledger has not used
+        before, at ISO 4217's exponent (ADR 0002). Insert-if-absent, so a concurrent
+        first use elsewhere is no error; the exponent the ledger ends up holding must be
+        the one this program read the write's amounts at, else nothing is written."""
+        new = set(codes) - self._pinned
+        if not new:
+            return
+        try:
+            wanted = {code: pins.standard_exponent(code) for code in new}
+        except domain.CurrencyError as exc:
+            raise InvalidInput(str(exc), field="currency") from None
+        stored = currencies.pin_missing(Raw.of(session), wanted)
+        for code in sorted(new):
+            places, used = stored[code], domain.exponent(code)
+            if places != used:
+                if code in pins.pinned():
+                    raise Conflict(
+                        f"{code}: this ledger keeps {code} amounts to {places} decimal places, "
+                        f"but a ledger already open in this program keeps them to {used}; "
+                        "close that one first (nothing was written)"
+                    )
+                self._hold(code, places)  # so that a second try reads amounts right
+                raise Conflict(
+                    f"{code}: another splitledger fixed this ledger's {code} amounts at "
+                    f"{places} decimal places meanwhile; nothing was written, try again"
+                )
+            self._hold(code, places)
+        session.info.setdefault(_FRESH_PINS, set()).update(new)
