@@ -1,12 +1,78 @@
-"""Shared test settings: Hypothesis is derandomised by default so that runs are
-deterministic; HYPOTHESIS_PROFILE=explore searches with fresh randomness and more cases."""
+"""Shared test settings and fixtures.
+
+Hypothesis is derandomised by default so that runs are deterministic;
+HYPOTHESIS_PROFILE=explore searches with fresh randomness and more cases.
+
+Database fixtures for every package: `sqlite_url` (a new file), `pg_url` (a new
+PostgreSQL schema), `db_url` (the test once on each), `ledger` (a ledger open on
+`db_url`) and `trip` (that ledger with a group). Logs always go to a private folder."""
+
+from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from splitledger.services.ledger import Ledger
+from tests.databases import make_sqlite_template, migrated_sqlite, pg_schema
 
 settings.register_profile(
     "default", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("explore", max_examples=2000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+@pytest.fixture(autouse=True)
+def _private_logs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL whose search_path is a new, empty schema (dropped afterwards)."""
+    with pg_schema("t") as url:
+        yield url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A path where no file is yet."""
+    return str(tmp_path / "ledger.db")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """The same test, once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "pg_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated, empty ledger file per test process; `fresh_sqlite` copies it."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
+        return make_sqlite_template(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def ledger(db_url: str, sqlite_template: Path) -> Iterator[Ledger]:
+    """A new, empty ledger on `db_url`. On SQLite the file is a copy of a migrated one
+    (the same bytes migrating would write, without migrating per test)."""
+    if "://" not in db_url:
+        migrated_sqlite(sqlite_template, Path(db_url))
+    with Ledger.open(db_url, actor="tester") as opened:
+        yield opened
+
+
+@pytest.fixture
+def trip(ledger: Ledger) -> Ledger:
+    """A group "Trip" in EUR with ann, bob and cy."""
+    ledger.create_group("Trip", "EUR", ["ann", "bob", "cy"])
+    return ledger

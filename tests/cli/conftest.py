@@ -1,5 +1,5 @@
 """CLI tests run every command through click's CliRunner against real SQLite and
-PostgreSQL (the integration fixtures: a fresh file or schema per test)."""
+PostgreSQL (`db_url` from tests/conftest.py: a fresh file or schema per test)."""
 
 from __future__ import annotations
 
@@ -14,19 +14,13 @@ from click.testing import CliRunner, Result
 
 from splitledger.cli.main import cli
 from splitledger.services.ledger import Ledger
-from tests.integration.conftest import (  # noqa: F401 (fixtures)
-    _private_logs,
-    db_url,
-    pg_schema,
-    pg_url,
-    sqlite_url,
-)
+from tests.databases import pg_schema
 
 Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(db_url: str) -> Run:  # noqa: F811
+def run(db_url: str) -> Run:
     """`run("balances", "Trip")` invokes `splitledger --db DB balances Trip`."""
     runner = CliRunner()
 
@@ -45,7 +39,7 @@ def trip(run: Run) -> Run:
 
 
 @pytest.fixture
-def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:  # noqa: F811
+def fresh_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty database of the same kind as `db_url` (to restore into)."""
     if not db_url.startswith("postgresql"):
         yield str(tmp_path / "restored.db")

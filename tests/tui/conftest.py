@@ -1,5 +1,6 @@
-"""Fixtures for the app's tests: a real SQLite ledger file per test, logs kept private,
-the app with a pinned "today" and a helper that waits until every worker is done."""
+"""Fixtures for the app's tests: a real SQLite ledger file per test (logs are kept
+private by tests/conftest.py), the app with a pinned "today" and a helper that waits
+until every worker is done."""
 
 from __future__ import annotations
 
@@ -16,17 +17,10 @@ from splitledger.services.ledger import Ledger
 from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.jobs import workers_finished
 from splitledger.tui.screens.history import HistoryScreen
-from tests.integration.conftest import pg_url  # noqa: F401 - the shared PostgreSQL fixture
+from tests.databases import migrated_sqlite
 
 TODAY = dt.date(2026, 6, 10)
 _BUSY = (WorkerState.PENDING, WorkerState.RUNNING)
-
-
-@pytest.fixture(autouse=True)
-def _private_logs(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
 
 
 @pytest.fixture(autouse=True)
@@ -41,16 +35,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ledger(db_path: Path) -> Iterator[Ledger]:
+def ledger(db_path: Path, sqlite_template: Path) -> Iterator[Ledger]:
+    """The app's tests run on SQLite only: a new ledger at `db_path` (`trip`, from
+    tests/conftest.py, adds a group to it)."""
+    migrated_sqlite(sqlite_template, db_path)
     with Ledger.open(str(db_path), actor="tester") as opened:
         yield opened
-
-
-@pytest.fixture
-def trip(ledger: Ledger) -> Ledger:
-    """A group "Trip" in EUR with ann, bob and cy."""
-    ledger.create_group("Trip", "EUR", ["ann", "bob", "cy"])
-    return ledger
 
 
 @pytest.fixture
