@@ -23,8 +23,11 @@ from typing import Any, Protocol
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
 
+from splitledger.store.errors import MissingDriverError
 from splitledger.store.location import prepare_sqlite_file
 
+#: psycopg is an optional dependency: SQLite, the default, needs nothing more.
+POSTGRES_EXTRA = "PostgreSQL needs the \"postgres\" extra: pip install 'splitledger[postgres]'"
 BUSY_TIMEOUT_MS = 15_000
 #: How long one try of a use case's write waits for the lock (SQLite's busy timeout for
 #: that try; PostgreSQL's lock_timeout when the caller follows the wait): the longest a
@@ -93,13 +96,20 @@ def make_engine(url: URL) -> Engine:
     """An engine for `url` with the backend's settings applied."""
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
-    return create_engine(
-        url,
-        pool_size=5,
-        max_overflow=40,
-        pool_pre_ping=True,
-        isolation_level="READ COMMITTED",
-    )
+    try:
+        return create_engine(  # imports the driver
+            url,
+            pool_size=5,
+            max_overflow=40,
+            pool_pre_ping=True,
+            isolation_level="READ COMMITTED",
+        )
+    except ImportError as exc:
+        if url.get_backend_name() != "postgresql":
+            raise
+        if exc.name == "psycopg":
+            raise MissingDriverError(POSTGRES_EXTRA) from None
+        raise MissingDriverError(f"{POSTGRES_EXTRA} (psycopg cannot load: {exc})") from None
 
 
 def writer(engine: Engine, *, sliced: bool = False) -> Engine:

@@ -17,6 +17,11 @@ class NewerSchemaError(StoreError):
     """The database was written by a newer splitledger; it is left untouched."""
 
 
+class MissingDriverError(StoreError):
+    """The database's driver is not installed (PostgreSQL's psycopg comes with the
+    `postgres` extra); the message says what to install."""
+
+
 def driver_error(exc: BaseException) -> BaseException | None:
     """The database driver's own exception behind `exc`, or None if `exc` is not one.
 
