@@ -23,7 +23,7 @@ from splitledger.services.errors import Conflict, InvalidInput, Unavailable
 from splitledger.services.retry import WaitControl, controlled, current_control, with_retries
 from splitledger.store import currencies, migrate
 from splitledger.store.engine import NOTIFY_CHANGE, make_engine, wait_slice_ms, writer
-from splitledger.store.errors import StoreError, driver_error
+from splitledger.store.errors import MissingDriverError, StoreError, driver_error
 from splitledger.store.location import display_url, resolve_url
 from splitledger.store.raw import Raw
 
@@ -64,6 +64,8 @@ class LedgerDatabase:
             engine = make_engine(url)
             migrate.upgrade(engine, where)
             core = cls(engine, where=where, actor=actor)
+        except MissingDriverError as exc:  # an extra to install: the caller's to fix
+            raise InvalidInput(str(exc)) from None
         except StoreError as exc:
             raise Unavailable(str(exc)) from None
         except (OperationalError, OSError) as exc:
