@@ -1,0 +1,154 @@
+"""The write path of transactions (ADR 0008): `append_transactions` inserts transactions
+and postings, extends the hash chain and applies them to the maintained balances and
+spending, in a handful of statements on the unit of work's cursor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from splitledger.domain import Transaction, TxKind
+from splitledger.store.chain import transaction_hash
+from splitledger.store.raw import Raw
+from splitledger.store.repository.clock import utcnow
+from splitledger.store.repository.groups import GroupHead
+
+_UPSERT_BALANCE = (
+    "INSERT INTO balances (member_id, currency, group_id, amount) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (member_id, currency) DO UPDATE SET amount = balances.amount + excluded.amount"
+)
+_UPSERT_SPENDING = (
+    "INSERT INTO spending (group_id, currency, amount) VALUES (?, ?, ?) "
+    "ON CONFLICT (group_id, currency) DO UPDATE SET amount = spending.amount + excluded.amount"
+)
+# `TxKind.value` is a property lookup (~1.3 µs, profiled on imports); a dict is not.
+KIND_TEXT = {kind: kind.value for kind in TxKind}
+_POSTING_COLUMNS = ("transaction_id", "member_id", "currency", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What `append_transactions` wrote for one transaction (a plain value, not an ORM
+    row: building instrumented rows cost ~0.1 ms each on bulk imports)."""
+
+    id: int
+    group_id: int
+    seq: int
+    kind: str
+    date: dt.date
+    description: str
+    category: str
+    idempotency_key: str
+    reverses_id: int | None
+    replaces_id: int | None
+    actor: str
+    created_at: dt.datetime
+    prev_hash: str
+    hash: str
+
+
+#: The `transactions` columns are `Written`'s fields, in order.
+_TX_COLUMNS = tuple(f.name for f in fields(Written))
+_DATE, _CREATED = _TX_COLUMNS.index("date"), _TX_COLUMNS.index("created_at")
+
+
+def _reserve_ids(raw: Raw, table: str, count: int) -> list[int]:
+    """`count` new primary keys for `table`, taken under the caller's write lock
+    (SQLite: after the current maximum; PostgreSQL: from the table's sequence)."""
+    if raw.sqlite:
+        row = raw.one(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
+        top = int(row[0]) if row else 0
+        return list(range(top + 1, top + 1 + count))
+    sequence = f"nextval(pg_get_serial_sequence('{table}', 'id'))"
+    rows = raw.all(f"SELECT {sequence} FROM generate_series(1, ?)", (count,))  # noqa: S608
+    return [int(r[0]) for r in rows]
+
+
+def append_transactions(
+    session: Session,
+    group: GroupHead,
+    items: Sequence[tuple[Transaction, int | None]],
+    member_ids: Mapping[str, int],
+    *,
+    actor: str,
+) -> list[Written]:
+    """Insert transactions (each with the id it replaces, if an edit) with their postings,
+    extend the group's hash chain, and apply them to the maintained balances and spending,
+    in a handful of statements however many there are. `group` must be locked by the
+    caller; its head follows the appends. Returns what was written, in order."""
+    if not items:
+        return []
+    raw = Raw.of(session)
+    now = utcnow()
+    created = raw.stamp(now)
+    ids = _reserve_ids(raw, "transactions", len(items))
+    seq, prev = group.head_seq, group.head_hash
+    written: list[Written] = []
+    tx_rows: list[tuple[Any, ...]] = []
+    posting_rows: list[tuple[int, int, str, int]] = []
+    for tx_id, (tx, replaces_id) in zip(ids, items, strict=True):
+        seq += 1
+        postings = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
+        kind = KIND_TEXT[tx.kind]
+        digest = transaction_hash(
+            prev_hash=prev,
+            group_id=group.id,
+            seq=seq,
+            kind=kind,
+            date=tx.date,
+            description=tx.description,
+            category=tx.category,
+            idempotency_key=tx.idempotency_key,
+            reverses_id=tx.reverses,
+            replaces_id=replaces_id,
+            actor=actor,
+            postings=postings,
+        )
+        values = (tx_id, group.id, seq, kind, tx.date, tx.description, tx.category,
+                  tx.idempotency_key, tx.reverses, replaces_id, actor, now, prev,
+                  digest)  # fmt: skip
+        written.append(Written(*values))
+        row = list(values)  # the same values, with the date and time as the driver stores them
+        row[_DATE], row[_CREATED] = raw.date(tx.date), created
+        tx_rows.append(tuple(row))
+        posting_rows.extend((tx_id, m, c, a) for m, c, a in postings)
+        prev = digest
+    raw.insert("transactions", _TX_COLUMNS, tx_rows)
+    raw.insert("postings", _POSTING_COLUMNS, posting_rows)
+    _apply_balances(raw, group.id, posting_rows)
+    _apply_spending(raw, group.id, [tx for tx, _ in items])
+    raw.run("UPDATE groups SET head_seq = ?, head_hash = ? WHERE id = ?", (seq, prev, group.id))
+    group.head_seq, group.head_hash = seq, prev
+    return written
+
+
+def _apply_spending(raw: Raw, group_id: int, txs: Sequence[Transaction]) -> None:
+    """Expenses add what was paid; the reversal of an expense takes it back."""
+    reversed_ids = [tx.reverses for tx in txs if tx.reverses is not None]
+    query = "SELECT id, kind FROM transactions WHERE id IN ({})"
+    kinds: dict[int, str] = dict(raw.all_in(query, reversed_ids))
+    spent: dict[str, int] = defaultdict(int)
+    for tx in txs:
+        if tx.kind is TxKind.EXPENSE:
+            sign = 1
+        elif tx.reverses is not None and kinds.get(tx.reverses) == TxKind.EXPENSE.value:
+            sign = -1
+        else:
+            continue
+        for p in tx.postings:
+            if p.minor * sign > 0:
+                spent[p.currency] += p.minor
+    raw.many(_UPSERT_SPENDING, [(group_id, c, a) for c, a in sorted(spent.items())])
+
+
+def _apply_balances(raw: Raw, group_id: int, postings: Iterable[tuple[int, int, str, int]]) -> None:
+    deltas: dict[tuple[int, str], int] = defaultdict(int)
+    for _, member_id, currency, amount in postings:
+        deltas[member_id, currency] += amount
+    # sorted: rows are locked in a fixed order (no deadlocks)
+    raw.many(_UPSERT_BALANCE, [(m, c, group_id, a) for (m, c), a in sorted(deltas.items())])

@@ -1,0 +1,35 @@
+"""The idempotency keys of write requests (ADR 0006): a key maps to the operation, the
+request's fingerprint and the result id, written in the same transaction as the effect."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sqlalchemy.orm import Session
+
+from splitledger.store.raw import Raw
+from splitledger.store.repository.clock import utcnow
+
+
+class SeenRequest(NamedTuple):
+    fingerprint: str
+    operation: str
+    result_id: int
+
+
+def find_request(session: Session, key: str) -> SeenRequest | None:
+    row = Raw.of(session).one(
+        "SELECT fingerprint, operation, result_id FROM requests WHERE key = ?", (key,)
+    )
+    return None if row is None else SeenRequest(*row)
+
+
+def save_request(
+    session: Session, key: str, fingerprint: str, operation: str, result_id: int
+) -> None:
+    raw = Raw.of(session)
+    raw.insert(
+        "requests",
+        ("key", "fingerprint", "operation", "result_id", "created_at"),
+        [(key, fingerprint, operation, result_id, raw.stamp(utcnow()))],
+    )
