@@ -51,7 +51,7 @@ def test_malformed_files_name_row_and_column(text: str, message: str) -> None:
         max_size=20,
     )
 )
-def test_round_trip(rows) -> None:
+def test_round_trip(rows: list[tuple[dt.date, str, Decimal]]) -> None:
     rates = [Rate(d, base, "GBP", r) for d, base, r in rows if r > 0]
     if not rates:
         return

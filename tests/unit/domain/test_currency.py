@@ -141,7 +141,7 @@ def test_a_conflicting_pin_is_refused() -> None:
     assert exponent("HUF") == 0
     for code, places in (("HU", 2), ("EUR", -1), ("EUR", 9), ("EUR", True)):
         with pytest.raises(CurrencyError):
-            pin(code, places)  # type: ignore[arg-type]
+            pin(code, places)
     assert pinned() == {"HUF": 0}
 
 

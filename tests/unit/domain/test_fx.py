@@ -82,7 +82,9 @@ pairs_st = st.sampled_from([("EUR", "USD"), ("JPY", "EUR"), ("USD", "BHD"), ("BD
 
 
 @given(balances_st, rates_st, pairs_st)
-def test_conversion_balances_and_rounds_within_one_unit(values, rate, pair) -> None:
+def test_conversion_balances_and_rounds_within_one_unit(
+    values: list[int], rate: Decimal, pair: tuple[str, str]
+) -> None:
     source, target = pair
     balances = {f"m{i}": v for i, v in enumerate(values)}
     if not any(values):
@@ -119,7 +121,7 @@ def test_conversion_balances_and_rounds_within_one_unit(values, rate, pair) -> N
     st.data(),
 )
 def test_partial_conversions_then_the_rest_then_fx_difference_settle_to_zero(
-    moves, rates, data
+    moves: list[tuple[int, int]], rates: list[Decimal], data: st.DataObject
 ) -> None:
     """Random multi-currency history; convert some members at one rate, the rest at
     another, clear the exchange difference: every currency sums to zero at each step, the

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ def _apply(balances: dict[str, int], plan: list[Transfer]) -> dict[str, int]:
     return after
 
 
-def _partitions(items: list[int]):  # every set partition (small n only)
+def _partitions(items: list[int]) -> Iterator[list[list[int]]]:  # every set partition (small n)
     if not items:
         yield []
         return
@@ -52,13 +54,13 @@ small_balances_st = st.lists(st.integers(-30, 30), min_size=0, max_size=7).map(_
 
 
 @given(balances_st)
-def test_plan_zeroes_everything_with_positive_transfers(balances) -> None:
+def test_plan_zeroes_everything_with_positive_transfers(balances: dict[str, int]) -> None:
     plan = plan_settlement(balances, "USD")
     assert all(v == 0 for v in _apply(balances, plan).values())
 
 
 @given(balances_st)
-def test_plan_is_never_worse_than_greedy(balances) -> None:
+def test_plan_is_never_worse_than_greedy(balances: dict[str, int]) -> None:
     nonzero = sum(1 for v in balances.values() if v)
     plan = plan_settlement(balances, "USD")
     assert len(plan) <= len(greedy_plan(balances, "USD"))
@@ -66,12 +68,12 @@ def test_plan_is_never_worse_than_greedy(balances) -> None:
 
 
 @given(small_balances_st)
-def test_plan_equals_brute_force_optimum(balances) -> None:
+def test_plan_equals_brute_force_optimum(balances: dict[str, int]) -> None:
     assert len(plan_settlement(balances, "USD")) == _brute_force_minimum(balances)
 
 
 @given(st.lists(st.integers(-(10**6), 10**6), min_size=21, max_size=40).map(_zero_sum))
-def test_large_groups_fall_back_to_a_valid_greedy_plan(balances) -> None:
+def test_large_groups_fall_back_to_a_valid_greedy_plan(balances: dict[str, int]) -> None:
     plan = plan_settlement(balances, "USD", exact_limit=4)
     assert all(v == 0 for v in _apply(balances, plan).values())
     assert len(plan) <= len(greedy_plan(balances, "USD"))

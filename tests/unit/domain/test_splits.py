@@ -16,6 +16,7 @@ from splitledger.domain import (
     Itemised,
     Percent,
     Shares,
+    Split,
     SplitError,
     allocate,
     compute_shares,
@@ -31,7 +32,9 @@ def _close_to(shares: dict[str, int], exact: dict[str, Fraction]) -> None:
 
 
 @given(small_totals, member_lists(), st.integers(min_value=0))
-def test_equal_split_sums_exactly_and_is_within_one_unit(total, names, seed) -> None:
+def test_equal_split_sums_exactly_and_is_within_one_unit(
+    total: int, names: list[str], seed: int
+) -> None:
     shares = compute_shares(total, Equal(tuple(names)), seed=seed)
     assert sum(shares.values()) == total
     _close_to(shares, {n: Fraction(total, len(names)) for n in names})
@@ -39,7 +42,7 @@ def test_equal_split_sums_exactly_and_is_within_one_unit(total, names, seed) -> 
 
 
 @given(small_totals, st.data())
-def test_exact_split_keeps_amounts(total, data) -> None:
+def test_exact_split_keeps_amounts(total: int, data: st.DataObject) -> None:
     names = data.draw(member_lists())
     cuts = sorted(
         data.draw(st.lists(st.integers(0, total), min_size=len(names) - 1, max_size=len(names) - 1))
@@ -50,7 +53,7 @@ def test_exact_split_keeps_amounts(total, data) -> None:
 
 
 @given(small_totals, st.data(), st.integers(min_value=0))
-def test_percent_split_sums_exactly(total, data, seed) -> None:
+def test_percent_split_sums_exactly(total: int, data: st.DataObject, seed: int) -> None:
     names = data.draw(member_lists())
     raw = data.draw(st.lists(st.integers(0, 10000), min_size=len(names), max_size=len(names)))
     assume(sum(raw) > 0)
@@ -64,7 +67,7 @@ def test_percent_split_sums_exactly(total, data, seed) -> None:
 
 
 @given(small_totals, st.data(), st.integers(min_value=0))
-def test_shares_split_sums_exactly(total, data, seed) -> None:
+def test_shares_split_sums_exactly(total: int, data: st.DataObject, seed: int) -> None:
     names = data.draw(member_lists())
     ws = data.draw(st.lists(weights, min_size=len(names), max_size=len(names)))
     assume(sum(ws) > 0)
@@ -75,7 +78,7 @@ def test_shares_split_sums_exactly(total, data, seed) -> None:
 
 
 @given(small_totals, st.data(), st.integers(min_value=0))
-def test_adjust_split_sums_exactly(total, data, seed) -> None:
+def test_adjust_split_sums_exactly(total: int, data: st.DataObject, seed: int) -> None:
     names = data.draw(member_lists())
     adjs = data.draw(st.lists(st.integers(0, total), min_size=len(names), max_size=len(names)))
     assume(sum(adjs) <= total)
@@ -86,7 +89,7 @@ def test_adjust_split_sums_exactly(total, data, seed) -> None:
 
 
 @given(st.data(), st.integers(min_value=0))
-def test_itemised_split_sums_exactly(data, seed) -> None:
+def test_itemised_split_sums_exactly(data: st.DataObject, seed: int) -> None:
     people = data.draw(member_lists(min_size=2))
     items = data.draw(
         st.lists(
@@ -156,7 +159,7 @@ def test_largest_remainder_goes_first() -> None:
         (Itemised(()), "at least one item"),
     ],
 )
-def test_bad_splits_are_refused_with_a_reason(split, message) -> None:
+def test_bad_splits_are_refused_with_a_reason(split: Split, message: str) -> None:
     with pytest.raises(SplitError, match=message):
         compute_shares(100, split)
 

@@ -13,6 +13,7 @@ from splitledger.domain import (
     Percent,
     Posting,
     Shares,
+    Split,
     SplitError,
     Transaction,
     TxKind,
@@ -49,7 +50,7 @@ def test_balance_is_checked_per_currency() -> None:
         (Posting("a", "USD", 1),),
     ],
 )
-def test_at_least_two_postings(postings) -> None:
+def test_at_least_two_postings(postings: tuple[Posting, ...]) -> None:
     with pytest.raises(UnbalancedError, match="at least two"):
         Transaction(TxKind.PAYMENT, postings, DAY, "x", "k")
 
@@ -150,19 +151,19 @@ def expenses(draw: st.DrawFn) -> Transaction:
     parts = [draw(st.integers(1, total // count)) for _ in payer_names[1:]]
     payers = dict(zip(payer_names, [total - sum(parts), *parts], strict=True))
     mode = draw(st.sampled_from(["equal", "percent", "shares", "adjust"]))
-    split = {
+    splits: dict[str, Split] = {
         "equal": Equal(tuple(people)),
         "percent": Percent(
             {p: Decimal(100) if i == 0 else Decimal(0) for i, p in enumerate(people)}
         ),
         "shares": Shares({p: Decimal(draw(st.integers(1, 9))) for p in people}),
         "adjust": Adjust(dict.fromkeys(people, 0)),
-    }[mode]
+    }
     return build_expense(
         total=total,
         currency=currency,
         payers=payers,
-        split=split,
+        split=splits[mode],
         date=DAY,
         description="random",
         idempotency_key=draw(st.uuids()).hex,
