@@ -5,6 +5,7 @@ and reach the user as `Unavailable`, never as a driver traceback."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -88,7 +89,7 @@ def test_a_lock_released_during_the_retries_lets_the_write_land(
             locked.other.execute("ROLLBACK")
         sleeps.append(seconds)
 
-    monkeypatch.setattr(retry.time, "sleep", release_on_first_retry)
+    monkeypatch.setattr(time, "sleep", release_on_first_retry)  # retry's back-off sleeps
     view = locked.ledger.record_expense(**EXPENSE)
     assert len(sleeps) == 1
     assert [tx.id for tx in locked.ledger.history("Flat")] == [view.id]

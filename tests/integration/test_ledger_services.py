@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
-from splitledger.domain import Transfer
+from splitledger import domain
+from splitledger.domain import Transaction, Transfer
 from splitledger.services.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound
 from splitledger.services.ledger import Ledger
 
@@ -69,7 +71,12 @@ def test_expense_moves_balances_and_sums_to_zero(trip: Ledger) -> None:
         ),
     ],
 )
-def test_each_split_mode(trip: Ledger, split, participants, expected) -> None:
+def test_each_split_mode(
+    trip: Ledger,
+    split: str,
+    participants: list[tuple[str, str | None]],
+    expected: dict[str, int],
+) -> None:
     trip.record_expense(
         group="Trip",
         description="Mixed",
@@ -115,7 +122,7 @@ def test_several_payers_one_paying_the_rest(trip: Ledger) -> None:
         ({"split": "bogus"}, "split"),
     ],
 )
-def test_bad_expenses_write_nothing(trip: Ledger, fields, message) -> None:
+def test_bad_expenses_write_nothing(trip: Ledger, fields: dict[str, Any], message: str) -> None:
     base = {"group": "Trip", "description": "x", "amount": "30", "paid_by": [("ann", None)]}
     with pytest.raises(InvalidInput, match=message):
         trip.record_expense(**{**base, **fields})
@@ -254,8 +261,7 @@ def test_rename_and_change_token(trip: Ledger) -> None:
     assert _balances(trip, "Lisbon")["ann"] == -100
 
 
-def _expense(key: str, total: int, payer: str, who: tuple[str, ...]):
-    from splitledger import domain
+def _expense(key: str, total: int, payer: str, who: tuple[str, ...]) -> Transaction:
 
     return domain.build_expense(
         total=total,
@@ -269,7 +275,6 @@ def _expense(key: str, total: int, payer: str, who: tuple[str, ...]):
 
 
 def test_import_is_atomic_idempotent_and_reconciled(ledger: Ledger) -> None:
-    from splitledger import domain
     from splitledger.services.inputs import ImportEntry
 
     first = _expense("row-1", 900, "ann", ("ann", "bob", "cy"))
@@ -319,7 +324,6 @@ def test_import_is_atomic_idempotent_and_reconciled(ledger: Ledger) -> None:
 def test_import_in_chunks_with_links_and_repeated_rows(
     ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from splitledger import domain
     from splitledger.services import imports as ledger_module
     from splitledger.services.inputs import ImportEntry
 

@@ -36,13 +36,13 @@ def lock_held(url: str) -> Iterator[None]:
             yield
             other.rollback()
         return
-    other = sqlite3.connect(url, isolation_level=None)
+    writer = sqlite3.connect(url, isolation_level=None)
     try:
-        other.execute("BEGIN IMMEDIATE")
+        writer.execute("BEGIN IMMEDIATE")
         yield
-        other.execute("ROLLBACK")
+        writer.execute("ROLLBACK")
     finally:
-        other.close()
+        writer.close()
 
 
 def test_a_waiting_write_is_heard_and_cancelled_with_nothing_written(

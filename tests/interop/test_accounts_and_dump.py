@@ -74,7 +74,7 @@ def histories(draw: st.DrawFn) -> list[TxRecord]:
         minor = draw(st.integers(1, 10**12))
         kind = "expense"
         reverses = None
-        if txs and draw(st.booleans()):
+        if bool(txs) and draw(st.booleans()):
             original = draw(st.sampled_from(txs))
             if original.kind != "reversal" and all(t.reverses != original.key for t in txs):
                 kind, reverses = "reversal", original.key
