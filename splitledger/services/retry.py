@@ -13,6 +13,14 @@ tells the caller it waits (`WaitControl.on_wait`) and stops if the caller cancel
 (`Cancelled`, nothing written). `engine.waits_per_attempt()` slices make one attempt, so
 an attempt waits as long as the busy timeout always let it (ADR 0005); after that come
 the back-off and the next of `MAX_ATTEMPTS` attempts, as before.
+
+The loop is tenacity's (what is retried, the back-off, giving up as `Unavailable`, the
+cancellable pause, the cancel check before each try, the log line). tenacity counts
+tries, and an attempt here is up to `waits_per_attempt()` tries of one slice each: that
+two-level count is the part it cannot express, so `_Budget` keeps it and tenacity's hooks
+ask it. tenacity rather than stamina (which is built on it): the lighter import. It is
+imported, and its loop set up, only after a first try failed with an error worth a
+retry, so the uncontended write pays for neither (figures: docs/performance-notes.md).
 """
 
 from __future__ import annotations
@@ -25,12 +33,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from splitledger.services import logs
 from splitledger.services.errors import Cancelled, Unavailable
 from splitledger.store import engine
 from splitledger.store.errors import driver_error
+
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 T = TypeVar("T")
 LOCK_NOT_AVAILABLE = "55P03"
@@ -85,6 +96,11 @@ def is_retryable(orig: BaseException) -> bool:
     return isinstance(orig, sqlite3.IntegrityError) and "UNIQUE" in str(orig)
 
 
+def _worth_retrying(exc: BaseException) -> bool:
+    orig = driver_error(exc)
+    return orig is not None and is_retryable(orig)
+
+
 def backoff(attempt: int) -> float:
     """Exponential back-off with full jitter in [delay/2, delay]."""
     delay = min(MAX_DELAY, BASE_DELAY * (1 << attempt))
@@ -105,31 +121,95 @@ def _pause(control: WaitControl | None, seconds: float) -> None:
 
 
 def with_retries(operation: str, work: Callable[[], T], *, control: WaitControl | None = None) -> T:
-    # Read here, not bound at import: tests shorten them.
-    attempts, slices = MAX_ATTEMPTS, engine.waits_per_attempt()
+    """`work()`, tried again while it fails with an error worth a retry (see the module's
+    docstring); `Unavailable` once `MAX_ATTEMPTS` attempts failed, `Cancelled` if the
+    caller cancelled while it waited."""
     began = time.monotonic()
-    attempt = waited_slices = 0
-    while True:
-        _stop_if_cancelled(control, operation)
-        try:
-            return work()
-        except Exception as exc:
-            orig = driver_error(exc)
-            if orig is None or not is_retryable(orig):
-                raise
-            lock = is_lock_wait(orig)
-            if lock:
-                if control is not None and control.on_wait is not None:
-                    control.on_wait(time.monotonic() - began)
-                waited_slices += 1
-                if waited_slices < slices:
-                    continue  # the same attempt waits on, one slice more
-            waited_slices = 0
-            attempt += 1
-            if attempt == attempts:
-                raise Unavailable(
-                    f"{operation}: the database stayed busy through {attempts} attempts; try again"
-                ) from exc
-            logs.event("retry", operation=operation, attempt=attempt, error=str(orig))
-            _stop_if_cancelled(control, operation)
-            _pause(control, backoff(attempt - 1))
+    _stop_if_cancelled(control, operation)
+    try:
+        return work()  # nearly every write: no retry machinery at all
+    except Exception as exc:
+        if not _worth_retrying(exc):
+            raise
+        failed = exc
+    return _retried(operation, work, _Budget(operation, control, began), failed)
+
+
+def _retried(operation: str, work: Callable[[], T], budget: _Budget, failed: Exception) -> T:
+    from tenacity import Retrying, retry_if_exception
+
+    pending = [failed]
+
+    def attempt() -> T:
+        if pending:  # the first try, made already: tenacity decides what follows it
+            raise pending.pop()
+        return work()
+
+    retrying = Retrying(
+        retry=retry_if_exception(_worth_retrying),
+        after=budget.count,
+        wait=budget.delay,
+        stop=budget.spent,
+        retry_error_callback=budget.give_up,
+        before_sleep=budget.before_pause,
+        sleep=budget.pause,
+        before=budget.before_try,
+    )
+    return retrying(attempt)
+
+
+class _Budget:
+    """The attempts and lock-wait slices of one write, as tenacity's hooks see them: a
+    failed try that waited for the lock, with slices of its attempt left, is tried again
+    at once; any other retryable failure ends the attempt (back-off, or give up)."""
+
+    def __init__(self, operation: str, control: WaitControl | None, began: float) -> None:
+        self.operation, self.control, self.began = operation, control, began
+        # Read here, not bound at import: tests shorten them.
+        self.attempts, self.slices = MAX_ATTEMPTS, engine.waits_per_attempt()
+        self.attempt = self.waited_slices = 0
+        self.waits_on = False  # the last try used a slice; the same attempt waits on
+        self.error: BaseException | None = None
+
+    def count(self, state: RetryCallState) -> None:  # after each retryable failure
+        exc = state.outcome.exception() if state.outcome is not None else None
+        orig = driver_error(exc) if exc is not None else None
+        self.error = orig
+        if orig is not None and is_lock_wait(orig):
+            control = self.control
+            if control is not None and control.on_wait is not None:
+                control.on_wait(time.monotonic() - self.began)
+            self.waited_slices += 1
+            self.waits_on = self.waited_slices < self.slices
+            if self.waits_on:
+                return
+        self.waits_on = False
+        self.waited_slices = 0
+        self.attempt += 1
+
+    def delay(self, _state: RetryCallState) -> float:
+        return 0.0 if self.waits_on else backoff(self.attempt - 1)
+
+    def spent(self, _state: RetryCallState) -> bool:
+        return not self.waits_on and self.attempt >= self.attempts
+
+    def give_up(self, state: RetryCallState) -> NoReturn:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        raise Unavailable(
+            f"{self.operation}: the database stayed busy through {self.attempts} attempts; "
+            "try again"
+        ) from exc
+
+    def before_pause(self, _state: RetryCallState) -> None:
+        if not self.waits_on:
+            logs.event(
+                "retry", operation=self.operation, attempt=self.attempt, error=str(self.error)
+            )
+            _stop_if_cancelled(self.control, self.operation)
+
+    def pause(self, seconds: float) -> None:
+        if seconds > 0:  # a slice that ran out is tried again at once
+            _pause(self.control, seconds)
+
+    def before_try(self, _state: RetryCallState) -> None:
+        _stop_if_cancelled(self.control, self.operation)
