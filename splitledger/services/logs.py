@@ -4,14 +4,25 @@ story of every state change can be read back (and grepped) after the fact.
 The log holds names, descriptions and amounts: its folder is created owner-only (0700)
 and the file too (0600; an older, wider file is narrowed when opened). A line holding a
 character that is not printable (a control, bidi or invisible character in a logged
-argument) is written all in ASCII escapes, so `cat` or `tail` never act on it."""
+argument) is written all in ASCII escapes, so `cat` or `tail` never act on it.
+
+The log is capped: past `MAX_BYTES` (1 MiB, some 8,000 events) it becomes
+`splitledger.log.1`, older ones shift up to `.3` and the oldest goes: 4 MiB at most.
+The audit log in the database keeps every change for good; this file is the recent story
+for troubleshooting. Several terminals write the same file, and logging's
+RotatingFileHandler rotates by its own stream's size without regard to other processes
+(two of them would rotate twice), so `_EventFile` rotates by renames under a lock of
+the folder; how that keeps every line whole is in its docstring.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -20,6 +31,9 @@ from typing import Any
 from splitledger.store.location import log_dir
 
 LOGGER_NAME = "splitledger"
+MAX_BYTES = 1 << 20  # past this size the file is rotated
+BACKUPS = 3  # rotated files kept: splitledger.log.1 (newest) to .3
+RECHECK_SECONDS = 1.0  # how often a writer checks that the name is still its file
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # built once
@@ -53,6 +67,16 @@ def log_file() -> Path:
     return log_dir() / "splitledger.log"
 
 
+def _names(path: Path) -> list[Path]:
+    """The log, then its rotated files from the newest (`.1`) to the oldest kept."""
+    return [path, *(path.with_name(f"{path.name}.{n}") for n in range(1, BACKUPS + 1))]
+
+
+def log_files() -> list[Path]:
+    """The log and the rotated files that exist, newest first."""
+    return [p for p in _names(log_file()) if p.exists()]
+
+
 def _open_private(path: Path) -> int:
     """An O_APPEND descriptor on `path`, created with its folder owner-only; a file
     others could read (written by an older version) is narrowed to 0600."""
@@ -64,46 +88,127 @@ def _open_private(path: Path) -> int:
     return fd
 
 
+def _identity(st: os.stat_result) -> tuple[int, int]:
+    return st.st_dev, st.st_ino
+
+
+class _EventFile:
+    """The log file as an O_APPEND descriptor: a line is one `os.write`, which the kernel
+    places at the end of the file, so lines from several threads or processes never
+    overwrite or tear each other (~16 µs an event; through `logging`, ~46 µs).
+
+    Rotation, with several processes: the writer whose line took the file past
+    `MAX_BYTES` takes an exclusive `flock` of the folder and, only if the name still
+    points to the file it wrote and that file is still over the cap, renames it to `.1`
+    (older ones shift up, the oldest is replaced); then it opens the name afresh. A
+    writer that finds another file under the name (another process rotated first) just
+    opens it. A writer still holding the renamed file goes on appending to it, whole
+    lines, in `.1`, until its next line takes that file over the cap (at once: it is
+    over already) or, at most `RECHECK_SECONDS` later, it finds another file under the
+    name. A line is lost only if `BACKUPS` + 1 rotations happened within that second.
+    The descriptor is swapped under a thread lock, so no thread writes to a closed one."""
+
+    def __init__(self) -> None:
+        self._fd: int | None = None
+        self._path = Path()
+        self._id = (0, 0)
+        self._recheck = 0.0
+        self._unavailable = False
+        self._lock = threading.Lock()
+
+    def write(self, line: str) -> None:
+        data = (line + "\n").encode("utf-8")
+        with self._lock:
+            fd = self._descriptor()
+            if fd is None:
+                return
+            with contextlib.suppress(OSError):  # a full disk must not fail a recorded expense
+                os.write(fd, data)
+                if os.lseek(fd, 0, os.SEEK_CUR) >= MAX_BYTES:  # O_APPEND: the file's end
+                    self._rotate()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+    def _descriptor(self) -> int | None:
+        """The descriptor to write to: opened on first use, and again when the name no
+        longer points to its file (checked at most every `RECHECK_SECONDS`)."""
+        now = time.monotonic()
+        if self._fd is not None and now < self._recheck:
+            return self._fd
+        if self._unavailable:
+            return None
+        self._recheck = now + RECHECK_SECONDS
+        try:
+            if self._fd is None:
+                self._open(log_file())
+            elif not self._still_named():
+                self._open(self._path)
+        except OSError:
+            if self._fd is None:
+                self._unavailable = True  # no log directory: events are dropped, as before
+        return self._fd
+
+    def _still_named(self) -> bool:
+        try:
+            return _identity(os.stat(self._path)) == self._id
+        except FileNotFoundError:
+            return False
+
+    def _open(self, path: Path) -> None:
+        fd = _open_private(path)
+        old, self._fd, self._path, self._id = self._fd, fd, path, _identity(os.fstat(fd))
+        if old is not None:
+            os.close(old)
+
+    def _rotate(self) -> None:
+        path = self._path
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(folder, fcntl.LOCK_EX)  # one rotation at a time; released by close
+            st = os.stat(path)
+            if _identity(st) == self._id and st.st_size >= MAX_BYTES:
+                names = _names(path)
+                for n in range(BACKUPS, 0, -1):  # .2 to .3, .1 to .2, then the log to .1
+                    with contextlib.suppress(FileNotFoundError):
+                        os.replace(names[n - 1], names[n])
+            self._open(path)
+        finally:
+            os.close(folder)
+
+
+class _EventHandler(logging.Handler):
+    """Records of `get_logger()` (errors with their tracebacks) go to the log as events
+    do: one line each, through an `_EventFile`, so they rotate with it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._file = _EventFile()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self._file.write(self.format(record))
+        except Exception:
+            self.handleError(record)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 def get_logger() -> logging.Logger:
     """The app's logger, writing to `log_file()` (configured once per process)."""
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers:
-        path = log_file()
-        try:
-            os.close(_open_private(path))  # the handler then opens it as it is
-            handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
-        except OSError:
-            handler = logging.NullHandler()
+        handler = _EventHandler()
         handler.setFormatter(_JsonFormatter())
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
     return logger
-
-
-class _EventFile:
-    """The log file as an O_APPEND descriptor: an event line is one `os.write`, which
-    the kernel places at the end of the file, so lines from several threads or
-    processes do not overwrite each other. Through `logging` an event cost ~46 µs, 6 %
-    of a recorded expense (timed per phase); now ~16 µs. Errors with tracebacks still
-    go through `get_logger()`, to the same file."""
-
-    def __init__(self) -> None:
-        self._fd: int | None = None
-        self._unavailable = False
-
-    def write(self, line: str) -> None:
-        fd = self._fd
-        if fd is None:
-            if self._unavailable:
-                return
-            try:
-                fd = self._fd = _open_private(log_file())
-            except OSError:
-                self._unavailable = True  # no log directory: events are dropped, as before
-                return
-        with contextlib.suppress(OSError):  # a full disk must not fail a recorded expense
-            os.write(fd, (line + "\n").encode("utf-8"))
 
 
 _EVENTS = _EventFile()
