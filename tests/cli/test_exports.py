@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from splitledger.cli.main import cli
 from splitledger.services.errors import InvalidInput
@@ -106,6 +106,8 @@ def test_beancount_accepts_the_ledger_with_the_same_balances(busy: Run, tmp_path
     for entry in entries:
         if isinstance(entry, data.Transaction):
             for p in entry.postings:
+                assert p.units is not None
+                assert p.units.number is not None
                 key = (names[p.account], p.units.currency)
                 sums[key] = sums.get(key, Decimal(0)) + p.units.number
     assert {k: v for k, v in sums.items() if v} == {
@@ -150,7 +152,7 @@ def test_json_dump_restores_identical_balances_and_history(
     assert busy("export", "Trip; 2026", "--format", "json", "-o", str(dump)).exit_code == 0
     runner = CliRunner()
 
-    def restored(*args: str) -> object:
+    def restored(*args: str) -> Result:
         r = runner.invoke(cli, ["--db", fresh_url, *args], catch_exceptions=False)
         assert r.exit_code == 0, r.output
         return r
@@ -158,19 +160,21 @@ def test_json_dump_restores_identical_balances_and_history(
     report = ok_json(restored("import", "Trip; 2026", str(dump), "--format", "json", "--json"))
     assert (report["recorded"], report["skipped"], report["ok"]) == (6, 0, True)
 
-    def restored_run(*args: str) -> object:
+    def restored_run(*args: str) -> Result:
         return runner.invoke(cli, ["--db", fresh_url, *args])
 
-    assert _ledger_balances(restored_run) == _ledger_balances(busy)  # type: ignore[arg-type]
+    assert _ledger_balances(restored_run) == _ledger_balances(busy)
 
-    def history(run: object) -> list[dict[str, object]]:
-        txs = ok_json(run("history", "Trip; 2026", "--json", "--limit", "100"))["transactions"]  # type: ignore[operator]
+    def history(run: Run) -> list[dict[str, object]]:
+        txs: list[dict[str, object]] = ok_json(
+            run("history", "Trip; 2026", "--json", "--limit", "100")
+        )["transactions"]
         return txs
 
     assert history(restored_run) == history(busy)
     again = ok_json(restored("import", "Trip; 2026", str(dump), "--format", "json", "--json"))
     assert (again["recorded"], again["skipped"]) == (0, 6)
-    assert ok_json(restored_run("verify", "--json"))["ok"] is True  # type: ignore[arg-type]
+    assert ok_json(restored_run("verify", "--json"))["ok"] is True
 
 
 def test_export_to_a_file_is_atomic(

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,35 +34,39 @@ payment = st.tuples(
     st.sampled_from(["EUR", "BHD"]),
 )
 reverse = st.tuples(st.just("reverse"), st.integers(1, 30))
+Op = (
+    tuple[Literal["expense"], int, str, list[str], str]
+    | tuple[Literal["payment"], int, str, str, str]
+    | tuple[Literal["reverse"], int]
+)
 
 
-def _apply(ledger: Ledger, ops: list[tuple[object, ...]]) -> None:
+def _apply(ledger: Ledger, ops: list[Op]) -> None:
     day = dt.date(2026, 1, 1)
     for i, op in enumerate(ops):
         date = day + dt.timedelta(days=i % 7)
         try:
-            if op[0] == "expense":
-                _, minor, payer, shares, cur = op
-                ledger.record_expense(
-                    group="G", description=f"e{i}", amount=str(minor), currency=cur,
-                    paid_by=[(payer, None)], participants=[(m, None) for m in shares],
-                    date=date,
-                )  # fmt: skip
-            elif op[0] == "payment":
-                _, minor, payer, payee, cur = op
-                ledger.record_payment(
-                    group="G", payer=payer, payee=payee, amount=str(minor), currency=cur,
-                    date=date,
-                )  # fmt: skip
-            else:
-                ledger.reverse(int(op[1]), date=date)
+            match op:
+                case ("expense", minor, payer, shares, cur):
+                    ledger.record_expense(
+                        group="G", description=f"e{i}", amount=str(minor), currency=cur,
+                        paid_by=[(payer, None)], participants=[(m, None) for m in shares],
+                        date=date,
+                    )  # fmt: skip
+                case ("payment", minor, payer, payee, cur):
+                    ledger.record_payment(
+                        group="G", payer=payer, payee=payee, amount=str(minor), currency=cur,
+                        date=date,
+                    )  # fmt: skip
+                case ("reverse", tx_id):
+                    ledger.reverse(tx_id, date=date)
         except (InvalidInput, Conflict):
             pass  # e.g. paying oneself, reversing a reversal: refused, nothing written
 
 
 @settings(max_examples=5)
 @given(st.lists(st.one_of(expense, payment, reverse), max_size=15))
-def test_json_export_import_preserves_balances_and_history(ops: list[tuple[object, ...]]) -> None:
+def test_json_export_import_preserves_balances_and_history(ops: list[Op]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         with Ledger.open(str(folder / "a.db"), actor="t") as source:

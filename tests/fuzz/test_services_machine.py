@@ -191,6 +191,6 @@ def test_services_under_hostile_input(template: Path) -> None:
     case = LedgerMachine.TestCase
     # 50 runs of 20 steps in CI; HYPOTHESIS_PROFILE=explore (or --hypothesis-profile)
     # raises the number of runs for a longer local search.
-    runs = max(50, settings.default.max_examples // 10)
+    runs = max(50, settings().max_examples // 10)
     case.settings = settings(max_examples=runs, stateful_step_count=20, deadline=None)
     case("runTest").runTest()
