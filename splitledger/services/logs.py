@@ -6,8 +6,8 @@ and the file too (0600; an older, wider file is narrowed when opened). A line ho
 character that is not printable (a control, bidi or invisible character in a logged
 argument) is written all in ASCII escapes, so `cat` or `tail` never act on it.
 
-The log is capped: past `MAX_BYTES` (1 MiB, some 8,000 events) it becomes
-`splitledger.log.1`, older ones shift up to `.3` and the oldest goes: 4 MiB at most.
+The log is capped: at `MAX_BYTES` (1 MiB, some 8,000 events) it becomes
+`splitledger.log.1`, older ones shift up to `.3` and the oldest goes: some 4 MiB in all.
 The audit log in the database keeps every change for good; this file is the recent story
 for troubleshooting. Several terminals write the same file, and logging's
 RotatingFileHandler rotates by its own stream's size without regard to other processes
@@ -31,9 +31,8 @@ from typing import Any
 from splitledger.store.location import log_dir
 
 LOGGER_NAME = "splitledger"
-MAX_BYTES = 1 << 20  # past this size the file is rotated
+MAX_BYTES = 1 << 20  # a file this large is rotated before the next line
 BACKUPS = 3  # rotated files kept: splitledger.log.1 (newest) to .3
-RECHECK_SECONDS = 1.0  # how often a writer checks that the name is still its file
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # built once
@@ -97,22 +96,21 @@ class _EventFile:
     places at the end of the file, so lines from several threads or processes never
     overwrite or tear each other (~16 µs an event; through `logging`, ~46 µs).
 
-    Rotation, with several processes: the writer whose line took the file past
-    `MAX_BYTES` takes an exclusive `flock` of the folder and, only if the name still
-    points to the file it wrote and that file is still over the cap, renames it to `.1`
-    (older ones shift up, the oldest is replaced); then it opens the name afresh. A
-    writer that finds another file under the name (another process rotated first) just
-    opens it. A writer still holding the renamed file goes on appending to it, whole
-    lines, in `.1`, until its next line takes that file over the cap (at once: it is
-    over already) or, at most `RECHECK_SECONDS` later, it finds another file under the
-    name. A line is lost only if `BACKUPS` + 1 rotations happened within that second.
-    The descriptor is swapped under a thread lock, so no thread writes to a closed one."""
+    Rotation, with several processes: before each line the writer reads the size of the
+    file it holds (`lseek` to its end: other processes' lines count). At `MAX_BYTES` or
+    more, it takes an exclusive `flock` of the folder and, only if the name still points
+    to that file (no other process rotated it first), renames it to `.1`, older ones up
+    one, the oldest replaced; then it opens the name afresh and writes there. A writer
+    holding a file another process rotated finds it over the cap at its next line (a
+    file is rotated only once over it) and moves to the new file the same way. Only a
+    line written between another writer's size check and its rename lands in the
+    rotated file: whole, and kept. The descriptor is swapped under a thread lock, so no
+    thread writes to a closed one."""
 
     def __init__(self) -> None:
         self._fd: int | None = None
         self._path = Path()
         self._id = (0, 0)
-        self._recheck = 0.0
         self._unavailable = False
         self._lock = threading.Lock()
 
@@ -123,9 +121,10 @@ class _EventFile:
             if fd is None:
                 return
             with contextlib.suppress(OSError):  # a full disk must not fail a recorded expense
+                if os.lseek(fd, 0, os.SEEK_END) >= MAX_BYTES:  # the file's size, all writers'
+                    with contextlib.suppress(OSError):  # not rotated: the line goes in anyway
+                        fd = self._rotate()
                 os.write(fd, data)
-                if os.lseek(fd, 0, os.SEEK_CUR) >= MAX_BYTES:  # O_APPEND: the file's end
-                    self._rotate()
 
     def close(self) -> None:
         with self._lock:
@@ -134,48 +133,33 @@ class _EventFile:
                 self._fd = None
 
     def _descriptor(self) -> int | None:
-        """The descriptor to write to: opened on first use, and again when the name no
-        longer points to its file (checked at most every `RECHECK_SECONDS`)."""
-        now = time.monotonic()
-        if self._fd is not None and now < self._recheck:
-            return self._fd
-        if self._unavailable:
-            return None
-        self._recheck = now + RECHECK_SECONDS
-        try:
-            if self._fd is None:
+        if self._fd is None and not self._unavailable:
+            try:
                 self._open(log_file())
-            elif not self._still_named():
-                self._open(self._path)
-        except OSError:
-            if self._fd is None:
+            except OSError:
                 self._unavailable = True  # no log directory: events are dropped, as before
         return self._fd
 
-    def _still_named(self) -> bool:
-        try:
-            return _identity(os.stat(self._path)) == self._id
-        except FileNotFoundError:
-            return False
-
-    def _open(self, path: Path) -> None:
+    def _open(self, path: Path) -> int:
         fd = _open_private(path)
         old, self._fd, self._path, self._id = self._fd, fd, path, _identity(os.fstat(fd))
         if old is not None:
             os.close(old)
+        return fd
 
-    def _rotate(self) -> None:
+    def _rotate(self) -> int:
+        """Rotate the log if it is still the file this writer holds; the new descriptor."""
         path = self._path
         folder = os.open(path.parent, os.O_RDONLY)
         try:
             fcntl.flock(folder, fcntl.LOCK_EX)  # one rotation at a time; released by close
-            st = os.stat(path)
-            if _identity(st) == self._id and st.st_size >= MAX_BYTES:
-                names = _names(path)
-                for n in range(BACKUPS, 0, -1):  # .2 to .3, .1 to .2, then the log to .1
-                    with contextlib.suppress(FileNotFoundError):
-                        os.replace(names[n - 1], names[n])
-            self._open(path)
+            with contextlib.suppress(FileNotFoundError):
+                if _identity(os.stat(path)) == self._id:
+                    names = _names(path)
+                    for n in range(BACKUPS, 0, -1):  # .2 to .3, .1 to .2, then the log to .1
+                        with contextlib.suppress(FileNotFoundError):
+                            os.replace(names[n - 1], names[n])
+            return self._open(path)
         finally:
             os.close(folder)
 

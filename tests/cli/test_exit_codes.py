@@ -125,12 +125,12 @@ def test_unexpected_failure_exits_1_and_names_the_log(
     monkeypatch.setattr(Ledger, "balances", broken)
     result = trip("balances", "Trip")
     assert result.exit_code == 1
-    from splitledger.services.logs import log_file
+    from splitledger.services.logs import log_file, log_files
 
     assert result.stderr == (
         f"error: unexpected RuntimeError: disk on fire. The details are in {log_file()}\n"
     )
-    logged = log_file().read_text(encoding="utf-8")
+    logged = "".join(p.read_text(encoding="utf-8") for p in log_files())  # rotated too
     assert "cli.unexpected" in logged
     assert "disk on fire" in logged
     assert "Traceback" in logged
