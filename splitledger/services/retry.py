@@ -211,5 +211,6 @@ class _Budget:
         if seconds > 0:  # a slice that ran out is tried again at once
             _pause(self.control, seconds)
 
-    def before_try(self, _state: RetryCallState) -> None:
-        _stop_if_cancelled(self.control, self.operation)
+    def before_try(self, state: RetryCallState) -> None:
+        if state.attempt_number > 1:  # the first, replayed, was checked before it ran
+            _stop_if_cancelled(self.control, self.operation)
