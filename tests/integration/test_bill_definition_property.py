@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from splitledger import domain
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 
 MEMBERS = ["ann", "bob", "cy", "dee"]
@@ -24,7 +25,7 @@ def _cuts(draw: st.DrawFn, total: int, parts: int, *, low: int) -> list[int]:
 
 
 @st.composite
-def expenses(draw: st.DrawFn) -> dict[str, object]:
+def expenses(draw: st.DrawFn) -> ExpenseFields:
     currency = draw(st.sampled_from(["EUR", "JPY", "BHD"]))
 
     def text(minor: int) -> str:
@@ -81,11 +82,11 @@ def expenses(draw: st.DrawFn) -> dict[str, object]:
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
 @given(request=expenses())
 def test_a_definition_rebuilds_the_recorded_postings(
-    ledger: Ledger, request: dict[str, object]
+    ledger: Ledger, request: ExpenseFields
 ) -> None:
     if not ledger.groups():
         ledger.create_group("G", "EUR", MEMBERS)
-    tx = ledger.record_expense(group="G", **request)
+    tx = ledger.record_expense("G", **request)
     defn = ledger.expense_definition(tx.id)
     assert not defn.derived
     again = ledger.preview_expense(ledger.group("G"), **defn.as_fields(), key=tx.idempotency_key)
@@ -94,5 +95,5 @@ def test_a_definition_rebuilds_the_recorded_postings(
     ]
     nothing = ledger.edit_expense(tx.id)
     assert (nothing.tx, nothing.changes) == (None, ())
-    assert ledger.edit_expense(tx.id, **defn.as_fields()).tx is None  # type: ignore[arg-type]
+    assert ledger.edit_expense(tx.id, **defn.as_fields()).tx is None
     assert ledger.transaction(tx.id).tx.reversed_by is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -31,8 +32,9 @@ def _fields(changes: tuple[FieldChange, ...]) -> dict[str, tuple[str, str]]:
     return {c.field: (c.old, c.new) for c in changes}
 
 
-def _lunch(trip: Ledger, **fields: object) -> TxView:
-    base: dict[str, object] = {
+def _lunch(trip: Ledger, **fields: Any) -> TxView:
+    """Lunch in Trip with `fields` changed (any value: the service checks them)."""
+    base: dict[str, Any] = {
         "group": "Trip",
         "description": "Lunch",
         "amount": "90",
@@ -56,7 +58,7 @@ def test_the_ramen_bill_edited_without_changes_records_nothing(ledger: Ledger) -
     assert defn.participants == (("ann", None), ("bob", None))
     before = (ledger.change_token("G"), _balances(ledger, "G"))
     assert ledger.edit_expense(ramen.id).tx is None
-    again = ledger.edit_expense(ramen.id, **defn.as_fields())  # type: ignore[arg-type]
+    again = ledger.edit_expense(ramen.id, **defn.as_fields())
     assert (again.tx, again.changes) == (None, ())
     assert (ledger.change_token("G"), _balances(ledger, "G")) == before
     assert _balances(ledger, "G") == {("ann", "JPY"): 750, ("bob", "JPY"): -750}

@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from splitledger.services import retry
 from splitledger.services.errors import Unavailable
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.store import engine
 from splitledger.store.errors import driver_error
@@ -26,8 +27,7 @@ class Locked(NamedTuple):
     other: sqlite3.Connection
 
 
-EXPENSE = {
-    "group": "Flat",
+EXPENSE: ExpenseFields = {
     "description": "Milk",
     "amount": "2.00",
     "paid_by": [("ann", None)],
@@ -71,11 +71,11 @@ def test_a_locked_sqlite_database_is_retried_then_unavailable(
 ) -> None:
     monkeypatch.setattr(retry, "MAX_ATTEMPTS", 3)
     with pytest.raises(Unavailable, match="stayed busy through 3 attempts"):
-        locked.ledger.record_expense(**EXPENSE)
+        locked.ledger.record_expense("Flat", **EXPENSE)
     locked.other.execute("ROLLBACK")
     # Once the lock is gone the same call goes through, exactly once.
-    locked.ledger.record_expense(**EXPENSE, key="milk")
-    locked.ledger.record_expense(**EXPENSE, key="milk")
+    locked.ledger.record_expense("Flat", **EXPENSE, key="milk")
+    locked.ledger.record_expense("Flat", **EXPENSE, key="milk")
     assert len(locked.ledger.history("Flat")) == 1
 
 
@@ -90,6 +90,6 @@ def test_a_lock_released_during_the_retries_lets_the_write_land(
         sleeps.append(seconds)
 
     monkeypatch.setattr(time, "sleep", release_on_first_retry)  # retry's back-off sleeps
-    view = locked.ledger.record_expense(**EXPENSE)
+    view = locked.ledger.record_expense("Flat", **EXPENSE)
     assert len(sleeps) == 1
     assert [tx.id for tx in locked.ledger.history("Flat")] == [view.id]

@@ -10,6 +10,7 @@ import pytest
 from splitledger import domain
 from splitledger.domain import Transaction, Transfer
 from splitledger.services.errors import Conflict, IdempotencyConflict, InvalidInput, NotFound
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 
 DAY = dt.date(2026, 11, 1)
@@ -131,19 +132,14 @@ def test_bad_expenses_write_nothing(trip: Ledger, fields: dict[str, Any], messag
 
 
 def test_idempotency_same_key_same_payload_returns_original(trip: Ledger) -> None:
-    args = {
-        "group": "Trip",
-        "description": "Taxi",
-        "amount": "30",
-        "paid_by": [("bob", None)],
-        "key": "taxi-1",
-    }
-    first = trip.record_expense(**args)
-    again = trip.record_expense(**args)
+    args: ExpenseFields = {"description": "Taxi", "amount": "30", "paid_by": [("bob", None)]}
+    first = trip.record_expense("Trip", key="taxi-1", **args)
+    again = trip.record_expense("Trip", key="taxi-1", **args)
     assert again.id == first.id
     assert len(trip.history("Trip")) == 1
+    changed: ExpenseFields = {**args, "amount": "31"}
     with pytest.raises(IdempotencyConflict):
-        trip.record_expense(**{**args, "amount": "31"})
+        trip.record_expense("Trip", key="taxi-1", **changed)
     with pytest.raises(IdempotencyConflict):
         trip.record_payment(group="Trip", payer="ann", payee="bob", amount="1", key="taxi-1")
 

@@ -15,11 +15,11 @@ import pytest
 
 from splitledger.services import retry
 from splitledger.services.errors import Cancelled
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.store import engine
 
-EXPENSE = {
-    "group": "Trip",
+EXPENSE: ExpenseFields = {
     "description": "Milk",
     "amount": "2.00",
     "paid_by": [("ann", None)],
@@ -60,14 +60,14 @@ def test_a_waiting_write_is_heard_and_cancelled_with_nothing_written(
     with lock_held(db_url), trip.lock_waits(cancel=cancel, on_wait=on_wait):
         started = time.monotonic()
         with pytest.raises(Cancelled, match="nothing was written"):
-            trip.record_expense(**EXPENSE, key="milk")
+            trip.record_expense("Trip", **EXPENSE, key="milk")
         took = time.monotonic() - started
     assert len(waits) == 3
     assert waits == sorted(waits)
     assert took < 5  # three slices of 50 ms, not a busy timeout of 15 s
     assert trip.history("Trip") == []
     # Once the lock is gone the same key records it, once.
-    trip.record_expense(**EXPENSE, key="milk")
+    trip.record_expense("Trip", **EXPENSE, key="milk")
     assert len(trip.history("Trip")) == 1
 
 
@@ -101,7 +101,7 @@ def test_a_released_lock_lets_the_waiting_write_land_once(
     try:
         assert ready.wait(10)
         with trip.lock_waits(on_wait=on_wait):
-            view = trip.record_expense(**EXPENSE)
+            view = trip.record_expense("Trip", **EXPENSE)
     finally:
         release.set()
         thread.join()
