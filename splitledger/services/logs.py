@@ -94,7 +94,8 @@ def _identity(st: os.stat_result) -> tuple[int, int]:
 class _EventFile:
     """The log file as an O_APPEND descriptor: a line is one `os.write`, which the kernel
     places at the end of the file, so lines from several threads or processes never
-    overwrite or tear each other (~16 µs an event; through `logging`, ~46 µs).
+    overwrite or tear each other (~18 µs an event with the size check; through `logging`,
+    ~46 µs: docs/performance-notes.md).
 
     Rotation, with several processes: before each line the writer reads the size of the
     file it holds (`lseek` to its end: other processes' lines count). At `MAX_BYTES` or
