@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from splitledger.domain import format_amount
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import ExpenseDefinition, GroupView
 from splitledger.tui.expense_fields import (
@@ -47,7 +48,7 @@ def money(minor: int) -> str:
 
 
 @st.composite
-def expenses(draw: st.DrawFn) -> dict[str, object]:
+def expenses(draw: st.DrawFn) -> ExpenseFields:
     total = draw(st.integers(min_value=1, max_value=10**9))
     payers = draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=4, unique=True))
     cuts = sorted(draw(st.lists(st.integers(1, total), max_size=len(payers) - 1)))
@@ -87,7 +88,7 @@ def definition(**fields: object) -> ExpenseDefinition:
 
 @given(fields=expenses())
 def test_a_definition_opens_whole_and_unchanged_reproduces_the_postings(
-    ledger: Ledger, fields: dict[str, object]
+    ledger: Ledger, fields: ExpenseFields
 ) -> None:
     original = ledger.preview_expense(GROUP, **fields, key="k")
     old = definition(**fields)

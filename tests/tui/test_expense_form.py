@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.app import SplitLedgerApp
@@ -165,8 +166,7 @@ async def test_double_submit_and_retry_record_once(trip: Ledger, db_path: Path) 
         await pilot.pause()
         # As if an earlier attempt committed but its answer was lost (a locked database
         # timing out on the way back): the same key from another connection.
-        fields = {
-            "group": "Trip",
+        fields: ExpenseFields = {
             "description": "Groceries",
             "amount": "45.00",
             "date": TODAY,
@@ -176,7 +176,7 @@ async def test_double_submit_and_retry_record_once(trip: Ledger, db_path: Path) 
             "participants": (("ann", None), ("bob", None), ("cy", None)),
         }
         with Ledger.open(str(db_path), actor="other") as other:
-            first = other.record_expense(**fields, key=form.key)
+            first = other.record_expense("Trip", key=form.key, **fields)
         form.action_save()
         form.action_save()  # a second Enter before the first finished
         await idle(pilot)
@@ -307,7 +307,7 @@ def odd_cent_key(trip: Ledger) -> str:
     """A form key whose seed gives the odd cent of 100.00 among three to someone else
     than the seed of the key "preview" does."""
     group = trip.group("Trip")
-    fields: dict[str, object] = {
+    fields: ExpenseFields = {
         "description": "Hotel",
         "amount": "100.00",
         "paid_by": (("ann", None),),

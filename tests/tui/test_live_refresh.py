@@ -90,11 +90,11 @@ async def test_history_follows_and_an_open_form_keeps_what_was_typed(
         await idle(pilot)
         await pilot.press("h")
         await idle(pilot)
-        history = app.screen
-        assert isinstance(history, HistoryScreen)
-        assert [t.description for t in history.rows] == ["Wine"]
+        followed = app.screen
+        assert isinstance(followed, HistoryScreen)
+        assert [t.description for t in followed.rows] == ["Wine"]
         write_elsewhere(db_path)
-        assert await wait_for(pilot, lambda: len(history.rows) == 2)
+        assert await wait_for(pilot, lambda: len(followed.rows) == 2)
 
 
 @pytest.mark.postgres

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from splitledger.domain import Posting, format_amount, parse_amount
 from splitledger.services.errors import InvalidInput
+from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
 from splitledger.tui.expense_fields import (
@@ -150,9 +151,8 @@ def test_an_edit_records_what_its_form_previews_and_says_what_changed(
 ) -> None:
     first = original.draw(forms(BLANK, currency))
     try:
-        tx = ledger.record_expense(
-            group="Trip", **to_fields(first), currency=currency, key=f"k:{uuid.uuid4()}"
-        )
+        fields: ExpenseFields = {**to_fields(first), "currency": currency}
+        tx = ledger.record_expense("Trip", key=f"k:{uuid.uuid4()}", **fields)
     except InvalidInput:
         return
     old = ledger.expense_definition(tx.id)
