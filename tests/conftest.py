@@ -17,7 +17,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from splitledger.services.ledger import Ledger
-from tests.databases import make_sqlite_template, migrated_sqlite, pg_schema
+from tests.databases import (
+    make_sqlite_template,
+    migrated_pg,
+    migrated_pg_template,
+    migrated_sqlite,
+    pg_schema,
+)
 
 settings.register_profile(
     "default", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -61,12 +67,25 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return make_sqlite_template(tmp_path_factory.mktemp("template"))
 
 
+@pytest.fixture(scope="session")
+def pg_template() -> str | None:
+    """The SQL that makes an empty PostgreSQL schema a migrated ledger, once per test
+    process (None without pg_dump: then each ledger migrates)."""
+    return migrated_pg_template()
+
+
 @pytest.fixture
-def ledger(db_url: str, sqlite_template: Path) -> Iterator[Ledger]:
-    """A new, empty ledger on `db_url`. On SQLite the file is a copy of a migrated one
-    (the same bytes migrating would write, without migrating per test)."""
+def ledger(db_url: str, request: pytest.FixtureRequest) -> Iterator[Ledger]:
+    """A new, empty ledger on `db_url`, made as migrating would make it but without
+    migrating per test: on SQLite a copy of a migrated file (the same bytes), on
+    PostgreSQL a migrated schema's dump replayed (tests/integration/test_templates.py
+    proves the result dumps exactly like a migrated schema)."""
     if "://" not in db_url:
-        migrated_sqlite(sqlite_template, Path(db_url))
+        migrated_sqlite(request.getfixturevalue("sqlite_template"), Path(db_url))
+    else:
+        template = request.getfixturevalue("pg_template")
+        if template is not None:
+            migrated_pg(template, db_url)
     with Ledger.open(db_url, actor="tester") as opened:
         yield opened
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,50 @@ def pg_schema(prefix: str) -> Iterator[str]:
     finally:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def schema_of(url: str) -> str:
+    """The schema a `pg_schema` URL puts first on the search path."""
+    return url.rsplit("%3D", 1)[1]
+
+
+def schema_dump(schema: str) -> str | None:
+    """`schema` as pg_dump writes it (definitions, sequences and rows), with the schema's
+    name as `{schema}`, without the CREATE SCHEMA and psql-only lines; None if pg_dump
+    is missing or cannot dump from this server."""
+    if shutil.which("pg_dump") is None:
+        return None
+    command = ["pg_dump", "--dbname", PG_URL, "--schema", schema, "--inserts"]
+    done = subprocess.run(
+        [*command, "--no-owner", "--no-privileges"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        return None
+    lines = [
+        line
+        for line in done.stdout.splitlines()
+        if not line.startswith("\\") and line != f"CREATE SCHEMA {schema};"
+    ]
+    return "\n".join(lines).replace(schema, "{schema}")
+
+
+def migrated_pg_template() -> str | None:
+    """The SQL that makes an empty schema what migrating it to the newest revision makes
+    it (see `schema_dump`), or None where pg_dump cannot give it. A test checks that a
+    schema made so dumps exactly like a migrated one."""
+    with pg_schema("tpl") as url:
+        with Ledger.open(url):
+            pass
+        return schema_dump(schema_of(url))
+
+
+def migrated_pg(template: str, url: str) -> None:
+    """Make the empty schema of `url` a migrated ledger from `migrated_pg_template()`."""
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(template.replace("{schema}", schema_of(url)).encode())
 
 
 def migrated_sqlite(template: Path, path: Path) -> None:
