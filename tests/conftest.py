@@ -5,7 +5,8 @@ HYPOTHESIS_PROFILE=explore searches with fresh randomness and more cases.
 
 Database fixtures for every package: `sqlite_url` (a new file), `pg_url` (a new
 PostgreSQL schema), `db_url` (the test once on each), `ledger` (a ledger open on
-`db_url`) and `trip` (that ledger with a group). Logs always go to a private folder."""
+`db_url`; `ledger_url` is that URL, already migrated) and `trip` (that ledger with a
+group). Logs always go to a private folder."""
 
 from __future__ import annotations
 
@@ -75,18 +76,24 @@ def pg_template() -> str | None:
 
 
 @pytest.fixture
-def ledger(db_url: str, request: pytest.FixtureRequest) -> Iterator[Ledger]:
-    """A new, empty ledger on `db_url`, made as migrating would make it but without
+def ledger_url(db_url: str, request: pytest.FixtureRequest) -> str:
+    """`db_url` made a new, empty ledger as migrating would make it, but without
     migrating per test: on SQLite a copy of a migrated file (the same bytes), on
     PostgreSQL a migrated schema's dump replayed (tests/integration/test_templates.py
-    proves the result dumps exactly like a migrated schema)."""
+    proves both equal a migrated ledger). Tests of a first open use `db_url` itself."""
     if "://" not in db_url:
         migrated_sqlite(request.getfixturevalue("sqlite_template"), Path(db_url))
     else:
         template = request.getfixturevalue("pg_template")
         if template is not None:
             migrated_pg(template, db_url)
-    with Ledger.open(db_url, actor="tester") as opened:
+    return db_url
+
+
+@pytest.fixture
+def ledger(ledger_url: str) -> Iterator[Ledger]:
+    """A new, empty ledger open on `db_url`."""
+    with Ledger.open(ledger_url, actor="tester") as opened:
         yield opened
 
 

@@ -20,12 +20,13 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(db_url: str) -> Run:
-    """`run("balances", "Trip")` invokes `splitledger --db DB balances Trip`."""
+def run(ledger_url: str) -> Run:
+    """`run("balances", "Trip")` invokes `splitledger --db DB balances Trip`, on a new
+    ledger (the first command on a new database: tests/cli/test_subprocess.py)."""
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(cli, ["--db", db_url, *args], input=input, catch_exceptions=False)
+        return runner.invoke(cli, ["--db", ledger_url, *args], input=input, catch_exceptions=False)
 
     return invoke
 
