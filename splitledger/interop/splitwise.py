@@ -23,32 +23,31 @@ more rows, finds the same keys, while two identical coffees on one day stay two.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import json
 import re
-import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from splitledger.domain import (
-    MAX_MINOR,
     DomainError,
     Posting,
     Transaction,
     TxKind,
-    check_date,
-    clean_text,
-    exponent,
-    fold_cell,
     format_amount,
-    from_decimal,
-    name_key,
     normalize_currency,
 )
 from splitledger.domain.fx import EXCHANGE_PREFIX
+from splitledger.interop.cells import (
+    ZERO_CELLS,
+    amount_cell,
+    date_cell,
+    quote,
+    refuse_lookalikes,
+    refused,
+    text_cell,
+)
 from splitledger.interop.errors import FormatError
 from splitledger.interop.text import decode
 
@@ -58,6 +57,7 @@ TOTAL_LABELS = frozenset({"total balance", "current balance"})
 PAYMENT_CATEGORY = "payment"
 KEY_PREFIX = "splitwise:"
 NO_DESCRIPTION = "(no description)"
+_LEFT_OUT = " (a member the row leaves out has 0.00)"
 MAX_ROWS = 1_000_000
 #: Longest text of a cell, in characters (the ledger's own limits).
 MAX_NAME = 100
@@ -67,9 +67,6 @@ MAX_CATEGORY = 100
 #: far beyond any group, and far enough below 2**63 that the ledger's 64-bit balances and
 #: spending totals cannot overflow on import.
 MAX_FILE_TOTAL = 10**18
-#: Longest amount cell read (the largest amount has 16 digits and a fraction).
-MAX_NUMBER_TEXT = 40
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,72 +102,6 @@ class SplitwiseFile:
         return min(counts, key=lambda c: (-counts[c], c))
 
 
-_PLAIN = re.compile(r"(-?)(\d{1,15})(?:\.(\d*))?", re.ASCII)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-# Most member cells are zero (they are not part of the bill): answered without parsing.
-_ZERO_CELLS = frozenset({"0", "0.0", "0.00", "0.000", "-0.00", "-0.0", "-0"})
-
-
-def _quote(text: str, limit: int = 40) -> str:
-    """`text` quoted for a message: escaped by repr, and cut short if long."""
-    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
-
-
-def _refused(exc: DomainError, row: int, column: str) -> FormatError:
-    """A domain error as a FormatError at (row, column), without the field's own prefix."""
-    message = str(exc)
-    if exc.field is not None:
-        message = message.removeprefix(f"{exc.field}: ")
-    return FormatError(message, row=row, column=column)
-
-
-def _text(cell: str, *, row: int, column: str, max_length: int, required: bool) -> str:
-    """A free-text cell under the input policy: `clean_text(fold_cell(cell))`, or a
-    FormatError at (row, column).
-
-    Printable text in NFC (nearly every cell) has nothing to fold or refuse: it is only
-    trimmed and measured, as `clean_text` would (~0.1 µs instead of ~2.5 µs for text
-    that is not ASCII)."""
-    if cell.isprintable() and (cell.isascii() or unicodedata.is_normalized("NFC", cell)):
-        text = cell.strip()
-        if len(text) <= max_length and (text or not required):
-            return text
-    try:
-        return clean_text(fold_cell(cell), field=column, max_length=max_length, required=required)
-    except DomainError as exc:
-        raise _refused(exc, row, column) from None
-
-
-def _number(text: str, currency: str, row: int, column: str) -> int:
-    if text in _ZERO_CELLS:
-        return 0
-    cleaned = text.strip()
-    if not cleaned:
-        hint = "" if column == "Cost" else " (a member the row leaves out has 0.00)"
-        raise FormatError(f"is empty{hint}", row=row, column=column)
-    plain = _PLAIN.fullmatch(cleaned)
-    if plain is not None:  # the common shape, in integers (Decimal cost ~5 µs a cell)
-        sign, whole, fraction = plain.groups()
-        places = exponent(currency)
-        fraction = (fraction or "").rstrip("0")
-        if len(fraction) <= places:
-            minor = int(whole) * 10**places + int(fraction.ljust(places, "0") or "0")
-            if minor <= MAX_MINOR:
-                return int(-minor if sign else minor)
-    if not _NUMBER.fullmatch(cleaned):
-        raise FormatError(
-            f"{_quote(text)} is not a number (write e.g. 12.50)", row=row, column=column
-        )
-    if len(cleaned) > MAX_NUMBER_TEXT:
-        raise FormatError(f"{_quote(cleaned)} is too long for an amount", row=row, column=column)
-    try:
-        return from_decimal(Decimal(cleaned), currency, field=column)
-    except DomainError as exc:
-        raise _refused(exc, row, column) from None
-
-
 def _column(raw: str, index: int) -> str:
     """How a message names a member column: by its name when short enough to show."""
     return raw if 0 < len(raw) <= MAX_NAME else f"#{index}"
@@ -178,7 +109,7 @@ def _column(raw: str, index: int) -> str:
 
 def _member_name(cell: str, column: str) -> str:
     """A member column's name under the input policy."""
-    name = _text(cell, row=1, column=column, max_length=MAX_NAME, required=True)
+    name = text_cell(cell, row=1, column=column, max_length=MAX_NAME, required=True)
     if name.lower().startswith(EXCHANGE_PREFIX):
         raise FormatError(
             f"names starting with {EXCHANGE_PREFIX!r} are reserved for exchange accounts",
@@ -198,7 +129,7 @@ def _members(header: list[str]) -> tuple[str, ...]:
         found = names[index] if index < len(names) else ""
         if found.lower() != expected.lower():
             raise FormatError(
-                f"expected {expected!r} here, found {_quote(found)}: a Splitwise export "
+                f"expected {expected!r} here, found {quote(found)}: a Splitwise export "
                 f"starts with {','.join(HEADER)} and then one column per member",
                 row=1,
                 column=_column(found, index + 1),
@@ -221,42 +152,9 @@ def _members(header: list[str]) -> tuple[str, ...]:
         try:
             members.append(_member_name(cell, column))
         except FormatError:
-            _refuse_lookalikes(cells, columns, but=index)
+            refuse_lookalikes(cells, columns, but=index)
             raise
     return tuple(members)
-
-
-def _refuse_lookalikes(
-    names: Sequence[str], columns: Sequence[str], *, but: int | None = None
-) -> None:
-    """Refuse two columns whose names read the same (`ann`, `Ann`, Cyrillic `аnn`),
-    naming both; with `but`, only pairs with that column."""
-    seen: dict[str, int] = {}  # name_key -> the first column that reads so
-    for index, name in enumerate(names):
-        key = name_key(name)
-        first = seen.setdefault(key, index) if key else index
-        if first != index and but in (None, first, index):
-            raise FormatError(
-                f"reads the same as the column {columns[first]!r}: give the members names "
-                "that look different",
-                row=1,
-                column=columns[index],
-            )
-
-
-def _date(text: str, row: int) -> dt.date:
-    cleaned = text.strip()
-    if _ISO_DATE.fullmatch(cleaned):
-        try:
-            day = dt.date.fromisoformat(cleaned)
-        except ValueError:
-            pass
-        else:
-            try:
-                return check_date(day, field="Date")
-            except DomainError as exc:
-                raise _refused(exc, row, "Date") from None
-    raise FormatError(f"{_quote(text)} is not a date (YYYY-MM-DD)", row=row, column="Date")
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once
@@ -280,11 +178,13 @@ def _row_tx(
 ) -> SplitwiseRow:
     """One data line. `moved` sums, per currency, what members are owed in the rows so
     far (bounded by `MAX_FILE_TOTAL`)."""
-    date = _date(cells[0], row)
-    description = _text(
+    date = date_cell(cells[0], row)
+    description = text_cell(
         cells[1], row=row, column="Description", max_length=MAX_DESCRIPTION, required=False
     )
-    category = _text(cells[2], row=row, column="Category", max_length=MAX_CATEGORY, required=False)
+    category = text_cell(
+        cells[2], row=row, column="Category", max_length=MAX_CATEGORY, required=False
+    )
     try:
         currency = normalize_currency(cells[4])
     except DomainError as exc:
@@ -296,11 +196,11 @@ def _row_tx(
             row=row,
             column="Cost",
         )
-    cost = _number(cells[3], currency, row, "Cost")
+    cost = amount_cell(cells[3], currency, row, "Cost")
     nets = [  # zero cells (most of them) skip even the call
-        (name, _number(cell, currency, row, name))
+        (name, amount_cell(cell, currency, row, name, empty_hint=_LEFT_OUT))
         for name, cell in zip(members, cells[len(HEADER) :], strict=True)
-        if cell not in _ZERO_CELLS
+        if cell not in ZERO_CELLS
     ]
     nonzero = [(n, v) for n, v in nets if v]
     total = sum(v for _, v in nonzero)
@@ -354,7 +254,7 @@ def _row_tx(
         column = {"description": "Description", "category": "Category"}.get(exc.field or "")
         if column is None:
             raise FormatError(str(exc), row=row) from None
-        raise _refused(exc, row, column) from None
+        raise refused(exc, row, column) from None
     return SplitwiseRow(row, currency, tx)
 
 
@@ -366,7 +266,7 @@ def _totals(
     except DomainError as exc:
         raise FormatError(str(exc), row=row, column="Currency") from None
     values = {
-        (name, currency): _number(cells[i], currency, row, name)
+        (name, currency): amount_cell(cells[i], currency, row, name, empty_hint=_LEFT_OUT)
         for i, name in enumerate(members, start=len(HEADER))
     }
     return currency, values
@@ -438,7 +338,7 @@ def parse(
     # The file's text goes before the look-alike table (~12 MB, loaded once) comes in:
     # loaded while both are held, it raised the peak of a 100,000-row import by 7 MB.
     del reader, text
-    _refuse_lookalikes(members, members)
+    refuse_lookalikes(members, members)
     _reconcile(members, rows, totals, total_rows)
     return SplitwiseFile(members, tuple(rows), totals)
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from splitledger.domain import TxKind
-from splitledger.interop import splitwise
+from splitledger.interop import cells, splitwise
 from splitledger.interop.errors import FormatError
 from tests.interop.splitwise_samples import HEADER, ROWS, TOTAL, export
 
@@ -153,7 +153,7 @@ def test_number_fast_path_agrees_with_the_decimal_reading(text: str, currency: s
         cleaned = text.strip()
         if not cleaned:
             return "error"  # a blank amount cell is refused, never read as 0
-        if not splitwise._NUMBER.fullmatch(cleaned):
+        if not cells._NUMBER.fullmatch(cleaned):
             return "error"
         try:
             return from_decimal(Decimal(cleaned), currency, field="Cost")
@@ -161,7 +161,7 @@ def test_number_fast_path_agrees_with_the_decimal_reading(text: str, currency: s
             return "error"
 
     try:
-        got: int | str = splitwise._number(text, currency, 2, "Cost")
+        got: int | str = cells.amount_cell(text, currency, 2, "Cost")
     except FormatError:
         got = "error"
     assert got == by_decimal()
@@ -334,7 +334,7 @@ def test_cell_fast_path_agrees_with_the_policy(cell: str, limit: int, required: 
     except DomainError as exc:
         want = "error: " + str(exc).removeprefix("X: ")
     try:
-        got = splitwise._text(cell, row=2, column="X", max_length=limit, required=required)
+        got = cells.text_cell(cell, row=2, column="X", max_length=limit, required=required)
     except FormatError as exc:
         got = "error: " + str(exc).removeprefix("row 2, column 'X': ")
     assert got == want
