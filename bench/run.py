@@ -181,6 +181,30 @@ def bench_app(rows: int, tmp: str, runs: int) -> list[Row]:
     ]
 
 
+def bench_app_start(rows: int, tmp: str, runs: int) -> list[Row]:
+    from bench import app_start
+
+    got = app_start.measure(str(Path(tmp) / "import.db"), runs)
+    return [
+        Row(
+            f"app start, whole process in a pty: spawn to the {rows:,}-expense group's balances",
+            _ms(got, "app"),
+            f"{_ms(got, 'bare')} (bare Textual app, one Static)",
+            f"{got['app'] / got['bare']:.2f}×",
+            "—",
+            None,
+        ),
+        Row(
+            "… spawn to the welcome screen (empty ledger)",
+            _ms(got, "welcome"),
+            f"{_ms(got, 'bare')} (bare Textual app, one Static)",
+            f"{got['welcome'] / got['bare']:.2f}×",
+            "—",
+            None,
+        ),
+    ]
+
+
 def bench_single(count: int, tmp: str) -> list[Row]:
     one = write_path.single(count, tmp)
     fig, floor, of_floor = one.vs_bare(), one.floor_vs_bare(), one.vs_floor()
@@ -391,6 +415,7 @@ def main() -> int:
                 lambda: bench_balances_cli(sizes["import"], tmp, env, sizes["runs"]),
             ),
             ("the app", lambda: bench_app(sizes["import"], tmp, sizes["runs"])),
+            ("app start (pty)", lambda: bench_app_start(sizes["import"], tmp, sizes["runs"])),
             ("single writes", lambda: bench_single(sizes["single"], tmp)),
             (
                 "balances on many postings",

@@ -1,32 +1,11 @@
 """The Textual app: record, review and settle shared bills from the keyboard.
 
 The app holds the open `Ledger` and the current group; screens ask it for data through
-`jobs.run_db`, so no database call ever runs on the event loop.
-
-Live refresh reloads the visible screen (never an open form) within `POLL_SECONDS` of a
-write elsewhere. A thread keeps one connection of its own that tells, as cheaply as the
-backend can, that something was committed (`Ledger.watch_changes`: SQLite's
-`PRAGMA data_version` looked at four times a `POLL_SECONDS`, PostgreSQL's LISTEN on the
-channel every write notifies); the app then compares the group's change token with the
-one the visible data is at least as new as, and reloads if it moved. The first token
-comes from the same read as the first screen's data (`first_screen`), so a write landing
-right after that read is shown too. Without the watch (an in-memory database, a
-failure) the token is polled every `POLL_SECONDS` instead.
-
-Start-up is one worker: it opens the ledger, then reads the first group and its
-balances in one read (`Ledger.first_screen`: one transaction, no second look-up
-of the group or its members), and the balances screen is then composed with them
-(painted once, with its data). The screen under it stays empty unless opening is slow
-or fails (then it says so): a status screen that was composed, painted and covered at
-once, and a second read of the balances after the balances screen was up, were a third
-of the time from start to balances (profiled: 172 ms against 42 ms for a bare app).
-
-Building the balances screen while the worker reads does not pay: both are Python and
-share the GIL, so what the main thread does meanwhile delays the read by as much or
-more (measured: the data came 16 ms later with the screen composed in the meantime).
-Start-up is as fast as the work it does on both threads together; hence the work
-removed: no garbage collection until the first paint (`_collect_again`), no second
-styling or layout of a screen just composed (`StartScreen`, `BalancesScreen`).
+`jobs.run_db`, so no database call runs on the event loop. Start-up is one worker that
+opens the ledger and reads the first screen (`Ledger.first_screen`); the balances screen
+is then composed with that data, painted once. Live refresh reloads the visible screen
+when the group's change token moves (ADR 0012). How start-up was measured and tuned:
+docs/performance-notes.md.
 """
 
 from __future__ import annotations
@@ -34,22 +13,19 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
-import functools
-import gc
 import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from textual import events, work
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Header, Static
 from textual.worker import WorkerFailed
 
 from splitledger.services import logs
@@ -61,24 +37,12 @@ from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain, visible, visible_lines
 from splitledger.tui.screens.balances import BalancesScreen
-from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
+from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.screens.help import HelpScreen
 from splitledger.tui.screens.welcome import WelcomeScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 LIGHT, DARK = "textual-light", "textual-dark"
 Token = tuple[object, ...]
-
-
-@functools.cache
-def freeze_startup_heap() -> None:
-    """Once per process: move every object alive now (the imports: modules, classes,
-    functions, ~80,000 objects) out of the garbage collector's sight. They live as long
-    as the process, yet each full collection walked them all: 50-100 ms pauses that
-    landed in the middle of opening a screen (measured with `gc.callbacks` while
-    benchmarking; 20-40 ms once frozen)."""
-    gc.freeze()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,28 +56,6 @@ class Opened:
 
 class LedgerChanged(Message):
     """Posted by the watch thread: something may have been committed."""
-
-
-class StartScreen(Screen[None]):
-    """The screen under all others: empty, unless opening is slow or fails (`_status`).
-
-    Textual's default screen, minus two repeats of work it does while the start-up
-    worker reads (and so slows it down, holding the GIL): it applies every style again
-    on its first resume, right after applying them when it was registered, and lays
-    itself out and paints again on the resize it posts to itself after its first layout
-    (when that is to the size it was just laid out at)."""
-
-    def __init__(self) -> None:
-        super().__init__(id="_default")
-        self._resumed = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
-
-    def on_resize(self, event: events.Resize) -> None:
-        skip_resize_to_laid_out_size(self, event)
 
 
 class SplitLedgerApp(App[None]):
@@ -135,7 +77,6 @@ class SplitLedgerApp(App[None]):
     STATUS_DELAY: ClassVar[float] = 0.2
 
     def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
-        freeze_startup_heap()
         super().__init__()
         self.target = target
         self.ledger: Ledger | None = ledger
@@ -150,38 +91,16 @@ class SplitLedgerApp(App[None]):
         #: Set to stop the watch thread; None while no watch runs (the poll works).
         self._watch_stop: threading.Event | None = None
         self._opening = True
-        self._collector_paused = False
         #: The first unhandled exception, which ended the app (see `run`).
         self.crash: BaseException | None = None
         self.theme = DARK
-
-    def on_load(self) -> None:
-        # No garbage collection until the first screen is up (see `_collect_again`).
-        self._collector_paused = gc.isenabled()
-        gc.disable()
-
-    def get_default_screen(self) -> Screen[None]:
-        return StartScreen()
 
     def on_mount(self) -> None:
         self._open()
         self.set_timer(self.STATUS_DELAY, self._still_opening, name="opening status")
         self.set_interval(self.POLL_SECONDS, self._poll, name="live refresh")
 
-    def _collect_again(self) -> None:
-        """Turn the garbage collector back on once the first screen is painted (or
-        opening is slow, or failed): `on_load` turns it off. Start-up allocates tens of
-        thousands of objects, nearly all of which live on (widgets, styles, caches, the
-        ledger's engine); the ~15 collections they set off were 2-3 ms of the ~33 ms to
-        the balances. The young generations are then collected at once, after the
-        paint, so that this app pays for them rather than whatever runs next."""
-        if self._collector_paused:
-            self._collector_paused = False
-            gc.enable()
-            gc.collect(1)
-
     async def on_unmount(self) -> None:
-        self._collect_again()
         if self._watch_stop is not None:
             self._watch_stop.set()  # the thread closes its connection as it ends
         if self.ledger is not None and self._owns_ledger:
@@ -210,16 +129,14 @@ class SplitLedgerApp(App[None]):
         if found:
             found.only_one(Static).update(text)
         else:
-            screen.mount_all([LedgerHeader(), Static(text, id="status"), LedgerFooter()])
+            screen.mount_all([Header(), Static(text, id="status"), Footer()])
 
     def _still_opening(self) -> None:
-        self._collect_again()
         if self._opening and not self.screen_stack[0].query("#status"):
             self._status(Content("Opening the ledger…"))
 
     def _cannot_open(self, message: str) -> None:
         self._opening = False
-        self._collect_again()
         self._status(
             Content.assemble(
                 ("Cannot open the ledger", "b"),
@@ -248,7 +165,6 @@ class SplitLedgerApp(App[None]):
             self.call_later(self.open_group, group, balances, opened.first.token)
         else:
             self.push_screen(WelcomeScreen())
-            self.call_after_refresh(self._collect_again)
         self.call_after_refresh(self._watch)  # after the first paint: not in its way
 
     async def open_group(
@@ -263,7 +179,6 @@ class SplitLedgerApp(App[None]):
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         await self.push_screen(BalancesScreen(balances))
-        self.call_after_refresh(self._collect_again)
 
     def group_changed(self, group: GroupView) -> None:
         """The current group was renamed or got members (by this app)."""

@@ -3,7 +3,6 @@ themes and quitting."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import subprocess
@@ -138,24 +137,6 @@ def test_the_first_screen_is_one_read_of_what_groups_and_balances_read(demo: Led
 
 def test_the_first_screen_of_an_empty_ledger(ledger: Ledger) -> None:
     assert ledger.first_screen() is None
-
-
-async def test_the_garbage_collector_is_back_on_once_the_first_screen_is_up(
-    demo: Ledger, tmp_path: Path
-) -> None:
-    assert gc.isenabled()
-    app = make_app(demo)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await idle(pilot)
-        assert isinstance(app.screen, BalancesScreen)
-        assert gc.isenabled()  # off only from loading to the first paint
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    app = make_app(target=str(blocker / "ledger.db"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await idle(pilot)
-        assert gc.isenabled()  # and when opening fails
-    assert gc.isenabled()
 
 
 CRASHING_APP = """

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Static
+from textual.widgets import Footer, Header, Static
 
 from splitledger.services.errors import ServiceError
 from splitledger.services.views import BalancesView, TxView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain
-from splitledger.tui.screens.base import LedgerScreen, skip_resize_to_laid_out_size
+from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 
 class BalancesScreen(LedgerScreen):
@@ -47,28 +44,17 @@ class BalancesScreen(LedgerScreen):
         self._history_coming = False
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         with VerticalScroll(id="balances-body"):
             yield Static(id="summary")
             yield BalanceChart(id="chart")
             # (#indicative, below the chart, is mounted once a group needs it)
-        yield LedgerFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         if self._first is not None:
             self._show(self._first)  # before the first paint: painted once, with data
             self._first = None
-
-    @on(events.ScreenResume)
-    def _styled_already(self, event: events.ScreenResume) -> None:
-        """On the first resume, right after composing, Textual would apply the styles of
-        every widget again (1.5 ms, a tenth of opening the screen): they were applied a
-        moment ago, as each widget mounted. (Runs before `Screen`'s own handler.)"""
-        if self.showing_handed_data:
-            event.refresh_styles = False
-
-    def on_resize(self, event: events.Resize) -> None:
-        skip_resize_to_laid_out_size(self, event)
 
     def reload(self) -> None:
         name = self.group.name

@@ -10,9 +10,8 @@ transaction), so a write landing after that read is seen and the screen reloaded
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import events
 from textual.screen import Screen
 
 from splitledger.services.views import GroupView
@@ -20,14 +19,6 @@ from splitledger.tui.jobs import ledger_app
 
 if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
-
-
-def skip_resize_to_laid_out_size(screen: Screen[Any], event: events.Resize) -> None:
-    """For a screen's `on_resize`: a screen posts itself a resize after its first
-    layout, and Textual would lay it out and paint it a second time (2 ms on the
-    balances screen) for a size it already has. A real resize still goes through."""
-    if event.size == screen.outer_size:
-        event.prevent_default()
 
 
 class LedgerScreen(Screen[None]):
@@ -55,11 +46,6 @@ class LedgerScreen(Screen[None]):
         """The screen is about to be shown with data its opener read for it (before
         it is pushed): its first resume does not read the data again."""
         self._handed = True
-
-    @property
-    def showing_handed_data(self) -> bool:
-        """Not resumed yet since it was handed its data."""
-        return self._handed
 
     def reload(self) -> None:
         """Fetch this screen's data again (in a worker)."""

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from splitledger.domain import Posting, Transaction, format_amount, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
@@ -53,8 +53,6 @@ from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 #: Inputs whose value is a number: refused inline when the domain cannot read it (never
 #: filtered as typed, which turned "1e3" into 13).
@@ -203,11 +201,11 @@ class ExpenseFormScreen(LedgerScreen):
     def compose(self) -> ComposeResult:
         group = self.group
         if self.editing is not None and self._start is None:  # reading its definition
-            yield LedgerHeader()
+            yield Header()
             with VerticalScroll(id="expense-form"):
                 yield Static(Content.styled(f"Edit expense #{self.editing.id}", "b"))
                 yield Static(f"Reading expense #{self.editing.id}…", id="loading")
-            yield LedgerFooter()
+            yield Footer()
             return
         if self._start is None:
             self._start = FormInput(
@@ -227,7 +225,7 @@ class ExpenseFormScreen(LedgerScreen):
             else Content.assemble(("New expense in ", "b"), plain(group.name, "b"))
         )
         shown = VisibleHighlighter()
-        yield LedgerHeader()
+        yield Header()
         with VerticalScroll(id="expense-form"):
             yield Static(title, classes="screen-title")
             note = self._note()
@@ -310,7 +308,7 @@ class ExpenseFormScreen(LedgerScreen):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield LedgerFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         editing = self.editing

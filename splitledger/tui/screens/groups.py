@@ -7,15 +7,13 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, visible
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 
 class GroupsScreen(LedgerScreen):
@@ -33,10 +31,10 @@ class GroupsScreen(LedgerScreen):
         self._groups: list[GroupView] = []
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         yield Static("[b]Groups[/b]", classes="screen-title")
         yield OptionList(id="groups")
-        yield LedgerFooter()
+        yield Footer()
 
     def reload(self) -> None:
         run_db(

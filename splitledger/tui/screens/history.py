@@ -33,7 +33,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from splitledger.services.errors import InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
@@ -43,9 +43,7 @@ from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
-from splitledger.tui.widgets.lazy_table import LazyTable
+from splitledger.tui.widgets.paged_table import PagedTable
 
 PAGE = 100
 #: Pages the table holds at most: memory stays bounded on any history (see `MAX_ROWS`).
@@ -156,7 +154,7 @@ class HistoryScreen(LedgerScreen):
         self._unknown_member = False
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         yield Input(
             placeholder="Search… (member:Bob cat:food kind:expense from:2026-06-01)",
             id="search",
@@ -164,11 +162,11 @@ class HistoryScreen(LedgerScreen):
             highlighter=VisibleHighlighter(),
         )
         yield Static(id="history-status", classes="hint")
-        yield LazyTable(id="history")
-        yield LedgerFooter()
+        yield PagedTable(id="history")
+        yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(LazyTable)
+        table = self.query_one(PagedTable)
         width = max(self.app.size.width - _FIXED_WIDTH, 16)
         table.add_column("Date", width=10)
         table.add_column("Kind", width=8)
@@ -262,13 +260,13 @@ class HistoryScreen(LedgerScreen):
             return  # a newer request (another search, End, Home) superseded this one
         self._loading = False
         self._unknown_member = self._unknown_member and not page
-        table = self.query_one(LazyTable)
+        table = self.query_one(PagedTable)
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
             page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
         cells = [_cells(tx, entries=self.entries) for tx in page]
         if where == "older":
-            table.add_rows(cells)
+            table.add_cells(cells)
             self.rows.extend(page)
             self.exhausted = not more
             extra = len(self.rows) - MAX_ROWS
@@ -277,14 +275,19 @@ class HistoryScreen(LedgerScreen):
                 table.remove_first(extra)
                 self.at_newest = False
         elif where == "newer":
-            table.prepend_rows(cells)
+            # (a DataTable cannot insert above: the window is shown again, the cursor
+            # and the view moved down by the rows added)
             self.rows[:0] = page
             self.at_newest = not more
             extra = len(self.rows) - MAX_ROWS
             if extra > 0:  # the oldest rows held go
                 del self.rows[-extra:]
-                table.remove_last(extra)
                 self.exhausted = False
+            table.replace(
+                [_cells(tx, entries=self.entries) for tx in self.rows],
+                cursor=table.cursor_row + len(page),
+                scroll_y=table.scroll_y + len(page),
+            )
         else:
             if where == "oldest":
                 self.exhausted, self.at_newest = True, not more
@@ -292,15 +295,10 @@ class HistoryScreen(LedgerScreen):
             else:
                 self.exhausted = not more
                 self.at_newest = self.at_newest if where == "window" else True
-            keep_row, keep_y = table.cursor_row, table.scroll_y
-            table.clear()
-            table.add_rows(cells)
+            row = table.cursor_row if cursor is None else cursor
+            keep_y = table.scroll_y if where == "window" else None  # the view stays too
+            table.replace(cells, cursor=row, scroll_y=keep_y)
             self.rows = list(page)
-            if where == "window":
-                table.scroll_y = table.scroll_target_y = keep_y  # the view stays too
-            if table.row_count:
-                row = keep_row if cursor is None else cursor
-                table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         table.more_coming = not self.exhausted
         table.more_above = not self.at_newest
         self._status()
@@ -352,11 +350,11 @@ class HistoryScreen(LedgerScreen):
         folded = member.casefold()
         return self._unknown_member or all(m.casefold() != folded for m in self.group.members)
 
-    @on(LazyTable.NearEnd)
+    @on(PagedTable.NearEnd)
     def _near_end(self) -> None:
         self._next("older")
 
-    @on(LazyTable.NearStart)
+    @on(PagedTable.NearStart)
     def _near_start(self) -> None:
         self._next("newer")
 
@@ -364,17 +362,17 @@ class HistoryScreen(LedgerScreen):
         """Load the next page towards the end the user nears (one page at a time)."""
         if self._loading or not self.rows:
             return
-        table = self.query_one(LazyTable)
+        table = self.query_one(PagedTable)
         if where == "older" and not self.exhausted and table.near_end():
             self._load("older")
         elif where == "newer" and not self.at_newest and table.near_start():
             self._load("newer")
 
-    @on(LazyTable.JumpToEnd)
+    @on(PagedTable.JumpToEnd)
     def _to_end(self) -> None:
         self._load("oldest")
 
-    @on(LazyTable.JumpToStart)
+    @on(PagedTable.JumpToStart)
     def _to_start(self) -> None:
         self._load("newest", cursor=0)
 
@@ -389,7 +387,7 @@ class HistoryScreen(LedgerScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self._apply_search()
-        self.query_one(LazyTable).focus()
+        self.query_one(PagedTable).focus()
 
     def _apply_search(self) -> None:
         try:
@@ -435,19 +433,19 @@ class HistoryScreen(LedgerScreen):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one(LazyTable).focus()
+            self.query_one(PagedTable).focus()
         else:
             self.app.pop_screen()
 
     # -- one transaction -----------------------------------------------------------
 
     def highlighted(self) -> TxView | None:
-        table = self.query_one(LazyTable)
+        table = self.query_one(PagedTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
-    @on(LazyTable.RowSelected)
+    @on(PagedTable.RowSelected)
     def _open(self) -> None:
         from splitledger.tui.screens.transaction import TransactionScreen
 

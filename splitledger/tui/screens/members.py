@@ -8,15 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 
 class MembersScreen(LedgerScreen):
@@ -40,10 +38,10 @@ class MembersScreen(LedgerScreen):
         self._names: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         yield Static(id="members-title", classes="screen-title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-        yield LedgerFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#members", DataTable)

@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
@@ -31,8 +31,6 @@ from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 
 def default_csv_name(group: str) -> str:
@@ -74,12 +72,12 @@ class SettleScreen(LedgerScreen):
         self._paying: WriteJob | None = None
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         yield Static("[b]Settle up[/b]", classes="screen-title")
         yield Static("Working out the plan…", id="settle-status")
         yield DataTable(id="plan", cursor_type="row", zebra_stripes=True)
         yield Static(id="settle-text", classes="hint")
-        yield LedgerFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#plan", DataTable)

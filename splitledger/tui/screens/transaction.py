@@ -23,7 +23,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 from splitledger.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
@@ -32,8 +32,6 @@ from splitledger.tui.formatting import money, tx_amount_text, version_kind
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 
 def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
@@ -231,7 +229,7 @@ class TransactionScreen(LedgerScreen):
         self.versions: tuple[BillVersion, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         with VerticalScroll(id="tx-body"):
             yield Static("Loading…", id="tx-head")
             yield DataTable(id="postings", cursor_type="none", show_cursor=False)
@@ -241,7 +239,7 @@ class TransactionScreen(LedgerScreen):
             yield Static(id="versions")
             yield Static("[b]Audit trail[/b]", classes="section")
             yield DataTable(id="audit", cursor_type="row")
-        yield LedgerFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         postings = self.query_one("#postings", DataTable)

@@ -8,13 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Header, Static
 
 from splitledger.services.demo import DEMO_GROUP, load_demo
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app, run_db
-from splitledger.tui.widgets.footer import LedgerFooter
-from splitledger.tui.widgets.header import LedgerHeader
 
 WELCOME = (
     "[b]Welcome to splitledger[/b]\n\n"
@@ -56,14 +54,14 @@ class WelcomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield LedgerHeader()
+        yield Header()
         with Vertical(id="welcome"):
             yield Static(WELCOME, id="welcome-text")
             with Center():
                 yield Button("Create a group  (n)", id="new-group", variant="primary")
             with Center():
                 yield Button("Load the demo trip  (d)", id="demo")
-        yield LedgerFooter()
+        yield Footer()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "new-group":
