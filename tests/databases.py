@@ -102,6 +102,13 @@ def migrated_sqlite(template: Path, path: Path) -> None:
     path.chmod(0o600)
 
 
+def new_sqlite_ledger(template: Path, folder: Path) -> str:
+    """The path of a new migrated ledger file in `folder` (see `migrated_sqlite`)."""
+    path = folder / "ledger.db"
+    migrated_sqlite(template, path)
+    return str(path)
+
+
 def make_sqlite_template(folder: Path) -> Path:
     """A new ledger file in `folder`, migrated to the newest schema and closed."""
     path = folder / "template.db"

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
+from tests.databases import new_sqlite_ledger
 
 DAY = dt.date(2026, 3, 1)
 MEMBERS = ["ann", "bob", "cy"]
@@ -162,10 +163,12 @@ steps = st.lists(
 
 @settings(max_examples=25, deadline=None)
 @given(steps=steps, limit=st.integers(1, 5))
-def test_bills_paging_property(steps: list[tuple[str, int, int]], limit: int) -> None:
+def test_bills_paging_property(
+    steps: list[tuple[str, int, int]], limit: int, sqlite_template: Path
+) -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Ledger.open(str(Path(tmp) / "ledger.db"), actor="tester") as ledger,
+        Ledger.open(new_sqlite_ledger(sqlite_template, Path(tmp)), actor="tester") as ledger,
     ):
         bills = _play(ledger, steps)
         _check(ledger, bills, limit)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
+from tests.databases import new_sqlite_ledger
 
 DAY = dt.date(2026, 3, 1)
 MEMBERS = ["ann", "bob", "cy"]
@@ -118,11 +119,11 @@ def test_one_end_at_a_time(trip: Ledger) -> None:
     filters=st.sampled_from(FILTERS),
 )
 def test_walking_from_the_oldest_visits_what_walking_from_the_newest_does(
-    days: list[int], limit: int, filters: dict[str, object]
+    days: list[int], limit: int, filters: dict[str, object], sqlite_template: Path
 ) -> None:
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Ledger.open(str(Path(tmp) / "l.db"), actor="t") as ledger,
+        Ledger.open(new_sqlite_ledger(sqlite_template, Path(tmp)), actor="t") as ledger,
     ):
         ledger.create_group("Trip", "EUR", MEMBERS)
         _record(ledger, days)
