@@ -35,7 +35,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.tui.app import SplitLedgerApp
 from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
-from splitledger.tui.widgets.paged_table import PagedTable
+from splitledger.tui.widgets.lazy_table import LazyTable
 
 SIZE = (100, 30)
 #: Samples of each figure by default (history included); bench.run passes its own.
@@ -127,31 +127,31 @@ def _oldest_id(db: str) -> int:
 
 
 async def _history(db: str, oldest: int) -> tuple[float, float, int]:
-    """Press h, then End; each timed until the table is painted (`PagedTable.render_lines`
+    """Press h, then End; each timed until the table is painted (`LazyTable.render_lines`
     has run) with what the key is for: rows, then the oldest transaction under the
     cursor. (Not until the pilot's `press` returns: it waits for the app to idle, in
     steps of 20 ms.)"""
     app = SplitLedgerApp(db)
     painted: list[float] = []
-    wanted: list[Callable[[PagedTable], bool]] = []
-    render_lines = PagedTable.render_lines
+    wanted: list[Callable[[LazyTable], bool]] = []
+    render_lines = LazyTable.render_lines
 
-    def watched(table: PagedTable, crop: Region) -> list[Strip]:
+    def watched(table: LazyTable, crop: Region) -> list[Strip]:
         lines = render_lines(table, crop)
         if wanted and wanted[-1](table):
             painted.append(time.perf_counter())
             wanted.clear()
         return lines
 
-    def on_oldest(table: PagedTable) -> bool:
+    def on_oldest(table: LazyTable) -> bool:
         """The oldest transaction is the cursor row, and that row is in view."""
         screen = table.screen
         tx = screen.highlighted() if isinstance(screen, HistoryScreen) else None
-        rows_shown = table.scrollable_content_region.height - table.header_height
+        rows_shown = table.scrollable_content_region.height - 1
         in_view = table.scroll_y <= table.cursor_row < table.scroll_y + rows_shown
         return tx is not None and tx.id == oldest and in_view
 
-    PagedTable.render_lines = watched  # type: ignore[method-assign,assignment]
+    LazyTable.render_lines = watched  # type: ignore[method-assign,assignment]
     try:
         async with app.run_test(size=SIZE) as pilot:
             await _until(lambda: bool(app.screen.query(BalanceChart)))
@@ -160,14 +160,14 @@ async def _history(db: str, oldest: int) -> tuple[float, float, int]:
             await pilot.press("h")
             await _until(lambda: bool(painted))
             opened = painted.pop() - start
-            table = app.screen.query_one(PagedTable)
+            table = app.screen.query_one(LazyTable)
             wanted.append(on_oldest)
             start = time.perf_counter()
             await pilot.press("end")
             await _until(lambda: bool(painted))
             return opened, painted.pop() - start, table.row_count
     finally:
-        PagedTable.render_lines = render_lines  # type: ignore[method-assign]
+        LazyTable.render_lines = render_lines  # type: ignore[method-assign]
 
 
 def _figures(name: str, samples: list[float]) -> dict[str, float]:

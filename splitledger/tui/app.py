@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import functools
+import gc
 import sys
 import threading
 from collections.abc import Callable
@@ -43,6 +45,14 @@ from splitledger.tui.screens.welcome import WelcomeScreen
 
 LIGHT, DARK = "textual-light", "textual-dark"
 Token = tuple[object, ...]
+
+
+@functools.cache
+def freeze_startup_heap() -> None:
+    """Once per process, before the first screen: `gc.freeze()` the objects alive now
+    (modules, classes, functions: ~80,000 that live as long as the process), so that the
+    collections of a session do not walk them all again (docs/performance-notes.md)."""
+    gc.freeze()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +87,7 @@ class SplitLedgerApp(App[None]):
     STATUS_DELAY: ClassVar[float] = 0.2
 
     def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
+        freeze_startup_heap()
         super().__init__()
         self.target = target
         self.ledger: Ledger | None = ledger

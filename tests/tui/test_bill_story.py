@@ -15,7 +15,7 @@ from splitledger.services.views import TxView
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
-from splitledger.tui.widgets.paged_table import PagedTable
+from splitledger.tui.widgets.lazy_table import LazyTable
 from tests.tui.conftest import idle, make_app, open_history
 
 
@@ -173,7 +173,7 @@ async def test_undo_refused_by_the_ledger_says_why(trip: Ledger, dinner: TxView)
 
 def cells(screen: HistoryScreen) -> list[str]:
     """The description cell of each row, as shown."""
-    table = screen.query_one(PagedTable)
+    table = screen.query_one(LazyTable)
     return [table.get_row_at(i)[2].plain for i in range(table.row_count)]
 
 

@@ -21,7 +21,7 @@ from splitledger.tui.screens import history as history_screen
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.history import MAX_ROWS, PAGE, HistoryScreen
 from splitledger.tui.screens.transaction import TransactionScreen
-from splitledger.tui.widgets.paged_table import PagedTable
+from splitledger.tui.widgets.lazy_table import LazyTable
 from tests.tui.conftest import idle, make_app, open_history
 
 
@@ -47,7 +47,7 @@ async def test_history_lists_newest_first(demo: Ledger) -> None:
         assert screen.rows[0].description == "Taxi to the airport"
         assert screen.rows[-1].description == "Apartment in Alfama, 4 nights"
         # Bills: the deleted museum tickets and their reversal are not listed.
-        assert screen.query_one(PagedTable).row_count == len(screen.rows) == 8
+        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 8
         assert screen.exhausted
 
 
@@ -122,7 +122,7 @@ def ids(txs: list[TxView]) -> list[int]:
 def check_window(screen: HistoryScreen, everything: list[TxView]) -> None:
     """The rows held are a run of the full history, in its order, within the bound, and
     the table shows exactly them; the flags say truly whether there is more."""
-    table = screen.query_one(PagedTable)
+    table = screen.query_one(LazyTable)
     assert table.row_count == len(screen.rows) <= MAX_ROWS
     first = ids(everything).index(screen.rows[0].id)
     assert ids(screen.rows) == ids(everything[first : first + len(screen.rows)])
@@ -137,7 +137,7 @@ async def test_scrolling_down_loads_older_pages_and_drops_the_newest(big: Ledger
     app = make_app(big)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_history(pilot)
-        table = screen.query_one(PagedTable)
+        table = screen.query_one(LazyTable)
         assert table.row_count == PAGE
         assert not screen.exhausted
         status = screen.query_one("#history-status", Static)
@@ -160,7 +160,7 @@ async def test_end_jumps_to_the_oldest_and_up_loads_newer_rows_in_order(big: Led
     app = make_app(big)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_history(pilot)
-        table = screen.query_one(PagedTable)
+        table = screen.query_one(LazyTable)
         await pilot.press("end")
         await idle(pilot)
         assert screen.highlighted() == everything[-1]  # the oldest transaction
@@ -201,7 +201,7 @@ async def test_home_reads_the_newest_page_and_reload_keeps_the_window(
         screen = await open_history(pilot)
         await pilot.press("r")  # the ledger entries: a deletion is a reversal on top
         await idle(pilot)
-        table = screen.query_one(PagedTable)
+        table = screen.query_one(LazyTable)
         await pilot.press("end", "pageup", "pageup")
         await idle(pilot)
         on = screen.highlighted()
@@ -246,7 +246,7 @@ async def test_detail_shows_postings_audit_and_links(demo: Ledger) -> None:
         await pilot.press("s")  # deleted bills too
         await idle(pilot)
         museum = descriptions(screen).index("Museum tickets (entered twice)")
-        screen.query_one(PagedTable).move_cursor(row=museum)
+        screen.query_one(LazyTable).move_cursor(row=museum)
         await pilot.press("enter")
         await idle(pilot)
         detail = app.screen
@@ -286,7 +286,7 @@ async def test_delete_asks_then_records_a_reversal(demo: Ledger) -> None:
         await pilot.press("s")  # shown with the deleted bills, marked so
         await idle(pilot)
         assert screen.rows[0].id == first.id
-        assert "deleted" in screen.query_one(PagedTable).get_row_at(0)[2].plain
+        assert "deleted" in screen.query_one(LazyTable).get_row_at(0)[2].plain
         await pilot.press("home", "d")  # the deleted one cannot be deleted again
         await idle(pilot)
         assert len(demo.history("Lisbon trip")) == 11
@@ -342,7 +342,7 @@ async def test_the_first_page_comes_with_the_screen_and_is_read_once(
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         assert len(app.screen_stack) == 3  # default, balances, history
-        assert screen.query_one(PagedTable).row_count == len(screen.rows) == 10
+        assert screen.query_one(LazyTable).row_count == len(screen.rows) == 10
         assert len(reads) == 1
 
 
@@ -366,7 +366,7 @@ async def test_a_slow_first_page_opens_the_screen_which_reads_it_itself(
         screen = await open_history(pilot)
         assert len(reads) == 2  # the opener's read, then the screen's own
         assert screen.rows[0].description == "Taxi to the airport"
-        assert screen.query_one(PagedTable).row_count == 8
+        assert screen.query_one(LazyTable).row_count == 8
 
 
 async def test_a_first_page_of_ledger_entries_is_not_shown_as_bills(demo: Ledger) -> None:

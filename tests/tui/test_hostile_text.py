@@ -30,7 +30,7 @@ from splitledger.tui.screens.members import MembersScreen
 from splitledger.tui.screens.prompt import PromptScreen
 from splitledger.tui.screens.settle import SettleScreen
 from splitledger.tui.screens.transaction import TransactionScreen
-from splitledger.tui.widgets.paged_table import PagedTable
+from splitledger.tui.widgets.lazy_table import LazyTable
 from tests.tui.conftest import idle, make_app
 
 BOLD, CLICK, LINK = "[bold]x[/]", "[@click=app.quit]q[/]", "[link=file:///etc/passwd]L[/link]"
@@ -198,7 +198,7 @@ async def test_hostile_text_is_plain_and_visible_everywhere(hostile: Ledger) -> 
         search.value = ""
         await press(pilot, "slash", "enter")
         legacy_row = next(i for i, tx in enumerate(history.rows) if "\x1b" in tx.description)
-        history.query_one(PagedTable).move_cursor(row=legacy_row)
+        history.query_one(LazyTable).move_cursor(row=legacy_row)
 
         # One transaction: head, postings, audit trail (actor, payload), delete dialog.
         await press(pilot, "enter")

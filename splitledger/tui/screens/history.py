@@ -43,7 +43,7 @@ from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.widgets.paged_table import PagedTable
+from splitledger.tui.widgets.lazy_table import LazyTable
 
 PAGE = 100
 #: Pages the table holds at most: memory stays bounded on any history (see `MAX_ROWS`).
@@ -162,11 +162,11 @@ class HistoryScreen(LedgerScreen):
             highlighter=VisibleHighlighter(),
         )
         yield Static(id="history-status", classes="hint")
-        yield PagedTable(id="history")
+        yield LazyTable(id="history")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(PagedTable)
+        table = self.query_one(LazyTable)
         width = max(self.app.size.width - _FIXED_WIDTH, 16)
         table.add_column("Date", width=10)
         table.add_column("Kind", width=8)
@@ -260,13 +260,13 @@ class HistoryScreen(LedgerScreen):
             return  # a newer request (another search, End, Home) superseded this one
         self._loading = False
         self._unknown_member = self._unknown_member and not page
-        table = self.query_one(PagedTable)
+        table = self.query_one(LazyTable)
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
             page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
         cells = [_cells(tx, entries=self.entries) for tx in page]
         if where == "older":
-            table.add_cells(cells)
+            table.add_rows(cells)
             self.rows.extend(page)
             self.exhausted = not more
             extra = len(self.rows) - MAX_ROWS
@@ -275,19 +275,14 @@ class HistoryScreen(LedgerScreen):
                 table.remove_first(extra)
                 self.at_newest = False
         elif where == "newer":
-            # (a DataTable cannot insert above: the window is shown again, the cursor
-            # and the view moved down by the rows added)
+            table.prepend_rows(cells)
             self.rows[:0] = page
             self.at_newest = not more
             extra = len(self.rows) - MAX_ROWS
             if extra > 0:  # the oldest rows held go
                 del self.rows[-extra:]
+                table.remove_last(extra)
                 self.exhausted = False
-            table.replace(
-                [_cells(tx, entries=self.entries) for tx in self.rows],
-                cursor=table.cursor_row + len(page),
-                scroll_y=table.scroll_y + len(page),
-            )
         else:
             if where == "oldest":
                 self.exhausted, self.at_newest = True, not more
@@ -295,10 +290,15 @@ class HistoryScreen(LedgerScreen):
             else:
                 self.exhausted = not more
                 self.at_newest = self.at_newest if where == "window" else True
-            row = table.cursor_row if cursor is None else cursor
-            keep_y = table.scroll_y if where == "window" else None  # the view stays too
-            table.replace(cells, cursor=row, scroll_y=keep_y)
+            keep_row, keep_y = table.cursor_row, table.scroll_y
+            table.clear()
+            table.add_rows(cells)
             self.rows = list(page)
+            if where == "window":
+                table.scroll_y = table.scroll_target_y = keep_y  # the view stays too
+            if table.row_count:
+                row = keep_row if cursor is None else cursor
+                table.move_cursor(row=min(row, table.row_count - 1), animate=False)
         table.more_coming = not self.exhausted
         table.more_above = not self.at_newest
         self._status()
@@ -350,11 +350,11 @@ class HistoryScreen(LedgerScreen):
         folded = member.casefold()
         return self._unknown_member or all(m.casefold() != folded for m in self.group.members)
 
-    @on(PagedTable.NearEnd)
+    @on(LazyTable.NearEnd)
     def _near_end(self) -> None:
         self._next("older")
 
-    @on(PagedTable.NearStart)
+    @on(LazyTable.NearStart)
     def _near_start(self) -> None:
         self._next("newer")
 
@@ -362,17 +362,17 @@ class HistoryScreen(LedgerScreen):
         """Load the next page towards the end the user nears (one page at a time)."""
         if self._loading or not self.rows:
             return
-        table = self.query_one(PagedTable)
+        table = self.query_one(LazyTable)
         if where == "older" and not self.exhausted and table.near_end():
             self._load("older")
         elif where == "newer" and not self.at_newest and table.near_start():
             self._load("newer")
 
-    @on(PagedTable.JumpToEnd)
+    @on(LazyTable.JumpToEnd)
     def _to_end(self) -> None:
         self._load("oldest")
 
-    @on(PagedTable.JumpToStart)
+    @on(LazyTable.JumpToStart)
     def _to_start(self) -> None:
         self._load("newest", cursor=0)
 
@@ -387,7 +387,7 @@ class HistoryScreen(LedgerScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self._apply_search()
-        self.query_one(PagedTable).focus()
+        self.query_one(LazyTable).focus()
 
     def _apply_search(self) -> None:
         try:
@@ -433,19 +433,19 @@ class HistoryScreen(LedgerScreen):
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one(PagedTable).focus()
+            self.query_one(LazyTable).focus()
         else:
             self.app.pop_screen()
 
     # -- one transaction -----------------------------------------------------------
 
     def highlighted(self) -> TxView | None:
-        table = self.query_one(PagedTable)
+        table = self.query_one(LazyTable)
         if not self.rows or table.cursor_row >= len(self.rows):
             return None
         return self.rows[table.cursor_row]
 
-    @on(PagedTable.RowSelected)
+    @on(LazyTable.RowSelected)
     def _open(self) -> None:
         from splitledger.tui.screens.transaction import TransactionScreen
 
