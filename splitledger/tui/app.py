@@ -189,7 +189,12 @@ class SplitLedgerApp(App[None]):
         self.sub_title = visible(group.name)  # (the header shows it as plain text)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(BalancesScreen(balances))
+        await self.push_screen(BalancesScreen(balances, token))
+
+    @property
+    def known_token(self) -> Token | None:
+        """The current group's change token as the live refresh last read it."""
+        return self._token
 
     def group_changed(self, group: GroupView) -> None:
         """The current group was renamed or got members (by this app)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -15,6 +16,7 @@ from textual.widgets import Input
 from splitledger.services.ledger import Ledger
 from splitledger.services.reading import FirstScreen
 from splitledger.tui.app import SplitLedgerApp
+from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
@@ -199,3 +201,24 @@ async def test_the_first_look_finds_nothing_to_reload_when_nothing_was_written(
         assert await wait_for(pilot, lambda: bool(looked))  # the watch's first look
         await idle(pilot)
         assert reads == []
+
+
+async def test_a_write_the_refresh_sees_before_the_first_screen_is_up_is_shown(
+    trip: Ledger, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the live refresh can lose under load: its look lands after the first
+    read but before the balances screen is on top, so no screen reloads then; the
+    screen must then not trust the balances it was handed."""
+    write_right_after_the_first_read(monkeypatch, db_path)
+    push = SplitLedgerApp.push_screen
+
+    def look_first(self: SplitLedgerApp, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(screen, BalancesScreen) and self.ledger and self.group:
+            name = self.group.name
+            self._polled((name, self.ledger.change_token(name), None))
+        return push(self, screen, *args, **kwargs)
+
+    monkeypatch.setattr(SplitLedgerApp, "push_screen", look_first)
+    app = make_app(trip)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await shows_the_payment(app, pilot)

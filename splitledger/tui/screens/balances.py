@@ -34,12 +34,13 @@ class BalancesScreen(LedgerScreen):
         Binding("g", "groups", "Groups"),
     ]
 
-    def __init__(self, view: BalancesView | None = None) -> None:
+    def __init__(self, view: BalancesView | None = None, token: object = None) -> None:
         super().__init__()
-        #: Balances just read (when the app opens): shown on mount, not read again.
+        #: Balances just read (when the app opens, with the change `token` read with
+        #: them): shown on mount, not read again.
         self._first = view
         if view is not None:
-            self.handed_data()
+            self.handed_data(token)
         #: The history's first page is being read (a second `h` must not open another).
         self._history_coming = False
 

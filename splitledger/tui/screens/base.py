@@ -6,7 +6,9 @@ the screen above it) — except right after it was opened with data read for it
 
 That exception cannot hide a write: the app's live refresh compares the group's change
 token with one read no later than the data shown (for the first screen, in the same
-transaction), so a write landing after that read is seen and the screen reloaded."""
+transaction), so a write landing after that read is seen and the screen reloaded. If
+the refresh learns of it before the screen is on top, the screen sees on resume that
+the app's token is no longer the one its data was read with, and reads again."""
 
 from __future__ import annotations
 
@@ -30,6 +32,8 @@ class LedgerScreen(Screen[None]):
     LIVE: ClassVar[bool] = True
     #: Opened with its data read for it: the first resume need not read it again.
     _handed: bool = False
+    #: The change token read with the handed data (None: not known).
+    _handed_token: object = None
 
     @property
     def sl_app(self) -> SplitLedgerApp:
@@ -42,10 +46,12 @@ class LedgerScreen(Screen[None]):
             raise RuntimeError("no group is open")
         return group
 
-    def handed_data(self) -> None:
+    def handed_data(self, token: object = None) -> None:
         """The screen is about to be shown with data its opener read for it (before
-        it is pushed): its first resume does not read the data again."""
+        it is pushed): its first resume does not read the data again, unless the app
+        has since seen the group's change `token` (read with the data) move."""
         self._handed = True
+        self._handed_token = token
 
     def reload(self) -> None:
         """Fetch this screen's data again (in a worker)."""
@@ -53,5 +59,7 @@ class LedgerScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self._handed:
             self._handed = False
-            return
+            token = self._handed_token
+            if token is None or token == self.sl_app.known_token:
+                return
         self.reload()
