@@ -18,16 +18,18 @@ from splitledger.domain import format_amount
 from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import ExpenseDefinition, GroupView
+from splitledger.tui.expense_edits import (
+    edit_plan,
+    from_definition,
+    hidden,
+)
 from splitledger.tui.expense_fields import (
     REST,
     SEVERAL,
     FormInput,
     MemberRow,
-    edit_plan,
     error_slot,
     field_problems,
-    from_definition,
-    hidden,
     remaining,
 )
 

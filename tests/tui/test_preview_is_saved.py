@@ -22,14 +22,16 @@ from splitledger.services.errors import InvalidInput
 from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
+from splitledger.tui.expense_edits import (
+    edit_plan,
+    from_definition,
+)
 from splitledger.tui.expense_fields import (
     MODES,
     REST,
     SEVERAL,
     FormInput,
     MemberRow,
-    edit_plan,
-    from_definition,
     to_fields,
 )
 

@@ -32,20 +32,22 @@ from splitledger.domain import Posting, Transaction, format_amount, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import EditOutcome, ExpenseDefinition, FieldChange, TxView
+from splitledger.tui.expense_edits import (
+    EditPlan,
+    edit_plan,
+    from_definition,
+    hidden,
+)
 from splitledger.tui.expense_fields import (
     ERROR_SLOTS,
     MODE_HINTS,
     MODES,
     SEVERAL,
     VALUE_PLACEHOLDERS,
-    EditPlan,
     FormInput,
     MemberRow,
-    edit_plan,
     error_slot,
     field_problems,
-    from_definition,
-    hidden,
     remaining,
     to_fields,
 )
