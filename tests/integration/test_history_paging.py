@@ -156,6 +156,9 @@ def _described(ledger: Ledger, *descriptions: str) -> None:
         ("e_c", ["snake_case"]),
         ("\\%", []),
         ("%%", []),
+        ("/", ["either/or"]),  # the escape character SQLAlchemy's autoescape uses
+        ("/%", []),
+        ("r/o", ["either/or"]),
         ("juice", ["100% juice"]),
         ("SNAKE", ["snake_case"]),
         ("Écl", ["Éclair"]),  # text as typed matches, whatever lower() folds
@@ -163,8 +166,9 @@ def _described(ledger: Ledger, *descriptions: str) -> None:
     ],
 )
 def test_text_search_is_literal(trip: Ledger, text: str, expected: list[str]) -> None:
-    """`%`, `_` and `\\` in the search text match themselves, on SQLite and PostgreSQL."""
-    _described(trip, "100% juice", "snake_case", "back\\slash", "plain", "Éclair")
+    """`%`, `_`, `/` and `\\` in the search text match themselves, on SQLite and
+    PostgreSQL."""
+    _described(trip, "100% juice", "snake_case", "back\\slash", "either/or", "plain", "Éclair")
     found = [t.description for t in trip.history("Trip", text=text)]
     assert found == expected
     assert [t.description for t in trip.history_page("Trip", text=text).transactions] == expected

@@ -29,13 +29,6 @@ class HistoryFilter:
     date_to: dt.date | None = None
 
 
-def _contains(text: str) -> str:
-    """A LIKE pattern (with ESCAPE '\\') for values containing `text` literally: its
-    `%`, `_` and `\\` match themselves, not any text or character."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def history_query(
     group_id: int, flt: HistoryFilter, *, entries: bool = True, show_deleted: bool = False
 ) -> Select[TransactionRow]:
@@ -60,13 +53,14 @@ def history_query(
             query = query.where(~reversed_.exists())
     if flt.text:
         # Case-insensitive as far as the database's lower() goes (SQLite's folds ASCII
-        # only), and the text as typed always matches itself.
-        folded, typed = _contains(flt.text.lower()), _contains(flt.text)
+        # only), and the text as typed always matches itself; `autoescape`: its `%`, `_`,
+        # `/` and `\` match themselves, not any text or character.
+        folded, typed = flt.text.lower(), flt.text
         columns = (TransactionRow.description, TransactionRow.category)
         query = query.where(
             or_(
-                *(func.lower(column).like(folded, escape="\\") for column in columns),
-                *(column.like(typed, escape="\\") for column in columns if typed != folded),
+                *(func.lower(column).contains(folded, autoescape=True) for column in columns),
+                *(column.contains(typed, autoescape=True) for column in columns if typed != folded),
             )
         )
     if flt.category:

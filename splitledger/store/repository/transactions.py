@@ -95,10 +95,9 @@ def after_seq(session: Session, group_id: int, seq: int, limit: int) -> list[Tra
 
 def with_key_prefix(session: Session, prefix: str) -> list[TransactionRow]:
     """Transactions whose idempotency key starts with `prefix`, oldest first."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     query = (
         select(TransactionRow)
-        .where(TransactionRow.idempotency_key.like(f"{escaped}%", escape="\\"))
+        .where(TransactionRow.idempotency_key.startswith(prefix, autoescape=True))
         .order_by(TransactionRow.id)
     )
     return list(session.scalars(query))
