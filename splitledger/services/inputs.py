@@ -15,7 +15,7 @@ import hashlib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Required, TypedDict, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -32,13 +32,15 @@ from splitledger.domain import (
     MAX_ID,
     DomainError,
     TextError,
-    Transaction,
     check_date,
     clean_text,
     name_key,
     normalize_currency,
 )
 from splitledger.services.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from splitledger.domain import Transaction
 
 #: Longest group or member name, in characters.
 MAX_NAME = 100
@@ -93,7 +95,11 @@ def _not_reserved(value: str) -> str:
 
 
 class Request(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # defer_build: a model's validator is built when it first validates, so importing
+    # this module costs little more than pydantic and a write pays for its own model.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
     def fingerprint(self, operation: str) -> str:
         """What an idempotency key commits to: the operation and the payload (sans key)."""

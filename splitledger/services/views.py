@@ -1,11 +1,17 @@
-"""What the services return: plain immutable values, safe to hand to any face or thread."""
+"""What the services return: plain immutable values, safe to hand to any face or thread.
+
+Reads build these, so this module imports no pydantic: the request types it names come
+from `services.inputs` for type checkers only.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from splitledger.services.inputs import ExpenseFields, SplitMode
+if TYPE_CHECKING:
+    from splitledger.services.inputs import ExpenseFields, SplitMode
 
 
 @dataclass(frozen=True, slots=True)
