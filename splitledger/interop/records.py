@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from splitledger.domain import Posting
-from splitledger.domain.fx import Rate
+if TYPE_CHECKING:  # annotations only: a CSV of history need not load rates and splits
+    from splitledger.domain.fx import Rate
+    from splitledger.domain.transactions import Posting
 
 
 @dataclass(frozen=True, slots=True)

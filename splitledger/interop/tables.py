@@ -4,11 +4,14 @@ that a spreadsheet can pivot it any way and nothing of the ledger is lost)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from splitledger.domain import Transfer, to_decimal
+from splitledger.domain.money import to_decimal
 from splitledger.interop.csv_safe import Cell, write_csv
-from splitledger.interop.records import TxRecord
+
+if TYPE_CHECKING:
+    from splitledger.domain.settle import Transfer
+    from splitledger.interop.records import TxRecord
 
 BALANCES_HEADER = ("member", "currency", "amount")
 SETTLE_HEADER = ("from", "to", "amount", "currency")
