@@ -7,16 +7,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services import bill_changes as changes
 from splitledger.services.bills import BillCases, utc
 from splitledger.services.errors import InvalidInput
 from splitledger.services.views import ActivityItem, ActivityPage, FieldChange
 from splitledger.store import definitions, repository
+from splitledger.store.records import AuditRecord
 from splitledger.store.repository import GroupHead
-from splitledger.store.schema import AuditRow
+from splitledger.store.unit import Unit
 
 #: What each audit action is called in the activity (transactions are told apart below).
 _KINDS = {
@@ -52,13 +51,13 @@ class ActivityCases(BillCases):
         if before is not None and not 0 < before <= domain.MAX_ID:
             raise InvalidInput(f"before: {before} is not an activity id", field="before")
 
-        def work(session: Session) -> ActivityPage:
-            head = self._group(session, group)
+        def work(unit: Unit) -> ActivityPage:
+            head = self._group(unit, group)
             items: list[ActivityItem] = []
             cursor, chunk = before, min(2 * limit + 2, 2_000)
             while len(items) <= limit:
-                rows = definitions.audit_page(session, head.id, before=cursor, limit=chunk)
-                items += self._items(session, head, rows)
+                rows = definitions.audit_page(unit, head.id, before=cursor, limit=chunk)
+                items += self._items(unit, head, rows)
                 if len(rows) < chunk:
                     break
                 cursor = rows[-1].id
@@ -69,7 +68,7 @@ class ActivityCases(BillCases):
         return self._read(work)
 
     def _items(
-        self, session: Session, group: GroupHead, rows: Sequence[AuditRow]
+        self, unit: Unit, group: GroupHead, rows: Sequence[AuditRecord]
     ) -> list[ActivityItem]:
         """The items of these audit rows; an edit's reversal is part of the edit, and
         says nothing of its own."""
@@ -85,14 +84,14 @@ class ActivityCases(BillCases):
             if r.action in _NEW_VERSION and payloads[r.id].get("replaces") and r.entity_id
         ]
         wanted = reversed_ids + [i for pair in versions for i in pair]
-        txs = definitions.transactions(session, wanted)
-        later = definitions.replacements(session, reversed_ids)
-        how = definitions.actions(session, [t.id for t in later.values()])
+        txs = definitions.transactions(unit, wanted)
+        later = definitions.replacements(unit, reversed_ids)
+        how = definitions.actions(unit, [t.id for t in later.values()])
         defs = self._definitions(
-            session, group, (txs[i] for pair in versions for i in pair if i in txs)
+            unit, group, (txs[i] for pair in versions for i in pair if i in txs)
         )
-        postings = repository.postings_of(session, list(defs)) if defs else {}
-        order = list(self._member_rows(session, group))
+        postings = repository.postings_of(unit, list(defs)) if defs else {}
+        order = list(self._member_rows(unit, group))
         items: list[ActivityItem] = []
         for row in rows:
             data = payloads[row.id]

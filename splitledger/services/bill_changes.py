@@ -11,7 +11,7 @@ from splitledger.services.entries import Bill
 from splitledger.services.errors import Conflict
 from splitledger.services.inputs import SPLIT_MODES, EditExpense, RecordExpense, SplitMode
 from splitledger.services.views import ExpenseDefinition, FieldChange
-from splitledger.store.schema import TransactionRow
+from splitledger.store.records import TxRecord
 
 
 def split_mode(text: str) -> SplitMode:
@@ -20,9 +20,7 @@ def split_mode(text: str) -> SplitMode:
     return text
 
 
-def derived(
-    row: TransactionRow, group: str, postings: Sequence[domain.Posting]
-) -> ExpenseDefinition:
+def derived(row: TxRecord, group: str, postings: Sequence[domain.Posting]) -> ExpenseDefinition:
     """Exact shares read off an expense's postings: who is owed (> 0) paid, who owes
     (< 0) shares. Rebuilding it gives the same postings."""
     currencies = {p.currency for p in postings}

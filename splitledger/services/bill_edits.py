@@ -8,8 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from functools import partial
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services import bill_changes as changes
 from splitledger.services.bills import (
@@ -24,8 +22,9 @@ from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import EditExpense, Undo, validate
 from splitledger.services.views import EditOutcome, TxView
 from splitledger.store import definitions, repository
+from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
-from splitledger.store.schema import TransactionRow
+from splitledger.store.unit import Unit
 
 
 class BillEditCases(BillCases, EntryCases):
@@ -67,24 +66,22 @@ class BillEditCases(BillCases, EntryCases):
         key_ = req.key or new_key()
         once = Idempotent.of("tx.edit", req, key_)
 
-        def work(session: Session) -> EditOutcome:
-            original = expense_row(session, tx_id, any_kind=True)
-            group = self._locked_group_of(session, original)
+        def work(unit: Unit) -> EditOutcome:
+            original = expense_row(unit, tx_id, any_kind=True)
+            group = self._locked_group_of(unit, original)
             return once.run(
-                session,
-                replay=partial(self._outcome, session, group),
-                write=lambda: self._edit_locked(
-                    session, group, original, req, key_, once.operation
-                ),
+                unit,
+                replay=partial(self._outcome, unit, group),
+                write=lambda: self._edit_locked(unit, group, original, req, key_, once.operation),
             )
 
         return self._write("edit expense", work)
 
     def _edit_locked(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
-        original: TransactionRow,
+        original: TxRecord,
         req: EditExpense,
         key_: str,
         action: str,
@@ -93,11 +90,11 @@ class BillEditCases(BillCases, EntryCases):
         version (None when nothing changed, so nothing was recorded)."""
         if original.kind != EXPENSE:
             raise Conflict(f"transaction #{original.id} is a {original.kind}; only expenses edit")
-        self._refuse_stale(self._chain(session, original), original.id, "edit")
-        old = self._definition(session, group, original)
+        self._refuse_stale(self._chain(unit, original), original.id, "edit")
+        old = self._definition(unit, group, original)
         try:
             tx, bill = self._build_expense(
-                changes.merged(old, req), self._group_view(session, group), key_
+                changes.merged(old, req), self._group_view(unit, group), key_
             )
         except InvalidInput as exc:
             if exc.field != "exact" or req.participants is not None:
@@ -110,18 +107,18 @@ class BillEditCases(BillCases, EntryCases):
         new = changes.built(old.tx_id, old.group, tx, bill)
         if changes.same(old, changes.kept(old, new, req)):
             return EditOutcome(None, ()), None  # nothing recorded, nothing to replay
-        before = repository.postings_of(session, [original.id])[original.id]
+        before = repository.postings_of(unit, [original.id])[original.id]
         if changes.same_money(old, new):  # its odd cents stay where they were
             tx = _expense_of(before, tx.date, tx.description, tx.category, key_)
-        view = self._replace(session, group, original, tx, bill, key_, action)
-        order = list(self._member_rows(session, group))
+        view = self._replace(unit, group, original, tx, bill, key_, action)
+        order = list(self._member_rows(unit, group))
         return EditOutcome(view, changes.diff(old, new, before, tx.postings, order)), view.id
 
     def _replace(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
-        current: TransactionRow,
+        current: TxRecord,
         tx: domain.Transaction,
         bill: Bill | None,
         key: str,
@@ -129,22 +126,22 @@ class BillEditCases(BillCases, EntryCases):
     ) -> TxView:
         """Reverse `current` and record `tx` (with its definition, unless derived) as
         the version replacing it, both audited as `action`."""
-        self._require_active(session, group, named_in(tx, bill))
-        self._reverse_locked(session, group, current, f"{key}:reversal", None, action=action)
-        view = self._append(session, group, tx, action=action, replaces_id=current.id)
+        self._require_active(unit, group, named_in(tx, bill))
+        self._reverse_locked(unit, group, current, f"{key}:reversal", None, action=action)
+        view = self._append(unit, group, tx, action=action, replaces_id=current.id)
         if bill is not None:
-            self._save_bill(session, group, view.id, bill)
+            self._save_bill(unit, group, view.id, bill)
         return view
 
-    def _outcome(self, session: Session, group: GroupHead, tx_id: int) -> EditOutcome:
+    def _outcome(self, unit: Unit, group: GroupHead, tx_id: int) -> EditOutcome:
         """The outcome of an edit already recorded as `tx_id` (a repeated key)."""
-        view = self._tx_view(session, tx_id)
-        rows = definitions.transactions(session, [tx_id, view.replaces_id or tx_id])
-        defs = self._definitions(session, group, rows.values())
+        view = self._tx_view(unit, tx_id)
+        rows = definitions.transactions(unit, [tx_id, view.replaces_id or tx_id])
+        defs = self._definitions(unit, group, rows.values())
         if view.replaces_id not in defs:
             return EditOutcome(view, ())
         old, new = defs[view.replaces_id], defs[tx_id]
-        postings = repository.postings_of(session, [old.tx_id, new.tx_id])
+        postings = repository.postings_of(unit, [old.tx_id, new.tx_id])
         return EditOutcome(view, changes.diff(old, new, postings[old.tx_id], postings[new.tx_id]))
 
     # -- undo ----------------------------------------------------------------------
@@ -160,37 +157,35 @@ class BillEditCases(BillCases, EntryCases):
         key_ = req.key or new_key()
         once = Idempotent.of("tx.undo", req, key_)
 
-        def work(session: Session) -> TxView:
-            target = expense_row(session, tx_id, any_kind=True)
-            group = self._locked_group_of(session, target)
+        def work(unit: Unit) -> TxView:
+            target = expense_row(unit, tx_id, any_kind=True)
+            group = self._locked_group_of(unit, target)
 
             def write() -> tuple[TxView, int]:
-                view = self._undo_locked(session, group, target, key_)
+                view = self._undo_locked(unit, group, target, key_)
                 return view, view.id
 
-            return once.run(session, replay=partial(self._tx_view, session), write=write)
+            return once.run(unit, replay=partial(self._tx_view, unit), write=write)
 
         return self._write("undo", work)
 
-    def _undo_locked(
-        self, session: Session, group: GroupHead, target: TransactionRow, key: str
-    ) -> TxView:
+    def _undo_locked(self, unit: Unit, group: GroupHead, target: TxRecord, key: str) -> TxView:
         expense = target
         if target.kind == REVERSAL and target.reverses_id is not None:
-            expense = expense_row(session, target.reverses_id, any_kind=True)
+            expense = expense_row(unit, target.reverses_id, any_kind=True)
         if expense.kind != EXPENSE:
             raise Conflict(
                 f"transaction #{target.id} is a {target.kind}; only an edit or a deletion "
                 "of an expense can be undone"
             )
-        chain = self._chain(session, expense)
+        chain = self._chain(unit, expense)
         at = next(i for i, (row, _) in enumerate(chain) if row.id == expense.id)
         current, current_kind = chain[-1]
         now = f"#{current.id}" + (" (deleted)" if current_kind == "deleted" else "")
         if at + 1 < len(chain):
             later, how = chain[at + 1]
             if how == "deleted" and at + 2 == len(chain):
-                return self._restore_deleted(session, group, expense, key)
+                return self._restore_deleted(unit, group, expense, key)
             if how == "deleted":
                 raise Conflict(
                     f"the deletion of expense #{expense.id} was already undone; the "
@@ -215,26 +210,24 @@ class BillEditCases(BillCases, EntryCases):
             raise Conflict(
                 f"expense #{expense.id} brought back a deleted expense; delete it to undo that"
             )
-        tx, bill = self._again(session, group, chain[at - 1][0], key)
-        return self._replace(session, group, expense, tx, bill, key, "tx.undo")
+        tx, bill = self._again(unit, group, chain[at - 1][0], key)
+        return self._replace(unit, group, expense, tx, bill, key, "tx.undo")
 
-    def _restore_deleted(
-        self, session: Session, group: GroupHead, expense: TransactionRow, key: str
-    ) -> TxView:
-        tx, bill = self._again(session, group, expense, key)
-        self._require_active(session, group, named_in(tx, bill))
-        view = self._append(session, group, tx, action="tx.restore", replaces_id=expense.id)
+    def _restore_deleted(self, unit: Unit, group: GroupHead, expense: TxRecord, key: str) -> TxView:
+        tx, bill = self._again(unit, group, expense, key)
+        self._require_active(unit, group, named_in(tx, bill))
+        view = self._append(unit, group, tx, action="tx.restore", replaces_id=expense.id)
         if bill is not None:
-            self._save_bill(session, group, view.id, bill)
+            self._save_bill(unit, group, view.id, bill)
         return view
 
     def _again(
-        self, session: Session, group: GroupHead, version: TransactionRow, key: str
+        self, unit: Unit, group: GroupHead, version: TxRecord, key: str
     ) -> tuple[domain.Transaction, Bill | None]:
         """`version` recorded again under a new key: its very postings and its
         definition, to store unless derived (the copy derives the same from them)."""
-        defn = self._definition(session, group, version)
-        postings = repository.postings_of(session, [version.id])[version.id]
+        defn = self._definition(unit, group, version)
+        postings = repository.postings_of(unit, [version.id])[version.id]
         tx = _expense_of(postings, version.date, version.description, version.category, key)
         if defn.derived:
             return tx, None

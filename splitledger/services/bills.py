@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services import bill_changes as changes
 from splitledger.services.core import LedgerCore
@@ -25,8 +23,9 @@ from splitledger.services.views import (
     FieldChange,
 )
 from splitledger.store import definitions, repository
+from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
-from splitledger.store.schema import TransactionRow
+from splitledger.store.unit import Unit
 
 EXPENSE = domain.TxKind.EXPENSE.value
 REVERSAL = domain.TxKind.REVERSAL.value
@@ -43,21 +42,21 @@ class BillCases(LedgerCore):
         postings (`derived`)."""
         check_id(tx_id)
 
-        def work(session: Session) -> ExpenseDefinition:
-            row = expense_row(session, tx_id)
-            return self._definitions(session, _head(session, row), [row])[row.id]
+        def work(unit: Unit) -> ExpenseDefinition:
+            row = expense_row(unit, tx_id)
+            return self._definitions(unit, _head(unit, row), [row])[row.id]
 
         return self._read(work)
 
     def _definitions(
-        self, session: Session, group: GroupHead, rows: Iterable[TransactionRow]
+        self, unit: Unit, group: GroupHead, rows: Iterable[TxRecord]
     ) -> dict[int, ExpenseDefinition]:
         """The definitions of the expenses among `rows` (all of `group`)."""
         wanted = {r.id: r for r in rows if r.kind == EXPENSE}
-        stored = definitions.load(session, list(wanted))
+        stored = definitions.load(unit, list(wanted))
         derive = [i for i in wanted if i not in stored]
-        postings = repository.postings_of(session, derive) if derive else {}
-        names = {m.id: name for name, m in self._member_rows(session, group).items()}
+        postings = repository.postings_of(unit, derive) if derive else {}
+        names = {m.id: name for name, m in self._member_rows(unit, group).items()}
         found: dict[int, ExpenseDefinition] = {}
         for tx_id, row in wanted.items():
             got = stored.get(tx_id)
@@ -78,30 +77,28 @@ class BillCases(LedgerCore):
             )
         return found
 
-    def _definition(
-        self, session: Session, group: GroupHead, row: TransactionRow
-    ) -> ExpenseDefinition:
-        return self._definitions(session, group, [row])[row.id]
+    def _definition(self, unit: Unit, group: GroupHead, row: TxRecord) -> ExpenseDefinition:
+        return self._definitions(unit, group, [row])[row.id]
 
     # -- versions ------------------------------------------------------------------
 
-    def _chain(self, session: Session, row: TransactionRow) -> list[tuple[TransactionRow, str]]:
+    def _chain(self, unit: Unit, row: TxRecord) -> list[tuple[TxRecord, str]]:
         """The versions of the bill `row` (an expense) belongs to, oldest first, each
         with how it came to be (see `BillVersion.kind`)."""
         seen = {row.id}
         while row.replaces_id is not None:
-            earlier = repository.get_transaction(session, row.replaces_id)
+            earlier = repository.get_transaction(unit, row.replaces_id)
             if earlier is None or earlier.id in seen:
                 break
             seen.add(earlier.id)
             row = earlier
         seen = {row.id}  # forward, each version once (an import could link a loop)
-        first = definitions.actions(session, [row.id]).get(row.id)
+        first = definitions.actions(unit, [row.id]).get(row.id)
         chain = [(row, "imported" if first == "tx.import" else "recorded")]
         while True:
-            reversal = repository.find_reversal(session, row.id)
-            after = definitions.replacements(session, [row.id]).get(row.id)
-            action = definitions.actions(session, [after.id]).get(after.id) if after else None
+            reversal = repository.find_reversal(unit, row.id)
+            after = definitions.replacements(unit, [row.id]).get(row.id)
+            action = definitions.actions(unit, [after.id]).get(after.id) if after else None
             if after is not None and after.id in seen:
                 break
             if after is not None and action != "tx.restore":
@@ -122,13 +119,13 @@ class BillCases(LedgerCore):
         reversal), oldest first, each with the changes from the version before."""
         check_id(tx_id)
 
-        def work(session: Session) -> tuple[BillVersion, ...]:
-            chain = self._chain(session, expense_row(session, tx_id, reversal_ok=True))
-            group = _head(session, chain[0][0])
+        def work(unit: Unit) -> tuple[BillVersion, ...]:
+            chain = self._chain(unit, expense_row(unit, tx_id, reversal_ok=True))
+            group = _head(unit, chain[0][0])
             rows = [r for r, _ in chain]
-            defs = self._definitions(session, group, rows)
-            postings = repository.postings_of(session, list(defs))
-            members = self._member_rows(session, group)
+            defs = self._definitions(unit, group, rows)
+            postings = repository.postings_of(unit, list(defs))
+            members = self._member_rows(unit, group)
             versions: list[BillVersion] = []
             last: ExpenseDefinition | None = None
             for row, kind in chain:
@@ -146,7 +143,7 @@ class BillCases(LedgerCore):
         return self._read(work)
 
     @staticmethod
-    def _refuse_stale(chain: list[tuple[TransactionRow, str]], tx_id: int, verb: str) -> None:
+    def _refuse_stale(chain: list[tuple[TxRecord, str]], tx_id: int, verb: str) -> None:
         """Refuse to `verb` expense `tx_id` unless it is the bill's current version."""
         last, kind = chain[-1]
         if last.id == tx_id and kind != "deleted":
@@ -170,22 +167,22 @@ class BillCases(LedgerCore):
 
 
 def expense_row(
-    session: Session, tx_id: int, *, reversal_ok: bool = False, any_kind: bool = False
-) -> TransactionRow:
+    unit: Unit, tx_id: int, *, reversal_ok: bool = False, any_kind: bool = False
+) -> TxRecord:
     """The transaction `tx_id`: an expense (or, with `reversal_ok`, the expense a
     reversal reverses; with `any_kind`, whatever it is)."""
-    row = repository.get_transaction(session, tx_id)
+    row = repository.get_transaction(unit, tx_id)
     if row is None:
         raise NotFound(f"no such transaction #{tx_id}", field="tx")
     if reversal_ok and row.kind == REVERSAL and row.reverses_id is not None:
-        return expense_row(session, row.reverses_id, any_kind=any_kind)
+        return expense_row(unit, row.reverses_id, any_kind=any_kind)
     if not any_kind and row.kind != EXPENSE:
         raise InvalidInput(f"transaction #{tx_id} is a {row.kind}, not an expense", field="tx")
     return row
 
 
-def _head(session: Session, row: TransactionRow) -> GroupHead:
-    group = repository.group_head(session, group_id=row.group_id)
+def _head(unit: Unit, row: TxRecord) -> GroupHead:
+    group = repository.group_head(unit, group_id=row.group_id)
     assert group is not None  # noqa: S101 (a foreign key guarantees it)
     return group
 

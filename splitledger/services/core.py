@@ -10,66 +10,63 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services import logs
 from splitledger.services.database import LedgerDatabase
 from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.views import GroupView, PostingView, TxView
 from splitledger.store import repository
+from splitledger.store.records import GroupRecord, TxRecord
 from splitledger.store.repository import GroupHead, MemberRef
-from splitledger.store.schema import GroupRow, TransactionRow
+from splitledger.store.unit import Unit
 
 
 class LedgerCore(LedgerDatabase):
     """The lookups and appends every use case shares."""
 
-    def _group(self, session: Session, name: str, *, lock: bool = False) -> GroupHead:
-        group = repository.group_head(session, name=name, lock=lock)
+    def _group(self, unit: Unit, name: str, *, lock: bool = False) -> GroupHead:
+        group = repository.group_head(unit, name=name, lock=lock)
         if group is None:
             # `flat` finds `Flat`: names that read the same are one name (ADR 0010).
-            same = self._group_named_like(session, name)
+            same = self._group_named_like(unit, name)
             if same is not None:
-                group = repository.group_head(session, name=same, lock=lock)
+                group = repository.group_head(unit, name=same, lock=lock)
         if group is None:
             raise NotFound(f"no group named {name!r}", field="group")
         return group
 
     @staticmethod
-    def _group_named_like(session: Session, name: str, *, but: int | None = None) -> str | None:
+    def _group_named_like(unit: Unit, name: str, *, but: int | None = None) -> str | None:
         """The name of the group whose name reads the same as `name`, if any."""
         key = domain.name_key(name)
-        for row in repository.list_groups(session):
+        for row in repository.list_groups(unit):
             if row.id != but and domain.name_key(row.name) == key:
                 return row.name
         return None
 
-    def _member_rows(self, session: Session, group: GroupHead | GroupRow) -> dict[str, MemberRef]:
+    def _member_rows(self, unit: Unit, group: GroupHead | GroupRecord) -> dict[str, MemberRef]:
         """Every member (removed ones too) by name, loaded once per unit of work; a use
         case that changes members calls `_members_changed`."""
-        cache: dict[int, dict[str, MemberRef]] = session.info.setdefault("members", {})
+        cache: dict[int, dict[str, MemberRef]] = unit.info.setdefault("members", {})
         if group.id not in cache:
-            cache[group.id] = repository.member_refs(session, group.id)
+            cache[group.id] = repository.member_refs(unit, group.id)
         return cache[group.id]
 
     @staticmethod
-    def _members_changed(session: Session) -> None:
-        session.info.pop("members", None)
+    def _members_changed(unit: Unit) -> None:
+        unit.info.pop("members", None)
 
-    def _member_ids(
-        self, session: Session, group: GroupHead, names: Iterable[str]
-    ) -> dict[str, int]:
+    def _member_ids(self, unit: Unit, group: GroupHead, names: Iterable[str]) -> dict[str, int]:
         """Name -> id for postings; removed members count (a reversal may touch them)."""
-        rows = self._member_rows(session, group)
+        rows = self._member_rows(unit, group)
         for name in names:
             if name not in rows:
                 raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
         return {name: m.id for name, m in rows.items()}
 
-    def _require_active(self, session: Session, group: GroupHead, names: Iterable[str]) -> None:
+    def _require_active(self, unit: Unit, group: GroupHead, names: Iterable[str]) -> None:
         """New expenses and payments may only name current members."""
-        rows = self._member_rows(session, group)
+        rows = self._member_rows(unit, group)
         for name in names:
             member = rows.get(name)
             if member is None:
@@ -82,7 +79,7 @@ class LedgerCore(LedgerDatabase):
 
     def _changed(
         self,
-        session: Session,
+        unit: Unit,
         action: str,
         *,
         group_id: int | None,
@@ -92,7 +89,7 @@ class LedgerCore(LedgerDatabase):
         """Record a state change: a row in the audit log (same DB transaction) and a line
         in the structured log."""
         repository.audit(
-            session,
+            unit,
             actor=self.actor,
             action=action,
             group_id=group_id,
@@ -101,28 +98,28 @@ class LedgerCore(LedgerDatabase):
         )
         logs.event(action, group_id=group_id, entity_id=entity_id, actor=self.actor, **payload)
 
-    def _restore(self, session: Session, group: GroupHead, member: MemberRef, why: str) -> None:
-        repository.set_archived(session, member.id, False)
-        self._members_changed(session)
+    def _restore(self, unit: Unit, group: GroupHead, member: MemberRef, why: str) -> None:
+        repository.set_archived(unit, member.id, False)
+        self._members_changed(unit)
         self._changed(
-            session,
+            unit,
             "member.restore",
             group_id=group.id,
             entity_id=member.id,
             payload={"name": member.name, "why": why},
         )
 
-    def _group_view(self, session: Session, group: GroupHead | GroupRow) -> GroupView:
-        active = tuple(name for name, m in self._member_rows(session, group).items() if m.active)
+    def _group_view(self, unit: Unit, group: GroupHead | GroupRecord) -> GroupView:
+        active = tuple(name for name, m in self._member_rows(unit, group).items() if m.active)
         return GroupView(group.id, group.name, group.currency, active)
 
-    def _tx_views(self, session: Session, rows: Sequence[TransactionRow]) -> list[TxView]:
+    def _tx_views(self, unit: Unit, rows: Sequence[TxRecord]) -> list[TxView]:
         if not rows:
             return []
         ids = [r.id for r in rows]
-        postings = repository.postings_of(session, ids)
-        names = repository.group_names(session, (r.group_id for r in rows))
-        reversed_by = repository.reversals_of(session, ids)
+        postings = repository.postings_of(unit, ids)
+        names = repository.group_names(unit, (r.group_id for r in rows))
+        reversed_by = repository.reversals_of(unit, ids)
         return [
             TxView(
                 id=r.id,
@@ -144,15 +141,15 @@ class LedgerCore(LedgerDatabase):
             for r in rows
         ]
 
-    def _tx_view(self, session: Session, tx_id: int) -> TxView:
-        row = repository.get_transaction(session, tx_id)
+    def _tx_view(self, unit: Unit, tx_id: int) -> TxView:
+        row = repository.get_transaction(unit, tx_id)
         if row is None:
             raise NotFound(f"no such transaction #{tx_id}", field="tx")
-        return self._tx_views(session, [row])[0]
+        return self._tx_views(unit, [row])[0]
 
     def _append(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
         tx: domain.Transaction,
         *,
@@ -160,7 +157,7 @@ class LedgerCore(LedgerDatabase):
         replaces_id: int | None = None,
     ) -> TxView:
         """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
-        row = self._append_many(session, group, [(tx, replaces_id)], action=action)[0]
+        row = self._append_many(unit, group, [(tx, replaces_id)], action=action)[0]
         return TxView(
             id=row.id,
             group=group.name,
@@ -178,7 +175,7 @@ class LedgerCore(LedgerDatabase):
 
     def _append_many(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
         items: Sequence[tuple[domain.Transaction, int | None]],
         *,
@@ -189,13 +186,13 @@ class LedgerCore(LedgerDatabase):
         touched = {p.account for tx, _ in items for p in tx.postings}
         codes = {p.currency for tx, _ in items for p in tx.postings}
         if not codes <= self._pinned:  # the common case costs this comparison only
-            self._use_currencies(session, codes)
-        ids = self._member_ids(session, group, touched)
-        member_rows = self._member_rows(session, group)
+            self._use_currencies(unit, codes)
+        ids = self._member_ids(unit, group, touched)
+        member_rows = self._member_rows(unit, group)
         for name in sorted(touched):
             if member_rows[name].archived:
-                self._restore(session, group, member_rows[name], f"{action} posts to them")
-        rows = repository.append_transactions(session, group, items, ids, actor=self.actor)
+                self._restore(unit, group, member_rows[name], f"{action} posts to them")
+        rows = repository.append_transactions(unit, group, items, ids, actor=self.actor)
         audits: list[dict[str, object]] = []
         for (tx, replaces_id), row in zip(items, rows, strict=True):
             payload = {
@@ -220,15 +217,13 @@ class LedgerCore(LedgerDatabase):
             )
             if log_each:  # the story in brief; the audit row (same commit) has the rest
                 logs.event(action, group=group.name, tx=row.id, key=row.idempotency_key)
-        repository.audit_many(session, audits)
+        repository.audit_many(unit, audits)
         return rows
 
-    def _add_rate_locked(
-        self, session: Session, group: GroupHead, rate: domain.Rate, where: str
-    ) -> bool:
+    def _add_rate_locked(self, unit: Unit, group: GroupHead, rate: domain.Rate, where: str) -> bool:
         """Record `rate`; False if the same rate is already there for that day."""
         text = format(rate.rate.normalize(), "f")
-        existing = repository.find_rate(session, group.id, rate.date, rate.base, rate.quote)
+        existing = repository.find_rate(unit, group.id, rate.date, rate.base, rate.quote)
         if existing is not None:
             if domain.parse_rate(existing.rate) == rate.rate:
                 return False
@@ -238,10 +233,10 @@ class LedgerCore(LedgerDatabase):
                 "on another day",
                 field="rate",
             )
-        self._use_currencies(session, (rate.base, rate.quote))
-        repository.add_rate(session, group.id, rate.date, rate.base, rate.quote, text, self.actor)
+        self._use_currencies(unit, (rate.base, rate.quote))
+        repository.add_rate(unit, group.id, rate.date, rate.base, rate.quote, text, self.actor)
         self._changed(
-            session,
+            unit,
             "rate.add",
             group_id=group.id,
             entity_id=None,
@@ -254,7 +249,7 @@ class LedgerCore(LedgerDatabase):
         )
         return True
 
-    def _ensure_exchange(self, session: Session, group: GroupHead, account: str) -> None:
-        if account not in self._member_rows(session, group):
-            repository.add_member(session, group.id, account, kind="exchange")
-            self._members_changed(session)
+    def _ensure_exchange(self, unit: Unit, group: GroupHead, account: str) -> None:
+        if account not in self._member_rows(unit, group):
+            repository.add_member(unit, group.id, account, kind="exchange")
+            self._members_changed(unit)

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services import logs
@@ -22,6 +20,7 @@ from splitledger.services.reading import rates_of
 from splitledger.services.views import RateView, TxView
 from splitledger.store import repository
 from splitledger.store.repository import GroupHead
+from splitledger.store.unit import Unit
 
 
 class CurrencyCases(LedgerCore):
@@ -46,9 +45,9 @@ class CurrencyCases(LedgerCore):
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field or "rate") from None
 
-        def work(session: Session) -> RateView:
-            row = self._group(session, req.group, lock=True)
-            self._add_rate_locked(session, row, value, "")
+        def work(unit: Unit) -> RateView:
+            row = self._group(unit, req.group, lock=True)
+            self._add_rate_locked(unit, row, value, "")
             return RateView(
                 row.name, value.date, value.base, value.quote, format(value.rate.normalize(), "f")
             )
@@ -60,22 +59,22 @@ class CurrencyCases(LedgerCore):
     ) -> tuple[int, int]:
         """Record many rates atomically; returns (added, already there)."""
 
-        def work(session: Session) -> tuple[int, int]:
-            row = self._group(session, group, lock=True)
+        def work(unit: Unit) -> tuple[int, int]:
+            row = self._group(unit, group, lock=True)
             added = 0
             for index, rate in enumerate(rates, start=1):
-                added += self._add_rate_locked(session, row, rate, f"{source} row {index}: ")
+                added += self._add_rate_locked(unit, row, rate, f"{source} row {index}: ")
             logs.event("rate.import", group=row.name, source=source, added=added)
             return added, len(rates) - added
 
         return self._write("import rates", work)
 
     def rates(self, group: str) -> list[RateView]:
-        def work(session: Session) -> list[RateView]:
-            row = self._group(session, group)
+        def work(unit: Unit) -> list[RateView]:
+            row = self._group(unit, group)
             return [
                 RateView(row.name, r.date, r.base, r.quote, format(r.rate.normalize(), "f"))
-                for r in rates_of(session, row.id)
+                for r in rates_of(unit, row.id)
             ]
 
         return self._read(work)
@@ -96,50 +95,50 @@ class CurrencyCases(LedgerCore):
         base_key = req.key or new_key()
         once = Idempotent.of("tx.convert", req, base_key)
 
-        def work(session: Session) -> list[TxView]:
-            row = self._group(session, req.group, lock=True)
+        def work(unit: Unit) -> list[TxView]:
+            row = self._group(unit, req.group, lock=True)
 
             def replay(_: int) -> list[TxView]:
-                rows = repository.with_key_prefix(session, f"{base_key}:")
-                return self._tx_views(session, rows)
+                rows = repository.with_key_prefix(unit, f"{base_key}:")
+                return self._tx_views(unit, rows)
 
             def write() -> tuple[list[TxView], int]:
-                views = self._convert_locked(session, row, req, base_key)
+                views = self._convert_locked(unit, row, req, base_key)
                 return views, views[0].id
 
-            return once.run(session, replay=replay, write=write)
+            return once.run(unit, replay=replay, write=write)
 
         return self._write("convert", work)
 
     def _convert_locked(
-        self, session: Session, row: GroupHead, req: Convert, base_key: str
+        self, unit: Unit, row: GroupHead, req: Convert, base_key: str
     ) -> list[TxView]:
         """Convert as `req` asks in group `row` (locked): one conversion per currency,
         keyed `base_key:CODE`, and the exchange differences shared out."""
         target = req.to or row.currency
         day = req.date or dt.date.today()
-        people = self._convertible(session, row, req.member)
+        people = self._convertible(unit, row, req.member)
         views: list[TxView] = []
-        currencies = sorted({c for _, c, _ in repository.balances(session, row.id)})
+        currencies = sorted({c for _, c, _ in repository.balances(unit, row.id)})
         for currency in currencies:
             if currency == target:
                 continue
             moving = {
                 name: amount
-                for name, c, amount in repository.balances(session, row.id)
+                for name, c, amount in repository.balances(unit, row.id)
                 if c == currency and name in people and amount
             }
             if not moving:
                 continue
             views.append(
                 self._convert_one(
-                    session, row, moving, currency, target, day, f"{base_key}:{currency}"
+                    unit, row, moving, currency, target, day, f"{base_key}:{currency}"
                 )
             )
             if req.member is None:
                 views.extend(
                     self._share_difference(
-                        session, row, currency, target, day, f"{base_key}:fx:{currency}"
+                        unit, row, currency, target, day, f"{base_key}:fx:{currency}"
                     )
                 )
         if not views:
@@ -149,8 +148,8 @@ class CurrencyCases(LedgerCore):
             )
         return views
 
-    def _convertible(self, session: Session, group: GroupHead, member: str | None) -> set[str]:
-        rows = self._member_rows(session, group)
+    def _convertible(self, unit: Unit, group: GroupHead, member: str | None) -> set[str]:
+        rows = self._member_rows(unit, group)
         if member is None:
             return {name for name, m in rows.items() if m.kind == "member"}
         found = rows.get(member)
@@ -160,7 +159,7 @@ class CurrencyCases(LedgerCore):
 
     def _convert_one(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
         moving: dict[str, int],
         source: str,
@@ -168,7 +167,7 @@ class CurrencyCases(LedgerCore):
         day: dt.date,
         key: str,
     ) -> TxView:
-        table = domain.RateTable(rates_of(session, group.id))
+        table = domain.RateTable(rates_of(unit, group.id))
         try:
             rate = table.lookup(source, target, day)
             tx = domain.build_conversion(
@@ -182,12 +181,12 @@ class CurrencyCases(LedgerCore):
             )
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field or "rate") from None
-        self._ensure_exchange(session, group, domain.exchange_account(source, target))
-        return self._append(session, group, tx, action="tx.convert")
+        self._ensure_exchange(unit, group, domain.exchange_account(source, target))
+        return self._append(unit, group, tx, action="tx.convert")
 
     def _share_difference(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
         source: str,
         target: str,
@@ -197,10 +196,10 @@ class CurrencyCases(LedgerCore):
         """Once the exchange account holds nothing in `source`, what it holds in `target`
         (a gain or loss between conversion rates) is shared by the current members."""
         account = domain.exchange_account(source, target)
-        held = {c: a for n, c, a in repository.balances(session, group.id) if n == account}
+        held = {c: a for n, c, a in repository.balances(unit, group.id) if n == account}
         if held.get(source, 0) or not held.get(target, 0):
             return []
-        members = self._group_view(session, group).members
+        members = self._group_view(unit, group).members
         tx = domain.build_fx_difference(
             held[target],
             currency=target,
@@ -209,4 +208,4 @@ class CurrencyCases(LedgerCore):
             date=day,
             idempotency_key=key,
         )
-        return [self._append(session, group, tx, action="tx.convert")]
+        return [self._append(unit, group, tx, action="tx.convert")]

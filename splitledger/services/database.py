@@ -10,26 +10,26 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import Self, TypeVar
-
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Self, TypeVar
 
 from splitledger import domain
 from splitledger.domain import currency as pins
 from splitledger.services import logs
 from splitledger.services.errors import Conflict, InvalidInput, Unavailable
 from splitledger.services.retry import WaitControl, controlled, current_control, with_retries
-from splitledger.store import currencies, migrate
-from splitledger.store.engine import NOTIFY_CHANGE, make_engine, wait_slice_ms, writer
+from splitledger.store import currencies
+from splitledger.store.connection import NOTIFY_CHANGE, Database, wait_slice_ms
 from splitledger.store.errors import MissingDriverError, StoreError, driver_error
-from splitledger.store.location import display_url, resolve_url
-from splitledger.store.raw import Raw
+from splitledger.store.location import TargetError, resolve
+from splitledger.store.schema_version import ensure_current
+from splitledger.store.unit import Unit
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 T = TypeVar("T")
 
-#: session.info key: the codes a write pinned, known to the ledger once it commits.
+#: unit.info key: the codes a write pinned, known to the ledger once it commits.
 _FRESH_PINS = "splitledger.fresh_pins"
 
 
@@ -43,12 +43,12 @@ def _default_actor() -> str:
 class LedgerDatabase:
     """One open ledger database: the unit of work every use case runs in."""
 
-    def __init__(self, engine: Engine, *, where: str, actor: str | None = None) -> None:
-        self.engine = engine
-        self.where = where
+    def __init__(self, database: Database, *, actor: str | None = None) -> None:
+        self.database = database
+        self.where = database.where
         self.actor = (actor or _default_actor())[:100]
-        self._writer = writer(engine, sliced=True)
-        self._sqlite = engine.dialect.name == "sqlite"
+        self._sqlite = database.sqlite
+        self._engine: Engine | None = None
         #: Codes the ledger has pinned (as far as this instance knows, committed): a write
         #: that uses only these spends no statement on currencies.
         self._pinned: set[str] = set()
@@ -58,35 +58,59 @@ class LedgerDatabase:
     @classmethod
     def open(cls, target: str | None = None, *, actor: str | None = None) -> Self:
         """Open (creating and migrating as needed) the ledger at `target`."""
-        url = resolve_url(target)
-        where = display_url(url)
         try:
-            engine = make_engine(url)
-            migrate.upgrade(engine, where)
-            core = cls(engine, where=where, actor=actor)
+            located = resolve(target)
+        except TargetError as exc:
+            raise InvalidInput(str(exc), field="db") from None
+        database: Database | None = None
+        try:
+            database = Database(located)
+            ensure_current(database)
+            core = cls(database, actor=actor)
         except MissingDriverError as exc:  # an extra to install: the caller's to fix
             raise InvalidInput(str(exc)) from None
         except StoreError as exc:
+            if database is not None:
+                database.close()
             raise Unavailable(str(exc)) from None
-        except (OperationalError, OSError) as exc:
-            reason = getattr(exc, "orig", exc)
-            raise Unavailable(f"cannot open the ledger at {where}: {reason}") from None
+        except Exception as exc:
+            if database is not None:
+                database.close()
+            reason = driver_error(exc)
+            if reason is None and not isinstance(exc, OSError):
+                raise
+            raise Unavailable(
+                f"cannot open the ledger at {located.where}: {reason or exc}"
+            ) from None
         try:
             core.load_currencies()
         except BaseException:
             core.close()
             raise
-        logs.event("ledger.open", where=where, actor=actor)
+        logs.event("ledger.open", where=core.where, actor=actor)
         return core
+
+    @property
+    def engine(self) -> Engine:
+        """A SQLAlchemy engine on the same ledger, made on first use, for tools and tests
+        that inspect it through SQL (the use cases never need it: ADR 0015)."""
+        if self._engine is None:
+            from splitledger.store.engine import make_engine
+
+            self._engine = make_engine(self.database.target)
+        return self._engine
 
     def load_currencies(self) -> None:
         """Register the exponents this ledger pinned with the domain, so that its amounts
         are read at the scale they were written at (`open` calls it)."""
         try:
-            with self.engine.connect() as connection:
-                stored = currencies.load(connection)
-        except OperationalError as exc:
-            raise Unavailable(f"cannot open the ledger at {self.where}: {exc.orig}") from None
+            with self.database.transaction() as unit:
+                stored = currencies.load(unit)
+        except Exception as exc:
+            orig = driver_error(exc)
+            if orig is None:
+                raise
+            raise Unavailable(f"cannot open the ledger at {self.where}: {orig}") from None
         for code, places in sorted(stored.items()):
             try:
                 self._hold(code, places)
@@ -108,7 +132,9 @@ class LedgerDatabase:
         held, self._held = self._held, set()
         for code in held:
             pins.unpin(code)
-        self.engine.dispose()
+        self.database.close()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Self:
         return self
@@ -127,11 +153,11 @@ class LedgerDatabase:
     ) -> Iterator[None]:
         """Writes made in the block (by this thread) that wait for the ledger lock call
         `on_wait(seconds waited)` as they wait on, and stop with `Cancelled`, nothing
-        written, within about `engine.WAIT_SLICE_MS` once `cancel` is set."""
+        written, within about `connection.WAIT_SLICE_MS` once `cancel` is set."""
         with controlled(WaitControl(cancel, on_wait)):
             yield
 
-    def _write(self, operation: str, work: Callable[[Session], T], *, dry_run: bool = False) -> T:
+    def _write(self, operation: str, work: Callable[[Unit], T], *, dry_run: bool = False) -> T:
         """Run `work` in one database transaction, retried on conflicts, and commit it;
         with `dry_run`, roll it back instead (`work` does and checks everything, and
         nothing is written)."""
@@ -145,30 +171,16 @@ class LedgerDatabase:
         )
 
         def attempt() -> T:
-            # A Core connection's transaction, joined by a Session that starts only if the
-            # work uses the ORM: starting the Session's own transaction just to reach the
-            # cursor cost ~60 µs a write (measured per phase; ADR 0008).
-            with self._writer.connect() as connection:
-                with connection.begin() as transaction:
-                    session = Session(bind=connection, expire_on_commit=False)
-                    Raw.attach(session, connection)
-                    try:
-                        if bounded is not None:
-                            Raw.of(session).run(bounded)
-                        result = work(session)
-                        session.flush()  # ORM changes, if any, go in before the commit
-                        if dry_run:
-                            transaction.rollback()
-                        elif not self._sqlite:  # delivered on commit only (live refresh)
-                            Raw.of(session).run(NOTIFY_CHANGE)
-                    finally:
-                        session.close()
-                if dry_run:
-                    return result
-                fresh = session.info.get(_FRESH_PINS)
-                if fresh:  # committed: later writes need not pin them again
-                    self._pinned |= fresh
-                return result
+            with self.database.transaction(write=True, sliced=True, commit=not dry_run) as unit:
+                if bounded is not None:
+                    unit.run(bounded)
+                result = work(unit)
+                if not dry_run and not self._sqlite:  # delivered on commit (live refresh)
+                    unit.run(NOTIFY_CHANGE)
+            fresh = unit.info.get(_FRESH_PINS)
+            if fresh and not dry_run:  # committed: later writes need not pin them again
+                self._pinned |= fresh
+            return result
 
         try:
             return with_retries(operation, attempt, control=control)
@@ -179,17 +191,17 @@ class LedgerDatabase:
             logs.event("error", operation=operation, error=str(orig))
             raise Unavailable(f"{operation} failed: {orig}") from exc
 
-    def _read(self, work: Callable[[Session], T]) -> T:
+    def _read(self, work: Callable[[Unit], T]) -> T:
         try:
-            with Session(self.engine) as session, session.begin():
-                return work(session)
+            with self.database.transaction() as unit:
+                return work(unit)
         except Exception as exc:
             orig = driver_error(exc)
             if orig is None:
                 raise
             raise Unavailable(f"reading the ledger failed: {orig}") from exc
 
-    def _use_currencies(self, session: Session, codes: Iterable[str]) -> None:
+    def _use_currencies(self, unit: Unit, codes: Iterable[str]) -> None:
         """Pin, in this write's transaction, each of `codes` that the ledger has not used
         before, at ISO 4217's exponent (ADR 0002). Insert-if-absent, so a concurrent
         first use elsewhere is no error; the exponent the ledger ends up holding must be
@@ -201,7 +213,7 @@ class LedgerDatabase:
             wanted = {code: pins.standard_exponent(code) for code in new}
         except domain.CurrencyError as exc:
             raise InvalidInput(str(exc), field="currency") from None
-        stored = currencies.pin_missing(Raw.of(session), wanted)
+        stored = currencies.pin_missing(unit, wanted)
         for code in sorted(new):
             places, used = stored[code], domain.exponent(code)
             if places != used:
@@ -217,4 +229,4 @@ class LedgerDatabase:
                     f"{places} decimal places meanwhile; nothing was written, try again"
                 )
             self._hold(code, places)
-        session.info.setdefault(_FRESH_PINS, set()).update(new)
+        unit.info.setdefault(_FRESH_PINS, set()).update(new)

@@ -10,8 +10,6 @@ from decimal import Decimal
 from functools import partial
 from typing import Unpack
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services.core import LedgerCore
@@ -37,8 +35,9 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import definitions, repository
+from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
-from splitledger.store.schema import TransactionRow
+from splitledger.store.unit import Unit
 
 
 class EntryCases(LedgerCore):
@@ -118,24 +117,24 @@ class EntryCases(LedgerCore):
         key = req.key or new_key()
         once = Idempotent.of(operation, req, key)
 
-        def work(session: Session) -> TxView:
-            group = self._group(session, req.group, lock=True)
+        def work(unit: Unit) -> TxView:
+            group = self._group(unit, req.group, lock=True)
 
             def write() -> tuple[TxView, int]:
-                tx, bill = build(self._group_view(session, group), key)
-                self._require_active(session, group, named_in(tx, bill))
-                view = self._append(session, group, tx, action=operation)
+                tx, bill = build(self._group_view(unit, group), key)
+                self._require_active(unit, group, named_in(tx, bill))
+                view = self._append(unit, group, tx, action=operation)
                 if bill is not None:
-                    self._save_bill(session, group, view.id, bill)
+                    self._save_bill(unit, group, view.id, bill)
                 return view, view.id
 
-            return once.run(session, replay=partial(self._tx_view, session), write=write)
+            return once.run(unit, replay=partial(self._tx_view, unit), write=write)
 
         return self._write(operation.replace("tx.", "record "), work)
 
-    def _save_bill(self, session: Session, group: GroupHead, tx_id: int, bill: Bill) -> None:
+    def _save_bill(self, unit: Unit, group: GroupHead, tx_id: int, bill: Bill) -> None:
         """Store how the expense `tx_id` was split, members by id (ADR 0011)."""
-        rows = self._member_rows(session, group)
+        rows = self._member_rows(unit, group)
         stored = definitions.StoredDefinition(
             bill.amount,
             bill.currency,
@@ -143,11 +142,11 @@ class EntryCases(LedgerCore):
             bill.split,
             tuple((rows[name].id, value) for name, value in bill.participants),
         )
-        definitions.save(session, tx_id, stored)
+        definitions.save(unit, tx_id, stored)
 
     @staticmethod
-    def _locked_group_of(session: Session, original: TransactionRow) -> GroupHead:
-        group = repository.group_head(session, group_id=original.group_id, lock=True)
+    def _locked_group_of(unit: Unit, original: TxRecord) -> GroupHead:
+        group = repository.group_head(unit, group_id=original.group_id, lock=True)
         assert group is not None  # noqa: S101 (a foreign key guarantees it)
         return group
 
@@ -158,27 +157,27 @@ class EntryCases(LedgerCore):
         key_ = req.key or new_key()
         once = Idempotent.of("tx.reverse", req, key_)
 
-        def work(session: Session) -> TxView:
-            original = repository.get_transaction(session, req.tx_id)
+        def work(unit: Unit) -> TxView:
+            original = repository.get_transaction(unit, req.tx_id)
             if original is None:
                 raise NotFound(f"no such transaction #{req.tx_id}", field="tx")
-            group = self._locked_group_of(session, original)
+            group = self._locked_group_of(unit, original)
 
             def write() -> tuple[TxView, int]:
                 view = self._reverse_locked(
-                    session, group, original, key_, req.date, action=once.operation
+                    unit, group, original, key_, req.date, action=once.operation
                 )
                 return view, view.id
 
-            return once.run(session, replay=partial(self._tx_view, session), write=write)
+            return once.run(unit, replay=partial(self._tx_view, unit), write=write)
 
         return self._write("reverse", work)
 
     def _reverse_locked(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
-        original: TransactionRow,
+        original: TxRecord,
         key: str,
         date: dt.date | None,
         *,
@@ -188,27 +187,27 @@ class EntryCases(LedgerCore):
         (an edit's reversal is `tx.edit`, so the log does not read as a deletion)."""
         if original.kind == domain.TxKind.REVERSAL:
             raise Conflict(f"transaction {original.id} is a reversal; it cannot be reversed")
-        done = repository.find_reversal(session, original.id)
+        done = repository.find_reversal(unit, original.id)
         if done is not None:
             raise Conflict(f"transaction {original.id} was already reversed by {done.id}")
-        postings = repository.postings_of(session, [original.id])[original.id]
+        postings = repository.postings_of(unit, [original.id])[original.id]
         tx = domain.build_reversal(
             repository.to_domain(original, postings),
             original_id=original.id,
             date=date or dt.date.today(),
             idempotency_key=key,
         )
-        return self._append(session, group, tx, action=action)
+        return self._append(unit, group, tx, action=action)
 
     def transaction(self, tx_id: int) -> TxDetail:
         check_id(tx_id)
 
-        def work(session: Session) -> TxDetail:
-            view = self._tx_view(session, tx_id)
+        def work(unit: Unit) -> TxDetail:
+            view = self._tx_view(unit, tx_id)
             related = [tx_id, *(i for i in (view.reversed_by,) if i is not None)]
             trail = tuple(
                 AuditEntry(a.at, a.actor, a.action, a.payload)
-                for a in repository.audit_trail(session, related)
+                for a in repository.audit_trail(unit, related)
             )
             return TxDetail(view, trail)
 

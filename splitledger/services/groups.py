@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
@@ -26,6 +24,7 @@ from splitledger.services.views import (
 )
 from splitledger.store import repository
 from splitledger.store.repository import MemberRef
+from splitledger.store.unit import Unit
 
 
 class GroupCases(LedgerCore):
@@ -37,29 +36,29 @@ class GroupCases(LedgerCore):
         req = validate(CreateGroup, name=name, currency=currency, members=tuple(members), key=key)
         once = Idempotent.of("group.create", req, req.key)
 
-        def work(session: Session) -> GroupView:
+        def work(unit: Unit) -> GroupView:
             def replay(group_id: int) -> GroupView:
-                found = repository.group_head(session, group_id=group_id)
+                found = repository.group_head(unit, group_id=group_id)
                 assert found is not None  # noqa: S101 (requests point at real groups)
-                return self._group_view(session, found)
+                return self._group_view(unit, found)
 
             def write() -> tuple[GroupView, int]:
-                _refuse_taken_group(self._group_named_like(session, req.name), req.name)
-                group = repository.add_group(session, req.name, req.currency)
-                self._use_currencies(session, (req.currency,))
+                _refuse_taken_group(self._group_named_like(unit, req.name), req.name)
+                group = repository.add_group(unit, req.name, req.currency)
+                self._use_currencies(unit, (req.currency,))
                 for member in req.members:
-                    repository.add_member(session, group.id, member)
-                self._members_changed(session)
+                    repository.add_member(unit, group.id, member)
+                self._members_changed(unit)
                 self._changed(
-                    session,
+                    unit,
                     once.operation,
                     group_id=group.id,
                     entity_id=group.id,
                     payload={"name": req.name, "currency": req.currency, "members": req.members},
                 )
-                return self._group_view(session, group), group.id
+                return self._group_view(unit, group), group.id
 
-            return once.run(session, replay=replay, write=write)
+            return once.run(unit, replay=replay, write=write)
 
         return self._write("create group", work)
 
@@ -67,30 +66,30 @@ class GroupCases(LedgerCore):
         req = validate(AddMembers, group=group, names=tuple(names), key=key)
         once = Idempotent.of("member.add", req, req.key)
 
-        def work(session: Session) -> GroupView:
-            row = self._group(session, req.group, lock=True)
+        def work(unit: Unit) -> GroupView:
+            row = self._group(unit, req.group, lock=True)
 
             def write() -> tuple[GroupView, int]:
-                existing = self._member_rows(session, row)
+                existing = self._member_rows(unit, row)
                 for name in req.names:
                     _refuse_taken_member(existing, name, row.name, restoring=True)
                 for name in req.names:
                     if name in existing:
-                        self._restore(session, row, existing[name], "added again")
+                        self._restore(unit, row, existing[name], "added again")
                         continue
-                    member = repository.add_member(session, row.id, name)
+                    member_id = repository.add_member(unit, row.id, name)
                     self._changed(
-                        session,
+                        unit,
                         once.operation,
                         group_id=row.id,
-                        entity_id=member.id,
+                        entity_id=member_id,
                         payload={"name": name},
                     )
-                self._members_changed(session)
-                return self._group_view(session, row), row.id
+                self._members_changed(unit)
+                return self._group_view(unit, row), row.id
 
             # A repeat answers with the group as it is now.
-            return once.run(session, replay=lambda _: self._group_view(session, row), write=write)
+            return once.run(unit, replay=lambda _: self._group_view(unit, row), write=write)
 
         return self._write("add members", work)
 
@@ -103,43 +102,43 @@ class GroupCases(LedgerCore):
     def rename_group(self, old: str, new: str) -> GroupView:
         new_name = validate(RenameGroup, old=old, new=new).new
 
-        def work(session: Session) -> GroupView:
-            row = self._group(session, old, lock=True)
-            _refuse_taken_group(self._group_named_like(session, new_name, but=row.id), new_name)
-            repository.rename_group(session, row.id, new_name)
+        def work(unit: Unit) -> GroupView:
+            row = self._group(unit, old, lock=True)
+            _refuse_taken_group(self._group_named_like(unit, new_name, but=row.id), new_name)
+            repository.rename_group(unit, row.id, new_name)
             row.name = new_name
             self._changed(
-                session,
+                unit,
                 "group.rename",
                 group_id=row.id,
                 entity_id=row.id,
                 payload={"from": old, "to": new_name},
             )
-            return self._group_view(session, row)
+            return self._group_view(unit, row)
 
         return self._write("rename group", work)
 
     def rename_member(self, group: str, old: str, new: str) -> GroupView:
         new_name = validate(RenameMember, group=group, old=old, new=new).new
 
-        def work(session: Session) -> GroupView:
-            row = self._group(session, group, lock=True)
-            found = dict(self._member_rows(session, row))
+        def work(unit: Unit) -> GroupView:
+            row = self._group(unit, group, lock=True)
+            found = dict(self._member_rows(unit, row))
             if old not in found:
                 raise NotFound(f"{old!r} is not a member of {group!r}", field="member")
             _refuse_taken_member(
                 {n: m for n, m in found.items() if n != old}, new_name, row.name, restoring=False
             )
-            repository.rename_member(session, found[old].id, new_name)
-            self._members_changed(session)
+            repository.rename_member(unit, found[old].id, new_name)
+            self._members_changed(unit)
             self._changed(
-                session,
+                unit,
                 "member.rename",
                 group_id=row.id,
                 entity_id=found[old].id,
                 payload={"from": old, "to": new_name},
             )
-            return self._group_view(session, row)
+            return self._group_view(unit, row)
 
         return self._write("rename member", work)
 
@@ -147,14 +146,14 @@ class GroupCases(LedgerCore):
         """Remove a member whose balances are all zero. Their history stays (the row is
         archived, not deleted); adding the name again restores them."""
 
-        def work(session: Session) -> GroupView:
-            row = self._group(session, group, lock=True)
-            member = self._member_rows(session, row).get(name)
+        def work(unit: Unit) -> GroupView:
+            row = self._group(unit, group, lock=True)
+            member = self._member_rows(unit, row).get(name)
             if member is None or member.archived:
                 raise NotFound(f"{name!r} is not a member of {group!r}", field="member")
             owing = [
                 f"{domain.format_amount(a, c)} {c}"
-                for m, c, a in repository.balances(session, row.id)
+                for m, c, a in repository.balances(unit, row.id)
                 if m == name and a != 0
             ]
             if owing:
@@ -162,16 +161,16 @@ class GroupCases(LedgerCore):
                     f"{name} still has a balance of {', '.join(owing)}; settle up before "
                     "removing them"
                 )
-            repository.set_archived(session, member.id, True)
-            self._members_changed(session)
+            repository.set_archived(unit, member.id, True)
+            self._members_changed(unit)
             self._changed(
-                session,
+                unit,
                 "member.remove",
                 group_id=row.id,
                 entity_id=member.id,
                 payload={"name": name},
             )
-            return self._group_view(session, row)
+            return self._group_view(unit, row)
 
         return self._write("remove member", work)
 

@@ -14,11 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy.orm import Session
-
 from splitledger.services.errors import IdempotencyConflict
 from splitledger.services.inputs import Request
 from splitledger.store import repository
+from splitledger.store.unit import Unit
 
 T = TypeVar("T")
 
@@ -40,12 +39,12 @@ class Idempotent:
     def of(cls, operation: str, request: Request, key: str | None) -> Idempotent:
         return cls(operation, key, request.fingerprint(operation))
 
-    def earlier(self, session: Session) -> int | None:
+    def earlier(self, unit: Unit) -> int | None:
         """The result id the first request with this key recorded, or None if the key is
         new; `IdempotencyConflict` if it was used for a different request."""
         if self.key is None:
             return None
-        seen = repository.find_request(session, self.key)
+        seen = repository.find_request(unit, self.key)
         if seen is None:
             return None
         if seen.fingerprint != self.fingerprint or seen.operation != self.operation:
@@ -54,14 +53,14 @@ class Idempotent:
             )
         return seen.result_id
 
-    def remember(self, session: Session, result_id: int) -> None:
+    def remember(self, unit: Unit, result_id: int) -> None:
         """Record that this request's result is `result_id` (same transaction)."""
         if self.key is not None:
-            repository.save_request(session, self.key, self.fingerprint, self.operation, result_id)
+            repository.save_request(unit, self.key, self.fingerprint, self.operation, result_id)
 
     def run(
         self,
-        session: Session,
+        unit: Unit,
         *,
         replay: Callable[[int], T],
         write: Callable[[], tuple[T, int | None]],
@@ -69,10 +68,10 @@ class Idempotent:
         """`replay(result id)` if the key was used for this request before; else
         `write()`, which answers with its result and the id a repeat finds it by (None:
         it recorded nothing, so nothing is remembered)."""
-        seen = self.earlier(session)
+        seen = self.earlier(unit)
         if seen is not None:
             return replay(seen)
         result, result_id = write()
         if result_id is not None:
-            self.remember(session, result_id)
+            self.remember(unit, result_id)
         return result

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services.core import LedgerCore
@@ -24,8 +22,9 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import repository
+from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead, MemberRef
-from splitledger.store.schema import GroupRow, TransactionRow
+from splitledger.store.unit import Unit
 
 _IMPORT_CHUNK = 1000  # transactions per batched append during imports
 #: Largest value a balance or spending total can reach (the database's signed 64 bits).
@@ -123,33 +122,33 @@ class ImportCases(LedgerCore):
         req = validate(CreateGroup, name=group, currency=currency, members=people)
         _check_entries(entries, source)
 
-        def work(session: Session) -> ImportReport:
-            row = repository.group_head(session, name=req.name, lock=True)
+        def work(unit: Unit) -> ImportReport:
+            row = repository.group_head(unit, name=req.name, lock=True)
             if row is None:  # `flat` imports into `Flat`: names that read the same are one
-                same = self._group_named_like(session, req.name)
+                same = self._group_named_like(unit, req.name)
                 if same is not None:
-                    row = repository.group_head(session, name=same, lock=True)
+                    row = repository.group_head(unit, name=same, lock=True)
             created = row is None
             if row is None:
-                row = repository.add_group(session, req.name, req.currency)
-                self._use_currencies(session, (req.currency,))
-            existing = self._member_rows(session, row)
+                row = repository.add_group(unit, req.name, req.currency)
+                self._use_currencies(unit, (req.currency,))
+            existing = self._member_rows(unit, row)
             _refuse_lookalikes(existing, req.members, row.name, source)
             added = [m for m in req.members if m not in existing]
             for name in req.members:
                 if name in existing and existing[name].archived:
-                    self._restore(session, row, existing[name], f"listed by {source}")
+                    self._restore(unit, row, existing[name], f"listed by {source}")
             for name in added:
-                repository.add_member(session, row.id, name)
-            self._members_changed(session)
+                repository.add_member(unit, row.id, name)
+            self._members_changed(unit)
             for account in accounts:
-                self._ensure_exchange(session, row, account)
+                self._ensure_exchange(unit, row, account)
             for index, rate in enumerate(rates, start=1):
-                self._add_rate_locked(session, row, rate, f"{source} rate {index}: ")
-            before = {(m, c): a for m, c, a in repository.balances(session, row.id)}
-            _refuse_overflow(entries, before, repository.total_spent(session, row.id), source)
-            recorded, skipped = self._import_entries(session, row, entries, source, progress)
-            after = {(m, c): a for m, c, a in repository.balances(session, row.id)}
+                self._add_rate_locked(unit, row, rate, f"{source} rate {index}: ")
+            before = {(m, c): a for m, c, a in repository.balances(unit, row.id)}
+            _refuse_overflow(entries, before, repository.total_spent(unit, row.id), source)
+            recorded, skipped = self._import_entries(unit, row, entries, source, progress)
+            after = {(m, c): a for m, c, a in repository.balances(unit, row.id)}
             changes = {
                 k: after.get(k, 0) - before.get(k, 0)
                 for k in after.keys() | before.keys()
@@ -182,7 +181,7 @@ class ImportCases(LedgerCore):
                     field="file",
                 )
             self._changed(
-                session,
+                unit,
                 "import",
                 group_id=row.id,
                 entity_id=None,
@@ -199,7 +198,7 @@ class ImportCases(LedgerCore):
 
     def _import_entries(
         self,
-        session: Session,
+        unit: Unit,
         group: GroupHead,
         entries: Sequence[ImportEntry],
         source: str,
@@ -217,13 +216,13 @@ class ImportCases(LedgerCore):
             nonlocal recorded
             if pending:
                 written = self._append_many(
-                    session, group, pending, action="tx.import", log_each=False
+                    unit, group, pending, action="tx.import", log_each=False
                 )
                 ids.update((w.idempotency_key, w.id) for w in written)
                 recorded += len(pending)
                 pending.clear()
 
-        def local_id(key: str, index: int, on_ledger: dict[str, TransactionRow]) -> int:
+        def local_id(key: str, index: int, on_ledger: dict[str, TxRecord]) -> int:
             if any(tx.idempotency_key == key for tx, _ in pending):
                 flush()
             if key in ids:
@@ -240,9 +239,9 @@ class ImportCases(LedgerCore):
             chunk = entries[start : start + _IMPORT_CHUNK]
             keys = [e.tx.idempotency_key for e in chunk]
             keys += [k for e in chunk for k in (e.reverses_key, e.replaces_key) if k]
-            on_ledger = repository.find_by_keys(session, (k for k in keys if k not in ids))
+            on_ledger = repository.find_by_keys(unit, (k for k in keys if k not in ids))
             stored = repository.postings_of(
-                session, [r.id for k, r in on_ledger.items() if k not in ids]
+                unit, [r.id for k, r in on_ledger.items() if k not in ids]
             )
             for offset, entry in enumerate(chunk):
                 index = start + offset + 1
@@ -261,7 +260,7 @@ class ImportCases(LedgerCore):
                 if prior is not None and key not in seen:
                     same = repository.to_domain(prior, stored.get(prior.id, []))
                     if prior.group_id != group.id:
-                        other = session.get_one(GroupRow, prior.group_id).name
+                        other = repository.group_names(unit, [prior.group_id])[prior.group_id]
                         raise IdempotencyConflict(
                             f"{source}: transaction {index} has key {key!r}, which is "
                             f"already used in group {other!r} (was this file imported there?)"
@@ -299,9 +298,9 @@ class ImportCases(LedgerCore):
         after = 0
         while True:
 
-            def work(session: Session, after: int = after) -> list[TxView]:
-                row = self._group(session, group)
-                return self._tx_views(session, repository.after_seq(session, row.id, after, batch))
+            def work(unit: Unit, after: int = after) -> list[TxView]:
+                row = self._group(unit, group)
+                return self._tx_views(unit, repository.after_seq(unit, row.id, after, batch))
 
             page = self._read(work)
             if not page:

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, NotFound, Unavailable
@@ -21,10 +19,11 @@ from splitledger.services.views import (
     VerifyReport,
 )
 from splitledger.store import repository
-from splitledger.store.engine import ChangeWatch, open_watch
+from splitledger.store.connection import ChangeWatch
 from splitledger.store.errors import driver_error
+from splitledger.store.records import GroupRecord
 from splitledger.store.repository import GroupHead, HistoryFilter
-from splitledger.store.schema import GroupRow
+from splitledger.store.unit import Unit
 
 
 class FirstScreen(tuple[GroupView, BalancesView]):
@@ -53,9 +52,9 @@ class ReadingCases(LedgerCore):
         exchange accounts hold, and each member's indicative total in the group currency
         at the rates of `on` (today): an estimate, not an entry on the ledger."""
 
-        def work(session: Session) -> BalancesView:
-            row = self._group(session, group)
-            return balances_view(session, row, set(self._group_view(session, row).members), on)
+        def work(unit: Unit) -> BalancesView:
+            row = self._group(unit, group)
+            return balances_view(unit, row, set(self._group_view(unit, row).members), on)
 
         return self._read(work)
 
@@ -66,24 +65,22 @@ class ReadingCases(LedgerCore):
         and a later look at the token would never be shown). None if there is no group
         yet."""
 
-        def work(session: Session) -> FirstScreen | None:
-            rows = repository.list_groups(session)
+        def work(unit: Unit) -> FirstScreen | None:
+            rows = repository.list_groups(unit)
             if not rows:
                 return None
-            group = self._group_view(session, rows[0])
-            token = repository.group_token(rows[0], self._member_rows(session, rows[0]))
-            return FirstScreen(
-                group, balances_view(session, rows[0], set(group.members), on), token
-            )
+            group = self._group_view(unit, rows[0])
+            token = repository.group_token(rows[0], self._member_rows(unit, rows[0]))
+            return FirstScreen(group, balances_view(unit, rows[0], set(group.members), on), token)
 
         return self._read(work)
 
     def watch_changes(self) -> ChangeWatch | None:
         """A dedicated connection telling, as cheaply as the backend allows, that
-        something may have been committed (see `store.engine.open_watch`); the caller
+        something may have been committed (see `store.connection.Database.open_watch`); the caller
         closes it. None where nothing else can write (an in-memory database)."""
         try:
-            return open_watch(self.engine)
+            return self.database.open_watch()
         except Exception as exc:
             orig = driver_error(exc)
             if orig is None:
@@ -124,11 +121,11 @@ class ReadingCases(LedgerCore):
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
 
-        def work(session: Session) -> list[TxView]:
-            row = self._group(session, group)
-            flt = self._with_member(session, row, wanted)
+        def work(unit: Unit) -> list[TxView]:
+            row = self._group(unit, group)
+            flt = self._with_member(unit, row, wanted)
             rows = repository.history(
-                session,
+                unit,
                 row.id,
                 flt,
                 limit=limit,
@@ -138,7 +135,7 @@ class ReadingCases(LedgerCore):
                 entries=entries,
                 show_deleted=show_deleted,
             )
-            return self._tx_views(session, rows)
+            return self._tx_views(unit, rows)
 
         return self._read(work)
 
@@ -161,28 +158,28 @@ class ReadingCases(LedgerCore):
         _check_page(limit, kind)
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
 
-        def work(session: Session) -> HistoryPage:
-            row = self._group(session, group)
-            flt = self._with_member(session, row, wanted)
+        def work(unit: Unit) -> HistoryPage:
+            row = self._group(unit, group)
+            flt = self._with_member(unit, row, wanted)
             before: tuple[dt.date, int] | None = None
             if before_id is not None:
-                cursor = repository.get_transaction(session, before_id)
+                cursor = repository.get_transaction(unit, before_id)
                 if cursor is None or cursor.group_id != row.id:
                     raise NotFound(
                         f"no such transaction #{before_id} in {row.name!r}", field="before"
                     )
                 before = (cursor.date, cursor.id)
-            rows = repository.history(session, row.id, flt, limit=limit + 1, before=before)
-            return HistoryPage(tuple(self._tx_views(session, rows[:limit])), len(rows) > limit)
+            rows = repository.history(unit, row.id, flt, limit=limit + 1, before=before)
+            return HistoryPage(tuple(self._tx_views(unit, rows[:limit])), len(rows) > limit)
 
         return self._read(work)
 
-    def _with_member(self, session: Session, group: GroupHead, flt: HistoryFilter) -> HistoryFilter:
+    def _with_member(self, unit: Unit, group: GroupHead, flt: HistoryFilter) -> HistoryFilter:
         """`flt` with its member as the group knows them: called so, or by a name that
         reads the same (removed members too: their transactions stay in the history)."""
         if flt.member is None:
             return flt
-        names = self._member_rows(session, group)
+        names = self._member_rows(unit, group)
         if flt.member in names:
             return flt
         key = domain.name_key(flt.member)
@@ -205,12 +202,12 @@ def _check_page(limit: int, kind: str | None) -> None:
 
 
 def balances_view(
-    session: Session, row: GroupHead | GroupRow, active: set[str], on: dt.date | None
+    unit: Unit, row: GroupHead | GroupRecord, active: set[str], on: dt.date | None
 ) -> BalancesView:
     """`ReadingCases.balances` of the group `row`, whose current members are `active`."""
     found: dict[tuple[str, str], int] = {}
     exchange: list[BalanceView] = []
-    for name, currency, amount in repository.balances(session, row.id):
+    for name, currency, amount in repository.balances(unit, row.id):
         if domain.is_exchange_account(name):
             if amount:
                 exchange.append(BalanceView(name, currency, amount))
@@ -220,21 +217,21 @@ def balances_view(
     for name in active:
         found.setdefault((name, row.currency), 0)
     items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
-    table = domain.RateTable(rates_of(session, row.id))
+    table = domain.RateTable(rates_of(unit, row.id))
     return BalancesView(
         row.name,
         row.currency,
         items,
-        repository.total_spent(session, row.id),
+        repository.total_spent(unit, row.id),
         tuple(exchange),
         indicative_totals(items, row.currency, table, on or dt.date.today()),
     )
 
 
-def rates_of(session: Session, group_id: int) -> list[domain.Rate]:
+def rates_of(unit: Unit, group_id: int) -> list[domain.Rate]:
     return [
         domain.Rate(r.date, r.base, r.quote, Decimal(r.rate))
-        for r in repository.rates(session, group_id)
+        for r in repository.rates(unit, group_id)
     ]
 
 

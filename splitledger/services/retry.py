@@ -7,10 +7,10 @@ then sees its row and answers as the idempotency rules say), and waits for the l
 ran out: SQLite's "database is locked" and PostgreSQL's lock_not_available (55P03).
 Everything else is raised at once.
 
-A write waits for the lock in slices (`engine.wait_slice_ms`: SQLite's busy timeout per
+A write waits for the lock in slices (`connection.wait_slice_ms`: SQLite's busy timeout per
 try; PostgreSQL's `lock_timeout`, set when a caller watches): between two slices it
 tells the caller it waits (`WaitControl.on_wait`) and stops if the caller cancelled
-(`Cancelled`, nothing written). `engine.waits_per_attempt()` slices make one attempt, so
+(`Cancelled`, nothing written). `connection.waits_per_attempt()` slices make one attempt, so
 an attempt waits as long as the busy timeout always let it (ADR 0005); after that come
 the back-off and the next of `MAX_ATTEMPTS` attempts, as before.
 
@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 from splitledger.services import logs
 from splitledger.services.errors import Cancelled, Unavailable
-from splitledger.store import engine
+from splitledger.store import connection
 from splitledger.store.errors import driver_error
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ MAX_DELAY = 0.5
 @dataclass(frozen=True, slots=True)
 class WaitControl:
     """How a caller follows a write that waits for the lock. `cancel`, set from any
-    thread, stops the write at the next slice (within `engine.wait_slice_ms`);
+    thread, stops the write at the next slice (within `connection.wait_slice_ms`);
     `on_wait(seconds)` is called from the writing thread each time the write goes on
     waiting, with the seconds since it began."""
 
@@ -166,7 +166,7 @@ class _Budget:
     def __init__(self, operation: str, control: WaitControl | None, began: float) -> None:
         self.operation, self.control, self.began = operation, control, began
         # Read here, not bound at import: tests shorten them.
-        self.attempts, self.slices = MAX_ATTEMPTS, engine.waits_per_attempt()
+        self.attempts, self.slices = MAX_ATTEMPTS, connection.waits_per_attempt()
         self.attempt = self.waited_slices = 0
         self.waits_on = False  # the last try used a slice; the same attempt waits on
         self.error: BaseException | None = None

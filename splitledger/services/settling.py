@@ -13,8 +13,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from splitledger import domain
 from splitledger.domain import Transfer
 from splitledger.services.core import LedgerCore
@@ -25,6 +23,7 @@ from splitledger.services.views import (
     TxView,
 )
 from splitledger.store import repository
+from splitledger.store.unit import Unit
 
 #: Every non-zero balance of a group, (account, currency, minor), sorted.
 Basis = tuple[tuple[str, str, int], ...]
@@ -116,9 +115,9 @@ class SettleCases(LedgerCore):
         """The fewest transfers that zero every balance, per currency, with the
         balances they zero (pass them to `record_settlement` as `expected`). One read."""
 
-        def work(session: Session) -> SettlePlan:
-            row = self._group(session, group)
-            return plan_of(row.name, repository.balances(session, row.id))
+        def work(unit: Unit) -> SettlePlan:
+            row = self._group(unit, group)
+            return plan_of(row.name, repository.balances(unit, row.id))
 
         return self._read(work)
 
@@ -159,20 +158,20 @@ class SettleCases(LedgerCore):
         # payments were all recorded answers with them, whatever the balances are now).
         payments = [Idempotent.of("tx.payment", req, req.key) for req in requests]
 
-        def work(session: Session) -> list[TxView]:
-            row = self._group(session, group, lock=True)
-            seen = [payment.earlier(session) for payment in payments]
+        def work(unit: Unit) -> list[TxView]:
+            row = self._group(unit, group, lock=True)
+            seen = [payment.earlier(unit) for payment in payments]
             if requests and all(s is not None for s in seen):  # a retry of a recorded plan
-                return [self._tx_view(session, s) for s in seen if s is not None]
+                return [self._tx_view(unit, s) for s in seen if s is not None]
             if expected is not None:
-                rows = repository.balances(session, row.id)
+                rows = repository.balances(unit, row.id)
                 if basis_of(rows) != tuple(expected):
                     raise _Moved(row.name, rows)
             views: list[TxView] = []
             for req, payment, earlier in zip(requests, payments, seen, strict=True):
                 key_ = req.key or ""
                 if earlier is not None:
-                    views.append(self._tx_view(session, earlier))
+                    views.append(self._tx_view(unit, earlier))
                     continue
                 try:
                     tx = domain.build_payment(
@@ -186,13 +185,13 @@ class SettleCases(LedgerCore):
                     )
                 except domain.DomainError as exc:
                     raise InvalidInput(str(exc), field=exc.field) from None
-                self._require_active(session, row, (req.payer, req.payee))
-                view = self._append(session, row, tx, action=payment.operation)
-                payment.remember(session, view.id)
+                self._require_active(unit, row, (req.payer, req.payee))
+                view = self._append(unit, row, tx, action=payment.operation)
+                payment.remember(unit, view.id)
                 views.append(view)
             if len(requests) > 1:  # one settlement: its payments, in the same commit
                 self._changed(
-                    session,
+                    unit,
                     "settle.record",
                     group_id=row.id,
                     entity_id=None,

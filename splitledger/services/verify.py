@@ -10,28 +10,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from splitledger.services.views import Problem, VerifyReport
 from splitledger.store import repository
 from splitledger.store.chain import GENESIS, transaction_hash
-from splitledger.store.schema import BalanceRow, GroupRow, MemberRow, PostingRow, TransactionRow
+from splitledger.store.records import GroupRecord, TxRecord
+from splitledger.store.unit import Unit
 
 _BATCH = 2_000
 
 
-def run_checks(session: Session) -> VerifyReport:
+def run_checks(unit: Unit) -> VerifyReport:
     problems: list[Problem] = []
-    groups = {g.id: g for g in session.scalars(select(GroupRow))}
+    groups = {g.id: g for g in repository.list_groups(unit)}
     names = {gid: g.name for gid, g in groups.items()}
-    member_group = {m: g for m, g in session.execute(select(MemberRow.id, MemberRow.group_id))}
+    member_group = {m: g for m, g in unit.all("SELECT id, group_id FROM members")}
 
     # Postings per transaction and currency sum to zero; at least two postings each.
-    unbalanced = session.execute(
-        select(PostingRow.transaction_id, PostingRow.currency, func.sum(PostingRow.amount))
-        .group_by(PostingRow.transaction_id, PostingRow.currency)
-        .having(func.sum(PostingRow.amount) != 0)
+    unbalanced = unit.all(
+        "SELECT transaction_id, currency, SUM(amount) FROM postings "
+        "GROUP BY transaction_id, currency HAVING SUM(amount) != 0"
     )
     for tx_id, currency, total in unbalanced:
         problems.append(
@@ -39,13 +36,11 @@ def run_checks(session: Session) -> VerifyReport:
         )
     counts: dict[int, int] = {
         tx_id: n
-        for tx_id, n in session.execute(
-            select(PostingRow.transaction_id, func.count()).group_by(PostingRow.transaction_id)
+        for tx_id, n in unit.all(
+            "SELECT transaction_id, COUNT(*) FROM postings GROUP BY transaction_id"
         )
     }
-    tx_rows = session.execute(
-        select(TransactionRow.id, TransactionRow.group_id, TransactionRow.reverses_id)
-    ).all()
+    tx_rows = unit.all("SELECT id, group_id, reverses_id FROM transactions")
     tx_group = {tx_id: gid for tx_id, gid, _ in tx_rows}
     for tx_id, gid, _ in tx_rows:
         if counts.get(tx_id, 0) < 2:
@@ -60,10 +55,8 @@ def run_checks(session: Session) -> VerifyReport:
     # Postings stay inside their transaction's group; balances equal posting sums.
     sums: dict[tuple[int, str], int] = defaultdict(int)
     postings_checked = 0
-    for tx_id, member_id, currency, amount in session.execute(
-        select(
-            PostingRow.transaction_id, PostingRow.member_id, PostingRow.currency, PostingRow.amount
-        )
+    for tx_id, member_id, currency, amount in unit.all(
+        "SELECT transaction_id, member_id, currency, amount FROM postings"
     ):
         postings_checked += 1
         sums[member_id, currency] += amount
@@ -72,10 +65,7 @@ def run_checks(session: Session) -> VerifyReport:
                 Problem("cross-group", f"posting to member {member_id} of another group", tx_id)
             )
     maintained = {
-        (m, c): a
-        for m, c, a in session.execute(
-            select(BalanceRow.member_id, BalanceRow.currency, BalanceRow.amount)
-        )
+        (m, c): a for m, c, a in unit.all("SELECT member_id, currency, amount FROM balances")
     }
     for key in sorted(sums.keys() | maintained.keys()):
         if sums.get(key, 0) != maintained.get(key, 0):
@@ -90,11 +80,11 @@ def run_checks(session: Session) -> VerifyReport:
                 )
             )
 
-    problems.extend(_check_reversals(session, names))
+    problems.extend(_check_reversals(unit, names))
     for group in groups.values():
-        problems.extend(_check_chain(session, group))
-        maintained_spent = repository.total_spent(session, group.id)
-        if maintained_spent != repository.spent_from_postings(session, group.id):
+        problems.extend(_check_chain(unit, group))
+        maintained_spent = repository.total_spent(unit, group.id)
+        if maintained_spent != repository.spent_from_postings(unit, group.id):
             problems.append(
                 Problem(
                     "spending-mismatch",
@@ -106,20 +96,18 @@ def run_checks(session: Session) -> VerifyReport:
     return VerifyReport(tuple(problems), len(tx_rows), postings_checked)
 
 
-def _check_reversals(session: Session, names: dict[int, str]) -> list[Problem]:
+def _check_reversals(unit: Unit, names: dict[int, str]) -> list[Problem]:
     problems: list[Problem] = []
-    pairs = session.execute(
-        select(TransactionRow.id, TransactionRow.reverses_id, TransactionRow.group_id).where(
-            TransactionRow.reverses_id.is_not(None)
-        )
+    pairs = unit.all(
+        "SELECT id, reverses_id, group_id FROM transactions WHERE reverses_id IS NOT NULL"
     )
     for rev_id, orig_id, gid in pairs:
 
         def postings(tx_id: int) -> list[tuple[int, str, int]]:
-            rows = session.execute(
-                select(PostingRow.member_id, PostingRow.currency, PostingRow.amount)
-                .where(PostingRow.transaction_id == tx_id)
-                .order_by(PostingRow.id)
+            rows = unit.all(
+                "SELECT member_id, currency, amount FROM postings "
+                "WHERE transaction_id = ? ORDER BY id",
+                (tx_id,),
             )
             return sorted(rows)
 
@@ -136,29 +124,18 @@ def _check_reversals(session: Session, names: dict[int, str]) -> list[Problem]:
     return problems
 
 
-def _check_chain(session: Session, group: GroupRow) -> list[Problem]:
+def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
     problems: list[Problem] = []
     prev, expected_seq = GENESIS, 1
-    query = (
-        select(TransactionRow)
-        .where(TransactionRow.group_id == group.id)
-        .order_by(TransactionRow.seq)
-        .execution_options(yield_per=_BATCH)
-    )
-    batch: list[TransactionRow] = []
+    batch: list[TxRecord] = []
 
     def flush() -> None:
         nonlocal prev, expected_seq
         postings: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
-        for tx_id, m, c, a in session.execute(
-            select(
-                PostingRow.transaction_id,
-                PostingRow.member_id,
-                PostingRow.currency,
-                PostingRow.amount,
-            )
-            .where(PostingRow.transaction_id.in_([t.id for t in batch]))
-            .order_by(PostingRow.id)
+        for tx_id, m, c, a in unit.all_in(
+            "SELECT transaction_id, member_id, currency, amount FROM postings "
+            "WHERE transaction_id IN ({}) ORDER BY id",
+            [t.id for t in batch],
         ):
             postings[tx_id].append((m, c, a))
         for tx in batch:
@@ -206,11 +183,10 @@ def _check_chain(session: Session, group: GroupRow) -> list[Problem]:
             prev, expected_seq = tx.hash, tx.seq + 1
         batch.clear()
 
-    for tx in session.scalars(query):
-        batch.append(tx)
-        if len(batch) >= _BATCH:
-            flush()
-    if batch:
+    seq = 0
+    while page := repository.after_seq(unit, group.id, seq, _BATCH):
+        batch.extend(page)
+        seq = page[-1].seq
         flush()
     if (group.head_seq, group.head_hash) != (expected_seq - 1, prev):
         problems.append(

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, text
-
-from splitledger.store.raw import Raw
+from splitledger.store.unit import Unit
 
 _INSERT = (
     "INSERT INTO currencies (code, exponent, pinned_at) VALUES (?, ?, ?) "
@@ -18,13 +16,13 @@ _INSERT = (
 _SELECT = "SELECT code, exponent FROM currencies WHERE code IN ({})"
 
 
-def load(connection: Connection) -> dict[str, int]:
+def load(unit: Unit) -> dict[str, int]:
     """Every pinned currency of the ledger, with its exponent."""
-    rows = connection.execute(text("SELECT code, exponent FROM currencies"))
+    rows = unit.all("SELECT code, exponent FROM currencies")
     return {str(code): int(places) for code, places in rows}
 
 
-def pin_missing(raw: Raw, wanted: Mapping[str, int]) -> dict[str, int]:
+def pin_missing(raw: Unit, wanted: Mapping[str, int]) -> dict[str, int]:
     """Pin each code of `wanted` that the ledger has not pinned yet, in the caller's
     transaction, and return the exponent the ledger holds for each code of `wanted`.
 

@@ -13,11 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from splitledger.store.raw import Raw
-from splitledger.store.schema import AuditRow, ExpenseDefinitionRow, TransactionRow
+from splitledger.store.records import (
+    AUDIT_SELECT,
+    TX_SELECT,
+    AuditRecord,
+    TxRecord,
+    audit_from,
+    tx_from,
+)
+from splitledger.store.unit import Unit
 
 #: The body's format; a body always says which it is written in.
 FORMAT = 1
@@ -64,60 +68,49 @@ def decode(body: str) -> StoredDefinition:
     )
 
 
-def save(session: Session, tx_id: int, definition: StoredDefinition) -> None:
+_DEFINITIONS = "SELECT transaction_id, body FROM expense_definitions WHERE transaction_id IN ({})"
+_TRANSACTIONS = f"SELECT {TX_SELECT} FROM transactions t WHERE t.id IN ({{}})"  # noqa: S608
+_REPLACEMENTS = f"SELECT {TX_SELECT} FROM transactions t WHERE t.replaces_id IN ({{}})"  # noqa: S608
+_ACTIONS = "SELECT id, entity_id, action FROM audit_log WHERE entity_id IN ({}) AND action LIKE ?"
+
+
+def save(unit: Unit, tx_id: int, definition: StoredDefinition) -> None:
     """Store the definition of the expense `tx_id`, in the caller's write transaction."""
-    Raw.of(session).run(_INSERT, (tx_id, encode(definition)))
+    unit.run(_INSERT, (tx_id, encode(definition)))
 
 
-def load(session: Session, tx_ids: Sequence[int]) -> dict[int, StoredDefinition]:
+def load(unit: Unit, tx_ids: Sequence[int]) -> dict[int, StoredDefinition]:
     """The stored definitions of those of `tx_ids` that have one."""
-    found: dict[int, StoredDefinition] = {}
-    for start in range(0, len(tx_ids), 500):
-        query = select(ExpenseDefinitionRow.transaction_id, ExpenseDefinitionRow.body).where(
-            ExpenseDefinitionRow.transaction_id.in_(tx_ids[start : start + 500])
-        )
-        found.update((tx_id, decode(body)) for tx_id, body in session.execute(query))
-    return found
+    return {tx_id: decode(body) for tx_id, body in unit.all_in(_DEFINITIONS, list(tx_ids))}
 
 
-def transactions(session: Session, tx_ids: Sequence[int]) -> dict[int, TransactionRow]:
-    if not tx_ids:
-        return {}
-    query = select(TransactionRow).where(TransactionRow.id.in_(set(tx_ids)))
-    return {row.id: row for row in session.scalars(query)}
+def transactions(unit: Unit, tx_ids: Sequence[int]) -> dict[int, TxRecord]:
+    rows = unit.all_in(_TRANSACTIONS, sorted(set(tx_ids)))
+    return {record.id: record for record in (tx_from(unit, r) for r in rows)}
 
 
-def replacements(session: Session, tx_ids: Sequence[int]) -> dict[int, TransactionRow]:
+def replacements(unit: Unit, tx_ids: Sequence[int]) -> dict[int, TxRecord]:
     """For each of `tx_ids` that a later version replaces (an edit, a restore), that
     version (the first, should an import have linked two)."""
-    if not tx_ids:
-        return {}
-    query = (
-        select(TransactionRow)
-        .where(TransactionRow.replaces_id.in_(set(tx_ids)))
-        .order_by(TransactionRow.id.desc())
-    )
-    return {row.replaces_id: row for row in session.scalars(query) if row.replaces_id}
+    rows = sorted(unit.all_in(_REPLACEMENTS, sorted(set(tx_ids))), key=lambda r: -r[0])
+    records = (tx_from(unit, r) for r in rows)
+    return {record.replaces_id: record for record in records if record.replaces_id}
 
 
-def actions(session: Session, tx_ids: Sequence[int]) -> dict[int, str]:
+def actions(unit: Unit, tx_ids: Sequence[int]) -> dict[int, str]:
     """The audit action that recorded each of `tx_ids` (`tx.edit`, `tx.restore`, …)."""
-    if not tx_ids:
-        return {}
-    query = (
-        select(AuditRow.entity_id, AuditRow.action)
-        .where(AuditRow.entity_id.in_(set(tx_ids)), AuditRow.action.like("tx.%"))
-        .order_by(AuditRow.id.desc())
-    )
-    return {tx_id: action for tx_id, action in session.execute(query) if tx_id is not None}
+    rows = unit.all_in(_ACTIONS, sorted(set(tx_ids)), ("tx.%",))
+    rows.sort(key=lambda r: -r[0])  # newest first: the oldest row of an id wins
+    return {tx_id: action for _, tx_id, action in rows if tx_id is not None}
 
 
-def audit_page(
-    session: Session, group_id: int, *, before: int | None, limit: int
-) -> list[AuditRow]:
+def audit_page(unit: Unit, group_id: int, *, before: int | None, limit: int) -> list[AuditRecord]:
     """A group's audit rows, newest first, older than `before`; the rows an import
     writes per transaction are left out (its run has a row of its own)."""
-    query = select(AuditRow).where(AuditRow.group_id == group_id, AuditRow.action != "tx.import")
+    sql = f"SELECT {AUDIT_SELECT} FROM audit_log WHERE group_id = ? AND action != 'tx.import'"  # noqa: S608
+    params: list[object] = [group_id]
     if before is not None:
-        query = query.where(AuditRow.id < before)
-    return list(session.scalars(query.order_by(AuditRow.id.desc()).limit(limit)))
+        sql += " AND id < ?"
+        params.append(before)
+    rows = unit.all(sql + " ORDER BY id DESC LIMIT ?", [*params, limit])
+    return [audit_from(unit, r) for r in rows]

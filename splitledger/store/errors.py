@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 
 class StoreError(Exception):
@@ -25,17 +26,18 @@ class MissingDriverError(StoreError):
 def driver_error(exc: BaseException) -> BaseException | None:
     """The database driver's own exception behind `exc`, or None if `exc` is not one.
 
-    SQLAlchemy wraps what it runs in `DBAPIError` (the driver's exception is `.orig`), but
-    statements on the raw cursor (ADR 0008) and the BEGIN issued in the engine's `begin`
-    event raise the driver's exceptions unwrapped: sqlite3's, or psycopg's (which carry a
-    `sqlstate`; matched by module so that SQLite users never import psycopg).
+    The store runs on the driver (ADR 0015), so its errors are sqlite3's or psycopg's
+    (which carry a `sqlstate`; matched by module so that SQLite users never import
+    psycopg). Migrations run through SQLAlchemy, which wraps the driver's exception in
+    `DBAPIError` (`.orig`): looked for only if SQLAlchemy was imported at all.
     """
-    from sqlalchemy.exc import DBAPIError
-
-    if isinstance(exc, DBAPIError):
-        return exc.orig
     if isinstance(exc, sqlite3.Error):
         return exc
     if type(exc).__module__.partition(".")[0] == "psycopg" and hasattr(exc, "sqlstate"):
         return exc
+    if "sqlalchemy.exc" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, DBAPIError):
+            return exc.orig
     return None

@@ -256,15 +256,13 @@ def _legacy(url: str, *dates: dt.date, group: str = "Old") -> None:
     """`group` with members renamed to LEGACY_NAMES and one expense per date whose text
     and key carry control characters, written straight to the store (the services refuse
     such text now, so only an older version could have stored it)."""
-    from sqlalchemy.orm import Session
-
     from splitledger.domain import Posting, Transaction, TxKind
     from splitledger.services.ledger import Ledger
     from splitledger.store import repository
 
     with Ledger.open(url) as ledger:
         ledger.create_group(group, "EUR", tuple(LEGACY_NAMES))
-        with Session(ledger.engine) as session, session.begin():
+        with ledger.database.transaction(write=True) as session:
             head = repository.group_head(session, name=group, lock=True)
             assert head is not None
             refs = repository.member_refs(session, head.id)

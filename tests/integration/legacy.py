@@ -14,8 +14,9 @@ from splitledger.services.core import LedgerCore
 from splitledger.services.entries import EntryCases
 from splitledger.services.ledger import Ledger
 from splitledger.store import definitions, migrate
+from splitledger.store.connection import Database
 from splitledger.store.engine import make_engine, writer
-from splitledger.store.location import display_url, resolve_url
+from splitledger.store.location import resolve
 
 
 @contextlib.contextmanager
@@ -40,14 +41,15 @@ def ledger_at(
 ) -> None:
     """Create the database at `revision` and let `write` fill it through the services
     (with `exponents` as the CLDR digits of the time)."""
-    url = resolve_url(db_url)
-    engine = make_engine(url)
+    target = resolve(db_url)
+    engine = make_engine(target)
     with writer(engine).begin() as conn:
         command.upgrade(migrate._config(conn), revision)
+    engine.dispose()
     with (
         old_exponents(exponents or {}),
         no_definitions() if revision < "0004" else contextlib.nullcontext(),
-        Ledger(engine, where=display_url(url), actor="old") as ledger,
+        Ledger(Database(target), actor="old") as ledger,
     ):
         write(ledger)
 

@@ -11,7 +11,7 @@ import pytest
 
 from splitledger.services.errors import InvalidInput
 from splitledger.services.ledger import Ledger
-from splitledger.store.engine import ChangeWatch
+from splitledger.store.connection import ChangeWatch
 
 NEVER = threading.Event()
 

@@ -19,8 +19,8 @@ from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
 from splitledger.store import currencies
 from splitledger.store.engine import make_engine
-from splitledger.store.location import resolve_url
-from splitledger.store.raw import Raw
+from splitledger.store.location import resolve
+from splitledger.store.unit import Unit
 
 DAY = dt.date(2026, 11, 1)
 
@@ -210,7 +210,7 @@ def test_only_a_currencys_first_use_costs_a_statement(
     calls: list[dict[str, int]] = []
     real = currencies.pin_missing
 
-    def counting(raw: Raw, wanted: dict[str, int]) -> dict[str, int]:
+    def counting(raw: Unit, wanted: dict[str, int]) -> dict[str, int]:
         calls.append(dict(wanted))
         return real(raw, wanted)
 
@@ -243,7 +243,7 @@ def test_a_pin_rolled_back_with_its_write_is_written_with_the_next(trip: Ledger)
 
 def _other_program(db_url: str) -> Engine:
     """A second connection to the same database, as another splitledger would have."""
-    return make_engine(resolve_url(db_url))
+    return make_engine(resolve(db_url))
 
 
 def test_a_pin_written_meanwhile_by_another_program_is_not_overridden(

@@ -18,7 +18,7 @@ from splitledger.services import retry
 from splitledger.services.errors import Unavailable
 from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
-from splitledger.store import engine
+from splitledger.store import connection as engine
 from splitledger.store.errors import driver_error
 
 

@@ -17,7 +17,7 @@ from splitledger.services import retry
 from splitledger.services.errors import Cancelled
 from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
-from splitledger.store import engine
+from splitledger.store import connection as engine
 
 EXPENSE: ExpenseFields = {
     "description": "Milk",

@@ -9,7 +9,7 @@ import json
 import threading
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from splitledger.domain import Transfer
@@ -67,17 +67,9 @@ def test_a_retry_of_a_recorded_plan_answers_with_its_payments(owing: Ledger) -> 
 
 def test_mark_all_paid_is_one_database_transaction_and_one_settlement(owing: Ledger) -> None:
     plan = owing.settle_up("Trip")
-    begins: list[object] = []
-
-    def began(connection: object) -> None:
-        begins.append(connection)
-
-    event.listen(owing.engine, "begin", began)
-    try:
-        paid = owing.record_settlement("Trip", plan.transfers, expected=plan.basis, key="all")
-    finally:
-        event.remove(owing.engine, "begin", began)
-    assert len(begins) == 1
+    begun = owing.database.begun
+    paid = owing.record_settlement("Trip", plan.transfers, expected=plan.basis, key="all")
+    assert owing.database.begun == begun + 1
     assert [tx.kind for tx in paid] == ["payment", "payment"]
     with Session(owing.engine) as session:
         rows = list(session.scalars(select(AuditRow).order_by(AuditRow.id)))

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from splitledger.services.errors import Unavailable
 from splitledger.services.ledger import Ledger
-from splitledger.store.location import display_url, resolve_url
+from splitledger.store.location import resolve
 from splitledger.store.migrate import head_revisions
 from splitledger.store.schema import Base
 
@@ -61,7 +61,7 @@ def test_newer_schema_is_refused_untouched(db_url: str) -> None:
         ledger.create_group("Trip", "EUR", ["ann"])
         with ledger.engine.begin() as conn:
             conn.execute(text("UPDATE alembic_version SET version_num = 'f00dcafe'"))
-    path = Path(resolve_url(db_url).database or "")
+    path = Path(resolve(db_url).path or "")
     before = _digest(path) if path.is_file() else None
     with pytest.raises(Unavailable, match="newer splitledger"):
         Ledger.open(db_url)
@@ -128,17 +128,18 @@ def test_verify_detects_an_edited_description_and_a_broken_balance(trip: Ledger)
 
 
 def test_passwords_are_never_displayed() -> None:
-    url = resolve_url("postgresql://ann:s3cret@db.example:5432/ledger")
-    assert "s3cret" not in display_url(url)
-    assert url.drivername == "postgresql+psycopg"
+    target = resolve("postgresql://ann:s3cret@db.example:5432/ledger")
+    assert "s3cret" not in target.where
+    assert target.where == "postgresql://ann:***@db.example:5432/ledger"
+    assert target.sqlalchemy_url().startswith("postgresql+psycopg://")
 
 
 def test_env_var_and_default_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SPLITLEDGER_DB", str(tmp_path / "env.db"))
-    assert resolve_url(None).database == str(tmp_path / "env.db")
+    assert resolve(None).path == str(tmp_path / "env.db")
     monkeypatch.delenv("SPLITLEDGER_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    assert resolve_url(None).database == str(tmp_path / "xdg" / "splitledger" / "ledger.db")
+    assert resolve(None).path == str(tmp_path / "xdg" / "splitledger" / "ledger.db")
 
 
 def test_unreachable_postgres_is_a_clear_error() -> None:
@@ -147,7 +148,7 @@ def test_unreachable_postgres_is_a_clear_error() -> None:
 
 
 def test_head_revision_constant_matches_the_migrations() -> None:
-    from splitledger.store.migrate import HEAD_REVISION
+    from splitledger.store.schema_version import HEAD_REVISION
 
     assert head_revisions() == {HEAD_REVISION}
 

@@ -14,7 +14,7 @@ import pytest
 
 from splitledger.services import retry
 from splitledger.services.errors import Cancelled, Unavailable
-from splitledger.store import engine
+from splitledger.store import connection as engine
 
 
 class Failing:

@@ -1,6 +1,7 @@
-"""Data access for the ledger: every function works inside the caller's Session (the
-unit of work); none commits. Writes go through `append_transactions`, which keeps the
-postings, the maintained balances and the hash chain consistent in one DB transaction.
+"""Data access for the ledger: every function works inside the caller's transaction (a
+`Unit`: the driver's cursor, plain SQL; ADR 0015); none commits. Writes go through
+`append_transactions`, which keeps the postings, the maintained balances and the hash
+chain consistent in one DB transaction.
 
 The functions live in one module per subject (groups, idempotency, audit_log, appending,
 transactions, totals, history_pages, exchange_rates) and are all re-exported here, so

@@ -7,20 +7,19 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from splitledger.store.raw import Raw
+from splitledger.store.records import AUDIT_SELECT, AuditRecord, audit_from
 from splitledger.store.repository.clock import utcnow
-from splitledger.store.schema import (
-    AuditRow,
-)
+from splitledger.store.unit import Unit
 
 _PAYLOAD = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)  # built once
+_TRAIL = (
+    f"SELECT {AUDIT_SELECT} FROM audit_log "  # noqa: S608
+    "WHERE entity_id IN ({}) AND action LIKE ? ORDER BY id"
+)
 
 
 def audit(
-    session: Session,
+    unit: Unit,
     *,
     actor: str,
     action: str,
@@ -29,7 +28,7 @@ def audit(
     payload: Mapping[str, Any],
 ) -> None:
     audit_many(
-        session,
+        unit,
         [
             {
                 "actor": actor,
@@ -42,11 +41,10 @@ def audit(
     )
 
 
-def audit_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
+def audit_many(unit: Unit, entries: Sequence[dict[str, Any]]) -> None:
     """Append audit rows; each entry has the fields of `audit`."""
-    raw = Raw.of(session)
-    now = raw.stamp(utcnow())
-    raw.insert(
+    now = unit.stamp(utcnow())
+    unit.insert(
         "audit_log",
         ("at", "actor", "action", "group_id", "entity_id", "payload"),
         [
@@ -63,10 +61,8 @@ def audit_many(session: Session, entries: Sequence[dict[str, Any]]) -> None:
     )
 
 
-def audit_trail(session: Session, entity_ids: Sequence[int]) -> list[AuditRow]:
-    query = (
-        select(AuditRow)
-        .where(AuditRow.entity_id.in_(entity_ids), AuditRow.action.like("tx.%"))
-        .order_by(AuditRow.id)
-    )
-    return list(session.scalars(query))
+def audit_trail(unit: Unit, entity_ids: Sequence[int]) -> list[AuditRecord]:
+    """The audit rows of transactions `entity_ids` (actions `tx.*`), oldest first."""
+    rows = unit.all_in(_TRAIL, list(entity_ids), ("tx.%",))
+    rows.sort(key=lambda r: r[0])
+    return [audit_from(unit, r) for r in rows]

@@ -7,16 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
 from splitledger.store.chain import GENESIS
-from splitledger.store.raw import Raw
+from splitledger.store.records import GROUP_SELECT, GroupRecord, group_from
 from splitledger.store.repository.clock import utcnow
-from splitledger.store.schema import (
-    GroupRow,
-    MemberRow,
-)
+from splitledger.store.unit import Unit
 
 
 @dataclass(slots=True)
@@ -48,47 +42,44 @@ class MemberRef:
 
 
 def group_head(
-    session: Session, *, name: str | None = None, group_id: int | None = None, lock: bool = False
+    unit: Unit, *, name: str | None = None, group_id: int | None = None, lock: bool = False
 ) -> GroupHead | None:
     """The group called `name` (or with id `group_id`); with `lock`, its row is locked
     until commit (PostgreSQL `FOR UPDATE`; SQLite's BEGIN IMMEDIATE already holds the
     write lock). Every writer locks the group first: one lock order, no deadlocks."""
-    raw = Raw.of(session)
     column, value = ("name", name) if group_id is None else ("id", group_id)
-    suffix = raw.for_update() if lock else ""
-    row = raw.one(
+    suffix = unit.for_update() if lock else ""
+    row = unit.one(
         f"SELECT id, name, currency, head_seq, head_hash FROM groups WHERE {column} = ?{suffix}",  # noqa: S608
         (value,),
     )
     return None if row is None else GroupHead(*row)
 
 
-def group_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    query = select(GroupRow.id, GroupRow.name).where(GroupRow.id.in_(set(ids)))
-    return {gid: name for gid, name in session.execute(query)}
+def group_names(unit: Unit, ids: Iterable[int]) -> dict[int, str]:
+    rows = unit.all_in("SELECT id, name FROM groups WHERE id IN ({})", sorted(set(ids)))
+    return {gid: name for gid, name in rows}
 
 
-def list_groups(session: Session) -> list[GroupRow]:
-    return list(session.scalars(select(GroupRow).order_by(GroupRow.name)))
+def list_groups(unit: Unit) -> list[GroupRecord]:
+    rows = unit.all(f"SELECT {GROUP_SELECT} FROM groups ORDER BY name")  # noqa: S608
+    return [group_from(unit, row) for row in rows]
 
 
-def add_group(session: Session, name: str, currency: str) -> GroupHead:
-    group = GroupRow(
-        name=name, currency=currency, created_at=utcnow(), head_seq=0, head_hash=GENESIS
-    )
-    session.add(group)
-    session.flush()
-    return GroupHead(group.id, name, currency, 0, GENESIS)
+def add_group(unit: Unit, name: str, currency: str) -> GroupHead:
+    columns = ("name", "currency", "created_at", "head_seq", "head_hash")
+    gid = unit.insert_id("groups", columns, (name, currency, unit.stamp(utcnow()), 0, GENESIS))
+    return GroupHead(gid, name, currency, 0, GENESIS)
 
 
-def rename_group(session: Session, group_id: int, name: str) -> None:
-    Raw.of(session).run("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
+def rename_group(unit: Unit, group_id: int, name: str) -> None:
+    unit.run("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
 
 
-def member_refs(session: Session, group_id: int) -> dict[str, MemberRef]:
+def member_refs(unit: Unit, group_id: int) -> dict[str, MemberRef]:
     """Every member and exchange account of the group (removed ones too), by name, in
     joining order."""
-    rows = Raw.of(session).all(
+    rows = unit.all(
         "SELECT id, name, kind, archived_at IS NOT NULL FROM members "
         "WHERE group_id = ? ORDER BY id",
         (group_id,),
@@ -96,40 +87,36 @@ def member_refs(session: Session, group_id: int) -> dict[str, MemberRef]:
     return {name: MemberRef(mid, name, kind, bool(gone)) for mid, name, kind, gone in rows}
 
 
-def add_member(session: Session, group_id: int, name: str, *, kind: str = "member") -> MemberRow:
-    member = MemberRow(group_id=group_id, name=name, created_at=utcnow(), kind=kind)
-    session.add(member)
-    session.flush()
-    return member
+def add_member(unit: Unit, group_id: int, name: str, *, kind: str = "member") -> int:
+    """Add a member (or exchange account); returns its id."""
+    columns = ("group_id", "name", "created_at", "kind")
+    return unit.insert_id("members", columns, (group_id, name, unit.stamp(utcnow()), kind))
 
 
-def set_archived(session: Session, member_id: int, archived: bool) -> None:
+def set_archived(unit: Unit, member_id: int, archived: bool) -> None:
     """Remove (archive) or restore a member; their postings stay either way."""
-    raw = Raw.of(session)
-    at = raw.stamp(utcnow()) if archived else None
-    raw.run("UPDATE members SET archived_at = ? WHERE id = ?", (at, member_id))
+    at = unit.stamp(utcnow()) if archived else None
+    unit.run("UPDATE members SET archived_at = ? WHERE id = ?", (at, member_id))
 
 
-def rename_member(session: Session, member_id: int, name: str) -> None:
-    Raw.of(session).run("UPDATE members SET name = ? WHERE id = ?", (name, member_id))
+def rename_member(unit: Unit, member_id: int, name: str) -> None:
+    unit.run("UPDATE members SET name = ? WHERE id = ?", (name, member_id))
 
 
-def change_token(session: Session, group: str | None) -> tuple[object, ...]:
+def change_token(unit: Unit, group: str | None) -> tuple[object, ...]:
     """For all groups (count, max id, sum of heads); for one group (id, name, head
     sequence, member names). Each changes on any write that a screen would show."""
     if group is None:
-        row = session.execute(
-            select(func.count(GroupRow.id), func.max(GroupRow.id), func.sum(GroupRow.head_seq))
-        ).one()
-        return tuple(row)
-    found = group_head(session, name=group)
+        row = unit.one("SELECT COUNT(id), MAX(id), SUM(head_seq) FROM groups")
+        return tuple(row or ())
+    found = group_head(unit, name=group)
     if found is None:
         return ("missing", group)
-    return group_token(found, member_refs(session, found.id))
+    return group_token(found, member_refs(unit, found.id))
 
 
 def group_token(
-    group: GroupHead | GroupRow, members: Mapping[str, MemberRef]
+    group: GroupHead | GroupRecord, members: Mapping[str, MemberRef]
 ) -> tuple[object, ...]:
     """`change_token` of `group` from rows already read (its members as `member_refs`
     gives them): a screen's data and its token from one read cost no extra query."""

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
-
-from splitledger.domain import TxKind
-from splitledger.store.schema import (
-    MemberRow,
-    PostingRow,
-    TransactionRow,
-)
+from splitledger.store.records import TX_SELECT, TxRecord, tx_from
+from splitledger.store.unit import LIKE_ESCAPE, Unit, like_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,68 +25,59 @@ class HistoryFilter:
 
 def history_query(
     group_id: int, flt: HistoryFilter, *, entries: bool = True, show_deleted: bool = False
-) -> Select[TransactionRow]:
-    """The transactions of the group that `flt` matches. `entries`: every ledger entry;
-    else bills (ADR 0011): each bill once, as its current version, without reversals
-    and without versions an edit or an undo replaced; a deleted one (its last version,
-    reversed and not replaced) only with `show_deleted`."""
-    query = select(TransactionRow).where(TransactionRow.group_id == group_id)
+) -> tuple[list[str], list[Any]]:
+    """The conditions (on `transactions t`) and their parameters that select the
+    transactions of the group `flt` matches. `entries`: every ledger entry; else bills
+    (ADR 0011): each bill once, as its current version, without reversals and without
+    versions an edit or an undo replaced; a deleted one (its last version, reversed and
+    not replaced) only with `show_deleted`. Dates are bound by `history` (they depend on
+    the backend)."""
+    where = ["t.group_id = ?"]
+    params: list[Any] = [group_id]
     if not entries:
-        query = query.where(TransactionRow.kind != TxKind.REVERSAL.value)
+        where.append("t.kind != 'reversal'")  # TxKind.REVERSAL
         # A replaced version was reversed first (an edit reverses the current version;
         # a restore replaces a deleted one): "not reversed" leaves the current versions,
         # probing the unique index on `reverses_id` once a row.
-        reversal = aliased(TransactionRow)
-        reversed_ = select(reversal.id).where(reversal.reverses_id == TransactionRow.id)
+        reversed_ = "EXISTS (SELECT r.id FROM transactions r WHERE r.reverses_id = t.id)"
         if show_deleted:
             # Reversed but not replaced: deleted (only reversed rows probe `replaces_id`).
-            later = aliased(TransactionRow)
-            replaced = select(later.id).where(later.replaces_id == TransactionRow.id)
-            query = query.where(or_(~reversed_.exists(), ~replaced.exists()))
+            replaced = "EXISTS (SELECT n.id FROM transactions n WHERE n.replaces_id = t.id)"
+            where.append(f"(NOT {reversed_} OR NOT {replaced})")
         else:
-            query = query.where(~reversed_.exists())
+            where.append(f"NOT {reversed_}")
     if flt.text:
         # Case-insensitive as far as the database's lower() goes (SQLite's folds ASCII
-        # only), and the text as typed always matches itself; `autoescape`: its `%`, `_`,
-        # `/` and `\` match themselves, not any text or character.
+        # only), and the text as typed always matches itself; its `%`, `_` and `/` match
+        # themselves, not any text or character.
         folded, typed = flt.text.lower(), flt.text
-        columns = (TransactionRow.description, TransactionRow.category)
-        query = query.where(
-            or_(
-                *(func.lower(column).contains(folded, autoescape=True) for column in columns),
-                *(column.contains(typed, autoescape=True) for column in columns if typed != folded),
-            )
-        )
+        like = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"
+        terms = [f"lower(t.description) {like}", f"lower(t.category) {like}"]
+        params += [like_pattern(folded)] * 2
+        if typed != folded:
+            terms += [f"t.description {like}", f"t.category {like}"]
+            params += [like_pattern(typed)] * 2
+        where.append(f"({' OR '.join(terms)})")
     if flt.category:
-        query = query.where(func.lower(TransactionRow.category) == flt.category.lower())
+        where.append("lower(t.category) = ?")
+        params.append(flt.category.lower())
     if flt.kind:
-        query = query.where(TransactionRow.kind == flt.kind)
-    if flt.date_from:
-        query = query.where(TransactionRow.date >= flt.date_from)
-    if flt.date_to:
-        query = query.where(TransactionRow.date <= flt.date_to)
+        where.append("t.kind = ?")
+        params.append(flt.kind)
     if flt.member:
         # Per transaction, in the order the page is read: does it post to the member?
         # One probe of the (transaction_id, member_id) index each (ADR 0009); an IN over
         # all of the member's postings read ~30 % of the group's postings for each page.
-        member_id = (
-            select(MemberRow.id)
-            .where(MemberRow.group_id == group_id, MemberRow.name == flt.member)
-            .scalar_subquery()
+        where.append(
+            "EXISTS (SELECT p.member_id FROM postings p WHERE p.transaction_id = t.id "
+            "AND p.member_id = (SELECT m.id FROM members m WHERE m.group_id = ? AND m.name = ?))"
         )
-        query = query.where(
-            select(PostingRow.member_id)  # a column of the index: no table row is read
-            .where(
-                PostingRow.transaction_id == TransactionRow.id,
-                PostingRow.member_id == member_id,
-            )
-            .exists()
-        )
-    return query
+        params += [group_id, flt.member]
+    return where, params
 
 
 def history(
-    session: Session,
+    unit: Unit,
     group_id: int,
     flt: HistoryFilter,
     *,
@@ -102,32 +87,31 @@ def history(
     oldest: bool = False,
     entries: bool = True,
     show_deleted: bool = False,
-) -> list[TransactionRow]:
+) -> list[TxRecord]:
     """A page newest first (by date, then id), keyset-paged so deep pages cost the same
     as the first: pass the last row's (date, id) as `before` for the next older page,
     the first row's as `after` for the next newer one (the `limit` rows just newer than
     it), or `oldest` for the oldest page. Those two read ascending (on the same index)
     and are turned newest first here. At most one of `before`, `after`, `oldest`.
     `entries` and `show_deleted`: ledger entries or bills (see `history_query`)."""
-    query = history_query(group_id, flt, entries=entries, show_deleted=show_deleted)
+    where, params = history_query(group_id, flt, entries=entries, show_deleted=show_deleted)
+    if flt.date_from:
+        where.append("t.date >= ?")
+        params.append(unit.date(flt.date_from))
+    if flt.date_to:
+        where.append("t.date <= ?")
+        params.append(unit.date(flt.date_to))
     if before is not None:
-        date, tx_id = before
-        query = query.where(
-            or_(
-                TransactionRow.date < date,
-                and_(TransactionRow.date == date, TransactionRow.id < tx_id),
-            )
-        )
+        where.append("(t.date < ? OR (t.date = ? AND t.id < ?))")
+        params += [unit.date(before[0]), unit.date(before[0]), before[1]]
     if after is not None:
-        date, tx_id = after
-        query = query.where(
-            or_(
-                TransactionRow.date > date,
-                and_(TransactionRow.date == date, TransactionRow.id > tx_id),
-            )
-        )
-    if after is not None or oldest:
-        query = query.order_by(TransactionRow.date.asc(), TransactionRow.id.asc()).limit(limit)
-        return list(session.scalars(query))[::-1]
-    query = query.order_by(TransactionRow.date.desc(), TransactionRow.id.desc()).limit(limit)
-    return list(session.scalars(query))
+        where.append("(t.date > ? OR (t.date = ? AND t.id > ?))")
+        params += [unit.date(after[0]), unit.date(after[0]), after[1]]
+    ascending = after is not None or oldest
+    order = "t.date ASC, t.id ASC" if ascending else "t.date DESC, t.id DESC"
+    sql = (
+        f"SELECT {TX_SELECT} FROM transactions t WHERE {' AND '.join(where)} "  # noqa: S608
+        f"ORDER BY {order} LIMIT ?"
+    )
+    rows = [tx_from(unit, row) for row in unit.all(sql, [*params, limit])]
+    return rows[::-1] if ascending else rows

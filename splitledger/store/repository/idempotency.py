@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sqlalchemy.orm import Session
-
-from splitledger.store.raw import Raw
 from splitledger.store.repository.clock import utcnow
+from splitledger.store.unit import Unit
 
 
 class SeenRequest(NamedTuple):
@@ -17,19 +15,14 @@ class SeenRequest(NamedTuple):
     result_id: int
 
 
-def find_request(session: Session, key: str) -> SeenRequest | None:
-    row = Raw.of(session).one(
-        "SELECT fingerprint, operation, result_id FROM requests WHERE key = ?", (key,)
-    )
+def find_request(unit: Unit, key: str) -> SeenRequest | None:
+    row = unit.one("SELECT fingerprint, operation, result_id FROM requests WHERE key = ?", (key,))
     return None if row is None else SeenRequest(*row)
 
 
-def save_request(
-    session: Session, key: str, fingerprint: str, operation: str, result_id: int
-) -> None:
-    raw = Raw.of(session)
-    raw.insert(
+def save_request(unit: Unit, key: str, fingerprint: str, operation: str, result_id: int) -> None:
+    unit.insert(
         "requests",
         ("key", "fingerprint", "operation", "result_id", "created_at"),
-        [(key, fingerprint, operation, result_id, raw.stamp(utcnow()))],
+        [(key, fingerprint, operation, result_id, unit.stamp(utcnow()))],
     )

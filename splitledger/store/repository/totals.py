@@ -3,52 +3,35 @@ spending (O(members), O(currencies)), and summed from the postings for `verify`.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from splitledger.store.unit import Unit
 
-from splitledger.domain import TxKind
-from splitledger.store.schema import (
-    BalanceRow,
-    MemberRow,
-    PostingRow,
-    SpendingRow,
-    TransactionRow,
+_BALANCES = (
+    "SELECT m.name, b.currency, b.amount FROM balances b JOIN members m ON m.id = b.member_id "
+    "WHERE b.group_id = ? ORDER BY m.name, b.currency"
+)
+_SPENT = "SELECT currency, amount FROM spending WHERE group_id = ? AND amount != 0"
+#: Expenses' positive postings, bills reversed since left out ('expense' is TxKind.EXPENSE).
+_SPENT_FROM_POSTINGS = (
+    "SELECT p.currency, SUM(p.amount) FROM postings p "
+    "JOIN transactions t ON t.id = p.transaction_id "
+    "WHERE t.group_id = ? AND t.kind = 'expense' AND p.amount > 0 AND t.id NOT IN "
+    "(SELECT r.reverses_id FROM transactions r "
+    "WHERE r.group_id = ? AND r.reverses_id IS NOT NULL) "
+    "GROUP BY p.currency"
 )
 
 
-def balances(session: Session, group_id: int) -> list[tuple[str, str, int]]:
+def balances(unit: Unit, group_id: int) -> list[tuple[str, str, int]]:
     """(member, currency, amount) from the maintained balances: O(members)."""
-    query = (
-        select(MemberRow.name, BalanceRow.currency, BalanceRow.amount)
-        .join(MemberRow, MemberRow.id == BalanceRow.member_id)
-        .where(BalanceRow.group_id == group_id)
-        .order_by(MemberRow.name, BalanceRow.currency)
-    )
-    return [(n, c, a) for n, c, a in session.execute(query)]
+    return [(n, c, int(a)) for n, c, a in unit.all(_BALANCES, (group_id,))]
 
 
-def total_spent(session: Session, group_id: int) -> dict[str, int]:
+def total_spent(unit: Unit, group_id: int) -> dict[str, int]:
     """Per currency, what was paid for expenses not reversed (maintained: O(currencies))."""
-    query = select(SpendingRow.currency, SpendingRow.amount).where(
-        SpendingRow.group_id == group_id, SpendingRow.amount != 0
-    )
-    return {currency: amount for currency, amount in session.execute(query)}
+    return {currency: int(amount) for currency, amount in unit.all(_SPENT, (group_id,))}
 
 
-def spent_from_postings(session: Session, group_id: int) -> dict[str, int]:
+def spent_from_postings(unit: Unit, group_id: int) -> dict[str, int]:
     """The same as `total_spent`, summed from the postings (for `verify`)."""
-    reversed_ids = select(TransactionRow.reverses_id).where(
-        TransactionRow.group_id == group_id, TransactionRow.reverses_id.is_not(None)
-    )
-    query = (
-        select(PostingRow.currency, func.sum(PostingRow.amount))
-        .join(TransactionRow, TransactionRow.id == PostingRow.transaction_id)
-        .where(
-            TransactionRow.group_id == group_id,
-            TransactionRow.kind == TxKind.EXPENSE.value,
-            PostingRow.amount > 0,
-            TransactionRow.id.not_in(reversed_ids),
-        )
-        .group_by(PostingRow.currency)
-    )
-    return {currency: int(amount) for currency, amount in session.execute(query)}
+    rows = unit.all(_SPENT_FROM_POSTINGS, (group_id, group_id))
+    return {currency: int(amount) for currency, amount in rows}

@@ -6,56 +6,57 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import BigInteger, bindparam, select
-from sqlalchemy.orm import Session
-
 from splitledger.domain import MAX_ID, Posting, Transaction, TxKind
-from splitledger.store.raw import Raw
-from splitledger.store.schema import (
-    MemberRow,
-    PostingRow,
-    TransactionRow,
+from splitledger.store.records import TX_SELECT, TxRecord, tx_from
+from splitledger.store.unit import LIKE_ESCAPE, Unit, like_pattern
+
+_BY_ID = f"SELECT {TX_SELECT} FROM transactions t WHERE t.id = ?"  # noqa: S608
+_BY_REVERSED = f"SELECT {TX_SELECT} FROM transactions t WHERE t.reverses_id = ?"  # noqa: S608
+_BY_KEYS = f"SELECT {TX_SELECT} FROM transactions t WHERE t.idempotency_key IN ({{}})"  # noqa: S608
+_AFTER_SEQ = (
+    f"SELECT {TX_SELECT} FROM transactions t "  # noqa: S608
+    "WHERE t.group_id = ? AND t.seq > ? ORDER BY t.seq LIMIT ?"
+)
+_WITH_PREFIX = (
+    f"SELECT {TX_SELECT} FROM transactions t "  # noqa: S608
+    f"WHERE t.idempotency_key LIKE ? ESCAPE '{LIKE_ESCAPE}' ORDER BY t.id"
+)
+_POSTINGS = (
+    "SELECT p.transaction_id, m.name, p.currency, p.amount FROM postings p "
+    "JOIN members m ON m.id = p.member_id WHERE p.transaction_id IN ({}) ORDER BY p.id"
 )
 
 
-def get_transaction(session: Session, tx_id: int) -> TransactionRow | None:
-    """The transaction `tx_id`; None for an id no row can have, never a driver overflow:
-    the id is bound as a 64-bit integer (PostgreSQL's id column holds 32 bits, and an
-    id beyond them, bound as that column's type, is an error there)."""
+def get_transaction(unit: Unit, tx_id: int) -> TxRecord | None:
+    """The transaction `tx_id`; None for an id no row can have, never a driver overflow
+    (PostgreSQL's id column holds 32 bits; MAX_ID bounds what is asked)."""
     if not 0 < tx_id <= MAX_ID:
         return None
-    wanted = bindparam("tx_id", tx_id, type_=BigInteger)
-    return session.scalars(select(TransactionRow).where(TransactionRow.id == wanted)).one_or_none()
+    row = unit.one(_BY_ID, (tx_id,))
+    return None if row is None else tx_from(unit, row)
 
 
-def find_reversal(session: Session, tx_id: int) -> TransactionRow | None:
-    query = select(TransactionRow).where(TransactionRow.reverses_id == tx_id)
-    return session.scalars(query).one_or_none()
+def find_reversal(unit: Unit, tx_id: int) -> TxRecord | None:
+    row = unit.one(_BY_REVERSED, (tx_id,))
+    return None if row is None else tx_from(unit, row)
 
 
-def reversals_of(session: Session, tx_ids: Sequence[int]) -> dict[int, int]:
+def reversals_of(unit: Unit, tx_ids: Sequence[int]) -> dict[int, int]:
     """For each of `tx_ids` that was reversed, the id of its reversal."""
-    query = select(TransactionRow.reverses_id, TransactionRow.id).where(
-        TransactionRow.reverses_id.in_(tx_ids)
-    )
-    return {orig: rev for orig, rev in session.execute(query) if orig is not None}
+    sql = "SELECT reverses_id, id FROM transactions WHERE reverses_id IN ({})"
+    return {orig: rev for orig, rev in unit.all_in(sql, list(tx_ids)) if orig is not None}
 
 
-def postings_of(session: Session, tx_ids: Sequence[int]) -> dict[int, list[Posting]]:
+def postings_of(unit: Unit, tx_ids: Sequence[int]) -> dict[int, list[Posting]]:
     """Domain postings (accounts are member names) of each transaction, in order."""
-    query = (
-        select(PostingRow.transaction_id, MemberRow.name, PostingRow.currency, PostingRow.amount)
-        .join(MemberRow, MemberRow.id == PostingRow.member_id)
-        .where(PostingRow.transaction_id.in_(tx_ids))
-        .order_by(PostingRow.id)
-    )
     out: dict[int, list[Posting]] = defaultdict(list)
-    for tx_id, name, currency, amount in session.execute(query):
-        out[tx_id].append(Posting(name, currency, amount))
+    # Asked in chunks of transactions: each transaction's postings come in one chunk.
+    for tx_id, name, currency, amount in unit.all_in(_POSTINGS, list(tx_ids)):
+        out[tx_id].append(Posting(name, currency, int(amount)))
     return dict(out)
 
 
-def to_domain(row: TransactionRow, postings: Sequence[Posting]) -> Transaction:
+def to_domain(row: TxRecord, postings: Sequence[Posting]) -> Transaction:
     return Transaction(
         kind=TxKind(row.kind),
         postings=tuple(postings),
@@ -67,37 +68,17 @@ def to_domain(row: TransactionRow, postings: Sequence[Posting]) -> Transaction:
     )
 
 
-def find_by_keys(session: Session, keys: Iterable[str]) -> dict[str, TransactionRow]:
-    """The transactions holding any of `keys`, by key (queried 500 keys at a time). Keys
-    are first checked with plain queries: on a fresh import none is found, and loading
-    nothing through the ORM still cost ~7 ms a chunk (profiled)."""
-    raw = Raw.of(session)
-    sql = "SELECT idempotency_key FROM transactions WHERE idempotency_key IN ({})"
-    wanted: list[str] = [r[0] for r in raw.all_in(sql, list(dict.fromkeys(keys)))]
-    found: dict[str, TransactionRow] = {}
-    for start in range(0, len(wanted), 500):
-        query = select(TransactionRow).where(
-            TransactionRow.idempotency_key.in_(wanted[start : start + 500])
-        )
-        found.update({row.idempotency_key: row for row in session.scalars(query)})
-    return found
+def find_by_keys(unit: Unit, keys: Iterable[str]) -> dict[str, TxRecord]:
+    """The transactions holding any of `keys`, by key (queried 500 keys at a time)."""
+    rows = unit.all_in(_BY_KEYS, list(dict.fromkeys(keys)))
+    return {record.idempotency_key: record for record in (tx_from(unit, r) for r in rows)}
 
 
-def after_seq(session: Session, group_id: int, seq: int, limit: int) -> list[TransactionRow]:
-    query = (
-        select(TransactionRow)
-        .where(TransactionRow.group_id == group_id, TransactionRow.seq > seq)
-        .order_by(TransactionRow.seq)
-        .limit(limit)
-    )
-    return list(session.scalars(query))
+def after_seq(unit: Unit, group_id: int, seq: int, limit: int) -> list[TxRecord]:
+    return [tx_from(unit, r) for r in unit.all(_AFTER_SEQ, (group_id, seq, limit))]
 
 
-def with_key_prefix(session: Session, prefix: str) -> list[TransactionRow]:
+def with_key_prefix(unit: Unit, prefix: str) -> list[TxRecord]:
     """Transactions whose idempotency key starts with `prefix`, oldest first."""
-    query = (
-        select(TransactionRow)
-        .where(TransactionRow.idempotency_key.startswith(prefix, autoescape=True))
-        .order_by(TransactionRow.id)
-    )
-    return list(session.scalars(query))
+    rows = unit.all(_WITH_PREFIX, (like_pattern(prefix, prefix=True),))
+    return [tx_from(unit, r) for r in rows]
