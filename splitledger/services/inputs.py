@@ -1,185 +1,103 @@
-"""Requests accepted by the services, validated with pydantic at this boundary.
+"""What faces pass to the services, and `validate`, which checks it at this boundary.
 
-Amounts stay as the user's text here: they are parsed exactly by the domain once the
-group (and so the currency) is known. Every write request may carry an idempotency key.
-`validate` turns pydantic's errors into one plain-words `InvalidInput`, so that every
-face shows the same message. The use cases that take many fields take them as
-`**fields: Unpack[...Fields]` (typed dicts below): mypy checks each call site, and the
-request model checks the values (ADR 0013).
+The use cases that take many fields take them as `**fields: Unpack[...Fields]` (typed
+dicts below): mypy checks each call site, and the request model checks the values (ADR
+0013). The models themselves (pydantic) live in `services.request_models`; their names
+resolve here on first use (PEP 562), so that importing this module for a typed dict,
+the split modes or `validate` costs no pydantic: only a write that validates pays for
+it, and only for its own model (`defer_build`). `validate` turns pydantic's errors into
+one plain-words `InvalidInput`, so that every face shows the same message.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Required, TypedDict, TypeVar
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, TypeVar
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    field_validator,
-)
-
-from splitledger import domain
-from splitledger.domain import (
-    MAX_ID,
-    DomainError,
-    TextError,
-    check_date,
-    clean_text,
-    name_key,
-    normalize_currency,
-)
+from splitledger.domain.errors import DomainError
 from splitledger.services.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from splitledger.domain import Transaction
+    from splitledger.domain.transactions import Transaction
+    from splitledger.services.request_models import (
+        AddMembers,
+        AddRate,
+        Convert,
+        CreateGroup,
+        EditExpense,
+        RecordExpense,
+        RecordPayment,
+        RenameGroup,
+        RenameMember,
+        Request,
+        Reverse,
+        Undo,
+    )
+
+__all__ = [
+    "MAX_NAME",
+    "SPLIT_MODES",
+    "AddMembers",
+    "AddRate",
+    "Assignments",
+    "Convert",
+    "CreateGroup",
+    "EditExpense",
+    "ExpenseFields",
+    "ImportEntry",
+    "PaymentFields",
+    "RecordExpense",
+    "RecordPayment",
+    "RenameGroup",
+    "RenameMember",
+    "Request",
+    "Reverse",
+    "SplitMode",
+    "Undo",
+    "validate",
+]
+
+#: The request models, defined in `services.request_models` (which imports pydantic).
+_MODELS = frozenset(
+    {
+        "AddMembers",
+        "AddRate",
+        "Convert",
+        "CreateGroup",
+        "EditExpense",
+        "RecordExpense",
+        "RecordPayment",
+        "RenameGroup",
+        "RenameMember",
+        "Request",
+        "Reverse",
+        "Undo",
+    }
+)
+
+if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt name is still an error
+
+    def __getattr__(name: str) -> Any:
+        """A request model, imported with pydantic on first use."""
+        if name not in _MODELS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module("splitledger.services.request_models"), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _MODELS)
+
 
 #: Longest group or member name, in characters.
 MAX_NAME = 100
 
-
-def _text(field: str, max_length: int, *, required: bool = True) -> AfterValidator:
-    """The input policy (domain.text) as a validator: NFC, trimmed, no control, bidi or
-    invisible characters, bounded length."""
-
-    def check(value: str) -> str:
-        return clean_text(value, field=field, max_length=max_length, required=required)
-
-    return AfterValidator(check)
-
-
-def _reference(value: str) -> str:
-    """A name that refers to a stored one: NFC like every stored name so that it finds
-    it, but not refused for what the policy refuses, so that a name an older version
-    stored (with a control character, say) can still be renamed, removed or paid."""
-    text = unicodedata.normalize("NFC", value).strip()
-    if not text:
-        raise TextError("name: must not be empty", field="name")
-    if len(text) > 10 * MAX_NAME:
-        raise TextError("name: is too long to be a name", field="name")
-    return text
-
-
-#: A reference to an existing group or member.
-Name = Annotated[str, AfterValidator(_reference)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)]
-Description = Annotated[str, _text("description", 500)]
-Category = Annotated[str, _text("category", 100, required=False)]
-Note = Annotated[str, _text("description", 500, required=False)]
-LedgerDate = Annotated[dt.date, AfterValidator(check_date)]
 SplitMode = Literal["equal", "exact", "percent", "shares", "adjust"]
 SPLIT_MODES: tuple[SplitMode, ...] = ("equal", "exact", "percent", "shares", "adjust")
-
-
-def _currency(value: str | None) -> str | None:
-    if value is None:
-        return None
-    try:
-        return normalize_currency(value)
-    except DomainError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _not_reserved(value: str) -> str:
-    if value.lower().startswith("exchange:"):
-        raise ValueError("names starting with 'exchange:' are reserved for exchange accounts")
-    return value
-
-
-class Request(BaseModel):
-    # defer_build: a model's validator is built when it first validates, so importing
-    # this module costs little more than pydantic and a write pays for its own model.
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
-    )
-
-    def fingerprint(self, operation: str) -> str:
-        """What an idempotency key commits to: the operation and the payload (sans key)."""
-        body = self.model_dump_json(exclude={"key"})
-        return hashlib.sha256(f"{operation}:{body}".encode()).hexdigest()
-
-
-def _unique_names(value: tuple[str, ...]) -> tuple[str, ...]:
-    seen: dict[str, str] = {}
-    for name in value:
-        first = seen.get(name_key(name))
-        if first == name:
-            raise ValueError(f"{name!r} is listed twice")
-        if first is not None:
-            raise ValueError(
-                f"{name!r} reads the same as {first!r}; give names that look different"
-            )
-        seen[name_key(name)] = name
-    return value
-
-
-#: A name being given to a group or member (references to existing ones use `Name`).
-NewName = Annotated[str, _text("name", MAX_NAME), AfterValidator(_not_reserved)]
-NewNames = Annotated[tuple[NewName, ...], AfterValidator(_unique_names)]
-
-
-class CreateGroup(Request):
-    name: NewName
-    currency: str
-    members: NewNames = ()
-    key: Key | None = None
-
-    _check_currency = field_validator("currency")(_currency)
-
-
-class AddMembers(Request):
-    group: Name
-    names: NewNames = Field(min_length=1)
-    key: Key | None = None
-
-
-class RenameGroup(Request):
-    old: Name
-    new: NewName
-
-
-class RenameMember(Request):
-    group: Name
-    old: Name
-    new: NewName
-
-
-class RecordExpense(Request):
-    group: Name
-    description: Description
-    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    currency: str | None = None
-    #: (member, amount text or None). One payer without an amount pays the rest.
-    paid_by: tuple[tuple[Name, str | None], ...] = Field(min_length=1)
-    split: SplitMode = "equal"
-    #: (member, value text or None); empty means every member of the group.
-    participants: tuple[tuple[Name, str | None], ...] = ()
-    date: LedgerDate | None = None
-    category: Category = ""
-    key: Key | None = None
-
-    _check_currency = field_validator("currency")(_currency)
-
-
-class RecordPayment(Request):
-    group: Name
-    payer: Name
-    payee: Name
-    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    currency: str | None = None
-    date: LedgerDate | None = None
-    description: Note = ""
-    key: Key | None = None
-
-    _check_currency = field_validator("currency")(_currency)
 
 
 #: (member, amount or value as typed, or None): payers and participants as faces pass them.
@@ -213,12 +131,6 @@ class PaymentFields(TypedDict, total=False):
     description: str
 
 
-class Reverse(Request):
-    tx_id: int = Field(gt=0, le=MAX_ID)
-    date: LedgerDate | None = None
-    key: Key | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class ImportEntry:
     """One transaction to import. Links to earlier transactions go by idempotency key,
@@ -229,59 +141,13 @@ class ImportEntry:
     replaces_key: str | None = None
 
 
-class AddRate(Request):
-    group: Name
-    base: str
-    quote: str
-    rate: Annotated[str, StringConstraints(min_length=1, max_length=40)]
-    date: LedgerDate | None = None
-    key: Key | None = None
-
-    _check_base = field_validator("base")(_currency)
-    _check_quote = field_validator("quote")(_currency)
-
-
-class Convert(Request):
-    group: Name
-    to: str | None = None
-    member: Name | None = None
-    date: LedgerDate | None = None
-    key: Key | None = None
-
-    _check_to = field_validator("to")(_currency)
-
-
-Payers = Annotated[tuple[tuple[Name, str | None], ...], Field(min_length=1)]
-
-
-class EditExpense(Request):
-    """A change to an expense: each field given replaces the current version's, the
-    rest is kept (None keeps; empty participants mean every member, as when recording)."""
-
-    tx_id: int = Field(gt=0, le=MAX_ID)
-    description: Description | None = None
-    amount: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
-    currency: str | None = None
-    paid_by: Payers | None = None
-    split: SplitMode | None = None
-    participants: tuple[tuple[Name, str | None], ...] | None = None
-    date: LedgerDate | None = None
-    category: Category | None = None
-    key: Key | None = None
-
-    _check_currency = field_validator("currency")(_currency)
-
-
-class Undo(Request):
-    tx_id: int = Field(gt=0, le=MAX_ID)
-    key: Key | None = None
-
-
-R = TypeVar("R", bound=Request)
+R = TypeVar("R", bound="Request")
 
 
 def validate(model: type[R], **data: object) -> R:
     """Build a request, turning pydantic's errors into one plain `InvalidInput`."""
+    from pydantic import ValidationError  # loaded already: `model` is a pydantic model
+
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -309,7 +175,7 @@ def _plain_message(error: Any) -> str:
     if numbers:
         where += f" #{numbers[0] + 1}"
     cause = error.get("ctx", {}).get("error")
-    if isinstance(cause, domain.DomainError):
+    if isinstance(cause, DomainError):
         # The policy's message, under the request's own field name ("payer", not "name").
         return f"{where}: {str(cause).partition(': ')[2] or cause}"
     ctx = error.get("ctx", {})

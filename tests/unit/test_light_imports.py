@@ -1,13 +1,18 @@
 """Modules that reads and formats use import nothing heavy (issue 14): the views a read
-returns carry no pydantic, the domain's names load on use, and the interop formats know
-no database or validation library. Each check runs in a fresh interpreter."""
+returns and the typed inputs faces pass carry no pydantic (request models load on first
+use), the domain's names load on use, and the interop formats know no database or
+validation library. Each check runs in a fresh interpreter."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from splitledger.services import inputs, request_models
 
 HEAVY = ("pydantic", "sqlalchemy", "alembic", "textual", "numpy", "babel", "iso4217")
 
@@ -30,6 +35,7 @@ def _loaded(*modules: str) -> set[str]:
     "modules",
     [
         ("splitledger.services.views", "splitledger.services.errors", "splitledger.services.files"),
+        ("splitledger.services.inputs",),
         ("splitledger.domain.money", "splitledger.domain.currency", "splitledger.domain.settle"),
         tuple(
             f"splitledger.interop.{name}"
@@ -49,7 +55,7 @@ def _loaded(*modules: str) -> set[str]:
             )
         ),
     ],
-    ids=["views", "balances-domain", "interop"],
+    ids=["views", "inputs", "balances-domain", "interop"],
 )
 def test_imports_nothing_heavy(modules: tuple[str, ...]) -> None:
     assert _loaded(*modules) == set()
@@ -70,3 +76,25 @@ def test_request_models_are_built_on_first_use() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split("\n")
     assert out[:2] == ["[]", "['Undo']"]
+
+
+def test_inputs_lazy_models_agree_with_type_checking_imports() -> None:
+    """`inputs` names every request model lazily, for mypy under TYPE_CHECKING too."""
+    checked: set[str] = set()
+    for node in ast.parse(Path(inputs.__file__).read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for stmt in node.body:
+                if isinstance(stmt, ast.ImportFrom) and stmt.module == request_models.__name__:
+                    checked |= {alias.name for alias in stmt.names}
+    assert checked == inputs._MODELS
+    assert checked <= set(inputs.__all__)
+    models = {
+        name
+        for name, value in vars(request_models).items()
+        if isinstance(value, type)
+        and issubclass(value, request_models.Request)
+        and value.__module__ == request_models.__name__
+    }
+    assert models == checked
+    for name in checked:
+        assert getattr(inputs, name) is getattr(request_models, name)
