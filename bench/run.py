@@ -396,6 +396,9 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--runs", type=int, help="rounds of the headline rows (default 9)")
     parser.add_argument("--before", type=Path, help="headline rows also from this tree")
+    parser.add_argument(
+        "--commit", help="what is measured, when this tree is no git checkout (git archive)"
+    )
     args = parser.parse_args()
     q = args.quick
     sizes = {
@@ -407,7 +410,7 @@ def main() -> int:
         "posts": 40 if q else 10_000,
     }
     started = time.perf_counter()
-    commit = _commit()
+    commit = f"commit {args.commit}" if args.commit else _commit()
     print("… start-up, whole process (bench.start)", file=sys.stderr, flush=True)
     headline, _missed = start.measure(
         args.runs or (1 if q else start.RUNS),
