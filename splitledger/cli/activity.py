@@ -3,7 +3,7 @@ edits what changed, field by field. Paged like `history` (`--before`, `more`).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,7 +11,9 @@ from splitledger.cli import output
 from splitledger.cli.context import json_option, ledger
 from splitledger.cli.params import CountType
 from splitledger.domain import MAX_ID, visible
-from splitledger.services.views import ActivityItem, FieldChange
+
+if TYPE_CHECKING:
+    from splitledger.services.views import ActivityItem, FieldChange
 
 
 def change_json(change: FieldChange) -> dict[str, str]:

@@ -4,11 +4,14 @@ closed when the command ends."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from splitledger.cli.output import echo
-from splitledger.services.ledger import Ledger
+
+if TYPE_CHECKING:
+    from splitledger.services.ledger import Ledger
 
 _KEY = "splitledger.ledger"
 #: Seconds a write waits for the ledger lock before the command says so (on a terminal).
@@ -29,6 +32,10 @@ class WaitNotice:
 
 
 def ledger() -> Ledger:
+    """The ledger of this invocation, opened on first use: the services are imported
+    here, when a command needs them, not when its module loads (`--help`, bad input)."""
+    from splitledger.services.ledger import Ledger
+
     root = click.get_current_context().find_root()
     found = root.meta.get(_KEY)
     if not isinstance(found, Ledger):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,9 +13,10 @@ from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE
 from splitledger.domain import visible
-from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
 from splitledger.services.errors import InvalidInput
-from splitledger.services.views import RateView
+
+if TYPE_CHECKING:
+    from splitledger.services.views import RateView
 
 
 def _rate_json(rate: RateView) -> dict[str, str]:
@@ -61,6 +63,8 @@ def rate_add(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def rate_import(group: str, file: Path) -> None:
     """Record the rates of a CSV file with the header date,base,quote,rate (all or none)."""
+    from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
+
     try:
         text = file.read_text(encoding="utf-8-sig")
     except OSError as exc:

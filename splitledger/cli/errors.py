@@ -4,19 +4,21 @@
 failure (its traceback goes to the log file, whose path is printed); 2 bad input of
 any kind, with one plain line on stderr and nothing written; 3 an idempotency key
 reused with a different payload.
+
+The root group (`splitledger.cli.main.LedgerGroup`) imports this module only when
+something fails, so that a command that succeeds never pays for it.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from splitledger.cli.output import echo
 from splitledger.domain import visible
-from splitledger.services import logs
 from splitledger.services.errors import (
     Conflict,
     IdempotencyConflict,
@@ -34,7 +36,7 @@ def fail(message: str, code: int) -> NoReturn:
     raise click.exceptions.Exit(code)
 
 
-def _usage_message(exc: click.UsageError) -> str:
+def usage_message(exc: click.UsageError) -> str:
     """A bad value names its option first (`--date: …`); other usage errors (a missing
     option, an unknown one) keep click's words and point at the command's help."""
     if isinstance(exc, click.BadParameter) and not isinstance(exc, click.MissingParameter):
@@ -67,57 +69,43 @@ def _undecodable(args: list[str]) -> str | None:
     return None
 
 
-class LedgerGroup(click.Group):
-    """The root command group: it runs a command and turns its errors into one line on
-    stderr and the contract's exit code, never a traceback."""
+def refuse_undecodable(args: list[str]) -> None:
+    """Exit with BAD_INPUT if an argument is not text (see `_undecodable`)."""
+    problem = _undecodable(args)
+    if problem is not None:
+        fail(problem, BAD_INPUT)
 
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        """Errors in the root's own options (`--db` without a value, an unknown option)
-        follow the same contract as a command's."""
-        problem = _undecodable(args)
-        if problem is not None:
-            fail(problem, BAD_INPUT)
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as exc:
-            fail(_usage_message(exc), BAD_INPUT)
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.Exit, click.exceptions.Abort):
-            raise
-        except click.UsageError as exc:
-            fail(_usage_message(exc), BAD_INPUT)
-        except click.ClickException as exc:
-            fail(exc.format_message(), BAD_INPUT)
-        except IdempotencyConflict as exc:
-            fail(str(exc), IDEMPOTENCY_CONFLICT)
-        except (InvalidInput, Conflict) as exc:
-            fail(str(exc), BAD_INPUT)
-        except Unavailable as exc:
-            fail(str(exc), FAILED)
-        except KeyboardInterrupt:
-            fail("interrupted", INTERRUPTED)
-        except BrokenPipeError:
-            # The reader went away (`| head`): stop quietly, and keep Python from
-            # complaining while it flushes stdout at exit.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise click.exceptions.Exit(FAILED) from None
-        except Exception as exc:
-            logs.get_logger().error(
-                "cli.unexpected",
-                exc_info=True,
-                extra={"fields": {"command": ctx.invoked_subcommand, "args": sys.argv[1:]}},
-            )
-            fail(
-                f"unexpected {type(exc).__name__}: {exc}. The details are in {logs.log_file()}",
-                FAILED,
-            )
+def exit_for(exc: BaseException, ctx: click.Context) -> NoReturn:
+    """Exit as the contract says for `exc`, raised while the root command ran (called
+    from the root group's `except`, so that an unexpected failure's traceback is the one
+    being handled)."""
+    if isinstance(exc, click.UsageError):
+        fail(usage_message(exc), BAD_INPUT)
+    if isinstance(exc, click.ClickException):
+        fail(exc.format_message(), BAD_INPUT)
+    if isinstance(exc, IdempotencyConflict):
+        fail(str(exc), IDEMPOTENCY_CONFLICT)
+    if isinstance(exc, (InvalidInput, Conflict)):
+        fail(str(exc), BAD_INPUT)
+    if isinstance(exc, Unavailable):
+        fail(str(exc), FAILED)
+    if isinstance(exc, KeyboardInterrupt):
+        fail("interrupted", INTERRUPTED)
+    if isinstance(exc, BrokenPipeError):
+        # The reader went away (`| head`): stop quietly, and keep Python from
+        # complaining while it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise click.exceptions.Exit(FAILED) from None
+    from splitledger.services import logs  # logging and the log directory: only here
+
+    logs.get_logger().error(
+        "cli.unexpected",
+        exc_info=exc,
+        extra={"fields": {"command": ctx.invoked_subcommand, "args": sys.argv[1:]}},
+    )
+    fail(
+        f"unexpected {type(exc).__name__}: {exc}. The details are in {logs.log_file()}",
+        FAILED,
+    )

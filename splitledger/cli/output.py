@@ -18,13 +18,15 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import click
 
-from splitledger.domain import Transfer, format_amount, visible
-from splitledger.services.files import private_file
-from splitledger.services.views import BalancesView, GroupView, PostingView, TxView
+from splitledger.domain import format_amount, visible
+
+if TYPE_CHECKING:  # for the types alone: views imports the input models (pydantic)
+    from splitledger.domain import Transfer
+    from splitledger.services.views import BalancesView, GroupView, PostingView, TxView
 
 #: Characters `json.dumps(ensure_ascii=False)` leaves as they are: everything but C0.
 _RAW_IN_JSON = re.compile(r"[^\x00-\x7e]")
@@ -190,6 +192,8 @@ def output_file(target: str) -> Iterator[TextIO]:
         finally:
             shown.flush()
         return
+    from splitledger.services.files import private_file  # only when writing a file
+
     with private_file(target) as stream:
         yield stream
 

@@ -1,19 +1,28 @@
-"""`export` and `import`: journals and dumps out, Splitwise files and dumps in."""
+"""`export` and `import`: journals and dumps out, Splitwise files and dumps in.
+
+`services.interchange` (with every format's reader and writer) is imported when one of
+these commands runs, not when the CLI lists or parses them; so the format names are
+spelled here too (tests/unit/test_start_imports.py keeps them equal to interchange's)."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
 from splitledger.cli import output
 from splitledger.cli.context import json_option, ledger
 from splitledger.domain import visible
-from splitledger.services import interchange
-from splitledger.services.interchange import ImportOutcome
+
+if TYPE_CHECKING:
+    from splitledger.services.interchange import ImportOutcome
+
+#: `services.interchange.EXPORT_FORMATS` and `IMPORT_FORMATS`.
+EXPORT_FORMATS = ("csv", "json", "hledger", "beancount")
+IMPORT_FORMATS = ("splitwise", "json")
 
 
 @click.command("export")
@@ -21,7 +30,7 @@ from splitledger.services.interchange import ImportOutcome
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(interchange.EXPORT_FORMATS),
+    type=click.Choice(EXPORT_FORMATS),
     required=True,
     help="csv: one row per posting; json: complete dump (restore with import); "
     "hledger / beancount: journals.",
@@ -29,6 +38,8 @@ from splitledger.services.interchange import ImportOutcome
 @click.option("--output", "-o", "target", default="-", metavar="FILE", help="Default: stdout.")
 def export_cmd(group: str, fmt: str, target: str) -> None:
     """Write GROUP's whole history in --format."""
+    from splitledger.services import interchange
+
     book = ledger()
     book.group(group)  # an unknown group fails before any file is created
     with output.output_file(target) as out:
@@ -127,7 +138,7 @@ def _outcome_text(o: ImportOutcome) -> str:
 @click.command("import")
 @click.argument("group")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(interchange.IMPORT_FORMATS), required=True)
+@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), required=True)
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--currency", metavar="CODE", help="For a new group (default: the file's).")
 @json_option
@@ -138,6 +149,8 @@ def import_cmd(
 
     All rows or none; rows already on the ledger are skipped, so importing a file twice
     adds nothing; each member's total in the file must equal the ledger's to the cent."""
+    from splitledger.services import interchange
+
     progress = _progress()
     try:
         outcome = interchange.import_file(

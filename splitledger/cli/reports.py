@@ -1,20 +1,23 @@
-"""`balances`, `settle`, `history` and `verify`."""
+"""`balances`, `settle`, `history` and `verify`.
+
+The CSV writers (interop) are imported only when --csv asks for a file: a read prints
+JSON or text without them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
 from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
-from splitledger.cli.errors import FAILED
 from splitledger.cli.params import DATE, TXID, CountType
 from splitledger.domain import TxKind, visible
-from splitledger.interop import tables
-from splitledger.interop.records import TxRecord
-from splitledger.services.interchange import tx_record
-from splitledger.services.views import TxView
+
+if TYPE_CHECKING:
+    from splitledger.interop.records import TxRecord
+    from splitledger.services.views import TxView
 
 csv_option = click.option(
     "--csv", "csv_file", metavar="FILE", help="Also write a CSV file ('-' for stdout)."
@@ -31,6 +34,8 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
     > 0: the group owes the member; < 0: the member owes."""
     view = ledger().balances(group)
     if csv_file:
+        from splitledger.interop import tables
+
         with output.output_file(csv_file) as out:
             tables.write_balances(out, ((b.member, b.currency, b.minor) for b in view.balances))
         if csv_file == "-":
@@ -86,6 +91,8 @@ def settle_cmd(
     planned = book.settle_up(group)
     plan, name = list(planned.transfers), planned.group
     if csv_file:
+        from splitledger.interop import tables
+
         with output.output_file(csv_file) as out:
             tables.write_settle(out, plan)
     # Recorded only if the balances are still those the plan settles (else exit 2:
@@ -118,6 +125,8 @@ def settle_cmd(
 
 
 def _records(txs: list[TxView]) -> list[TxRecord]:
+    from splitledger.services.interchange import tx_record
+
     return [tx_record(tx, {}) for tx in txs]
 
 
@@ -177,6 +186,8 @@ def history_cmd(
     cursor = txs[-1].id if page.more else None
     as_data = as_json and csv_file != "-"  # JSON on stdout (unless the CSV is there)
     if csv_file:
+        from splitledger.interop import tables
+
         with output.output_file(csv_file) as out:
             tables.write_history(out, _records(txs))
     if as_data:
@@ -241,4 +252,6 @@ def verify_cmd(as_json: bool) -> None:
             output.echo(f"{p.code}: {where + ': ' if where else ''}{visible(p.message)}")
         output.echo(f"{output.count(len(report.problems), 'problem')} found.", err=True)
     if not report.ok:
+        from splitledger.cli.errors import FAILED
+
         raise click.exceptions.Exit(FAILED)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -17,7 +17,9 @@ from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
 from splitledger.domain import visible
 from splitledger.services.errors import NotFound
 from splitledger.services.inputs import SPLIT_MODES
-from splitledger.services.views import EditOutcome, TxView
+
+if TYPE_CHECKING:
+    from splitledger.services.views import EditOutcome, TxView
 
 T = TypeVar("T")
 
