@@ -7,9 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from splitledger import domain
+from splitledger.services import inputs
 from splitledger.services.entries import Bill
 from splitledger.services.errors import Conflict
-from splitledger.services.inputs import SPLIT_MODES, EditExpense, RecordExpense, SplitMode
+from splitledger.services.inputs import SPLIT_MODES, SplitMode
 from splitledger.services.views import ExpenseDefinition, FieldChange
 from splitledger.store.records import TxRecord
 
@@ -54,7 +55,7 @@ def derived(row: TxRecord, group: str, postings: Sequence[domain.Posting]) -> Ex
     )
 
 
-def merged(old: ExpenseDefinition, req: EditExpense) -> RecordExpense:
+def merged(old: ExpenseDefinition, req: inputs.EditExpense) -> inputs.RecordExpense:
     """`old` with the fields `req` gives. Kept text is not checked again (it is what the
     ledger holds). A new split mode keeps the participants, and their values only while
     the mode stays."""
@@ -63,7 +64,7 @@ def merged(old: ExpenseDefinition, req: EditExpense) -> RecordExpense:
     if participants is None:
         keep = split == old.split
         participants = tuple((n, v if keep else None) for n, v in old.participants)
-    return RecordExpense.model_construct(
+    return inputs.RecordExpense.model_construct(
         group=old.group,
         description=old.description if req.description is None else req.description,
         amount=req.amount or old.amount,
@@ -93,7 +94,9 @@ def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> Expense
     )
 
 
-def kept(old: ExpenseDefinition, new: ExpenseDefinition, req: EditExpense) -> ExpenseDefinition:
+def kept(
+    old: ExpenseDefinition, new: ExpenseDefinition, req: inputs.EditExpense
+) -> ExpenseDefinition:
     """`new` with the text fields `req` leaves alone as `old` has them: text an older
     version stored (a line break, say) is recorded normalised, which is no change of
     the user's."""

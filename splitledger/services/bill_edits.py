@@ -10,6 +10,7 @@ from functools import partial
 
 from splitledger import domain
 from splitledger.services import bill_changes as changes
+from splitledger.services import inputs
 from splitledger.services.bills import (
     EXPENSE,
     REVERSAL,
@@ -19,7 +20,7 @@ from splitledger.services.bills import (
 from splitledger.services.entries import Bill, EntryCases, check_id, named_in
 from splitledger.services.errors import Conflict, InvalidInput
 from splitledger.services.idempotency import Idempotent, new_key
-from splitledger.services.inputs import EditExpense, Undo, validate
+from splitledger.services.inputs import validate
 from splitledger.services.views import EditOutcome, TxView
 from splitledger.store import definitions, repository
 from splitledger.store.records import TxRecord
@@ -51,7 +52,7 @@ class BillEditCases(BillCases, EntryCases):
         (`tx` None). Only the bill's current version can be edited."""
         check_id(tx_id)
         req = validate(
-            EditExpense,
+            inputs.EditExpense,
             tx_id=tx_id,
             description=description,
             amount=amount,
@@ -82,7 +83,7 @@ class BillEditCases(BillCases, EntryCases):
         unit: Unit,
         group: GroupHead,
         original: TxRecord,
-        req: EditExpense,
+        req: inputs.EditExpense,
         key_: str,
         action: str,
     ) -> tuple[EditOutcome, int | None]:
@@ -153,7 +154,7 @@ class BillEditCases(BillCases, EntryCases):
         the version brought back is recorded again exactly (its postings, odd cents
         included, and its definition) under a new key."""
         check_id(tx_id)
-        req = validate(Undo, tx_id=tx_id, key=key)
+        req = validate(inputs.Undo, tx_id=tx_id, key=key)
         key_ = req.key or new_key()
         once = Idempotent.of("tx.undo", req, key_)
 

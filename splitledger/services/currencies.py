@@ -11,11 +11,11 @@ from collections.abc import Sequence
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services import logs
+from splitledger.services import inputs, logs
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.idempotency import Idempotent, new_key
-from splitledger.services.inputs import AddRate, Convert, validate
+from splitledger.services.inputs import validate
 from splitledger.services.reading import rates_of
 from splitledger.services.views import RateView, TxView
 from splitledger.store import repository
@@ -37,7 +37,9 @@ class CurrencyCases(LedgerCore):
         key: str | None = None,
     ) -> RateView:
         """From `date` (today) on, 1 `base` = `rate` `quote` in `group`."""
-        req = validate(AddRate, group=group, base=base, quote=quote, rate=rate, date=date, key=key)
+        req = validate(
+            inputs.AddRate, group=group, base=base, quote=quote, rate=rate, date=date, key=key
+        )
         try:
             value = domain.Rate(
                 req.date or dt.date.today(), req.base, req.quote, domain.parse_rate(req.rate)
@@ -91,7 +93,7 @@ class CurrencyCases(LedgerCore):
         """Convert balances in other currencies into `to` (the group currency) at the
         rates of `date` (today): one member's, or everyone's. Converting everyone also
         shares out the exchange difference left by earlier partial conversions."""
-        req = validate(Convert, group=group, to=to, member=member, date=date, key=key)
+        req = validate(inputs.Convert, group=group, to=to, member=member, date=date, key=key)
         base_key = req.key or new_key()
         once = Idempotent.of("tx.convert", req, base_key)
 
@@ -111,7 +113,7 @@ class CurrencyCases(LedgerCore):
         return self._write("convert", work)
 
     def _convert_locked(
-        self, unit: Unit, row: GroupHead, req: Convert, base_key: str
+        self, unit: Unit, row: GroupHead, req: inputs.Convert, base_key: str
     ) -> list[TxView]:
         """Convert as `req` asks in group `row` (locked): one conversion per currency,
         keyed `base_key:CODE`, and the exchange differences shared out."""

@@ -5,7 +5,6 @@ rolled back for a dry run; one per read), and the currency exponents the ledger 
 
 from __future__ import annotations
 
-import getpass
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -35,7 +34,12 @@ _FRESH_PINS = "splitledger.fresh_pins"
 
 def _default_actor() -> str:
     try:
-        return os.environ.get("SPLITLEDGER_ACTOR") or getpass.getuser()
+        for name in ("SPLITLEDGER_ACTOR", "LOGNAME", "USER", "LNAME", "USERNAME"):
+            if os.environ.get(name):  # getpass.getuser's order, without its import
+                return os.environ[name]
+        import getpass
+
+        return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
 

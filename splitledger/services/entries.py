@@ -12,6 +12,7 @@ from typing import Unpack
 
 from splitledger import domain
 from splitledger.domain import DomainError
+from splitledger.services import inputs
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
@@ -19,15 +20,7 @@ from splitledger.services.errors import (
     NotFound,
 )
 from splitledger.services.idempotency import Idempotent, new_key
-from splitledger.services.inputs import (
-    ExpenseFields,
-    PaymentFields,
-    RecordExpense,
-    RecordPayment,
-    Reverse,
-    SplitMode,
-    validate,
-)
+from splitledger.services.inputs import ExpenseFields, PaymentFields, SplitMode, validate
 from splitledger.services.views import (
     AuditEntry,
     GroupView,
@@ -44,7 +37,7 @@ class EntryCases(LedgerCore):
     """Record, preview and reverse entries; read one with its audit trail."""
 
     def _build_expense(
-        self, req: RecordExpense, group: GroupView, key: str
+        self, req: inputs.RecordExpense, group: GroupView, key: str
     ) -> tuple[domain.Transaction, Bill]:
         """The expense and its definition, canonical: members as the group names them,
         participants listed (everyone when none is), values as normalised text."""
@@ -74,21 +67,21 @@ class EntryCases(LedgerCore):
         self, group: GroupView, *, key: str | None = None, **fields: Unpack[ExpenseFields]
     ) -> domain.Transaction:
         """Build (not record) an expense, for live previews; raises `InvalidInput`."""
-        req = validate(RecordExpense, group=group.name, key=key, **fields)
+        req = validate(inputs.RecordExpense, group=group.name, key=key, **fields)
         return self._build_expense(req, group, req.key or "preview")[0]
 
     def record_expense(
         self, group: str, *, key: str | None = None, **fields: Unpack[ExpenseFields]
     ) -> TxView:
-        """Record an expense in `group` (see `ExpenseFields` and `RecordExpense`)."""
-        req = validate(RecordExpense, group=group, key=key, **fields)
+        """Record an expense in `group` (see `ExpenseFields` and `inputs.RecordExpense`)."""
+        req = validate(inputs.RecordExpense, group=group, key=key, **fields)
         return self._record("tx.expense", req, lambda g, k: self._build_expense(req, g, k))
 
     def record_payment(
         self, group: str, *, key: str | None = None, **fields: Unpack[PaymentFields]
     ) -> TxView:
         """Record that `payer` paid `payee` in `group` (see `PaymentFields`)."""
-        req = validate(RecordPayment, group=group, key=key, **fields)
+        req = validate(inputs.RecordPayment, group=group, key=key, **fields)
 
         def build(group: GroupView, key: str) -> tuple[domain.Transaction, None]:
             currency = req.currency or group.currency
@@ -111,7 +104,7 @@ class EntryCases(LedgerCore):
     def _record(
         self,
         operation: str,
-        req: RecordExpense | RecordPayment,
+        req: inputs.RecordExpense | inputs.RecordPayment,
         build: Callable[[GroupView, str], tuple[domain.Transaction, Bill | None]],
     ) -> TxView:
         key = req.key or new_key()
@@ -153,7 +146,7 @@ class EntryCases(LedgerCore):
     def reverse(self, tx_id: int, *, key: str | None = None, date: dt.date | None = None) -> TxView:
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
         check_id(tx_id)
-        req = validate(Reverse, tx_id=tx_id, key=key, date=date)
+        req = validate(inputs.Reverse, tx_id=tx_id, key=key, date=date)
         key_ = req.key or new_key()
         once = Idempotent.of("tx.reverse", req, key_)
 

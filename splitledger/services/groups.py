@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from splitledger import domain
+from splitledger.services import inputs
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
@@ -12,13 +13,7 @@ from splitledger.services.errors import (
     NotFound,
 )
 from splitledger.services.idempotency import Idempotent
-from splitledger.services.inputs import (
-    AddMembers,
-    CreateGroup,
-    RenameGroup,
-    RenameMember,
-    validate,
-)
+from splitledger.services.inputs import validate
 from splitledger.services.views import (
     GroupView,
 )
@@ -33,7 +28,9 @@ class GroupCases(LedgerCore):
     def create_group(
         self, name: str, currency: str, members: Sequence[str] = (), *, key: str | None = None
     ) -> GroupView:
-        req = validate(CreateGroup, name=name, currency=currency, members=tuple(members), key=key)
+        req = validate(
+            inputs.CreateGroup, name=name, currency=currency, members=tuple(members), key=key
+        )
         once = Idempotent.of("group.create", req, req.key)
 
         def work(unit: Unit) -> GroupView:
@@ -63,7 +60,7 @@ class GroupCases(LedgerCore):
         return self._write("create group", work)
 
     def add_members(self, group: str, names: Sequence[str], *, key: str | None = None) -> GroupView:
-        req = validate(AddMembers, group=group, names=tuple(names), key=key)
+        req = validate(inputs.AddMembers, group=group, names=tuple(names), key=key)
         once = Idempotent.of("member.add", req, req.key)
 
         def work(unit: Unit) -> GroupView:
@@ -100,7 +97,7 @@ class GroupCases(LedgerCore):
         return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
     def rename_group(self, old: str, new: str) -> GroupView:
-        new_name = validate(RenameGroup, old=old, new=new).new
+        new_name = validate(inputs.RenameGroup, old=old, new=new).new
 
         def work(unit: Unit) -> GroupView:
             row = self._group(unit, old, lock=True)
@@ -119,7 +116,7 @@ class GroupCases(LedgerCore):
         return self._write("rename group", work)
 
     def rename_member(self, group: str, old: str, new: str) -> GroupView:
-        new_name = validate(RenameMember, group=group, old=old, new=new).new
+        new_name = validate(inputs.RenameMember, group=group, old=old, new=new).new
 
         def work(unit: Unit) -> GroupView:
             row = self._group(unit, group, lock=True)

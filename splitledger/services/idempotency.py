@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from splitledger.services import inputs
 from splitledger.services.errors import IdempotencyConflict
-from splitledger.services.inputs import Request
 from splitledger.store import repository
 from splitledger.store.unit import Unit
 
@@ -36,7 +36,7 @@ class Idempotent:
     fingerprint: str
 
     @classmethod
-    def of(cls, operation: str, request: Request, key: str | None) -> Idempotent:
+    def of(cls, operation: str, request: inputs.Request, key: str | None) -> Idempotent:
         return cls(operation, key, request.fingerprint(operation))
 
     def earlier(self, unit: Unit) -> int | None:

@@ -7,16 +7,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from splitledger import domain
 from splitledger.domain import DomainError
+from splitledger.services import inputs
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     IdempotencyConflict,
     InvalidInput,
 )
-from splitledger.services.inputs import (
-    CreateGroup,
-    ImportEntry,
-    validate,
-)
+from splitledger.services.inputs import ImportEntry, validate
 from splitledger.services.views import (
     ImportReport,
     TxView,
@@ -119,7 +116,7 @@ class ImportCases(LedgerCore):
         # Exchange accounts (from conversions) are not members: created as such, below.
         accounts = tuple(m for m in members if domain.is_exchange_account(m))
         people = tuple(m for m in members if not domain.is_exchange_account(m))
-        req = validate(CreateGroup, name=group, currency=currency, members=people)
+        req = validate(inputs.CreateGroup, name=group, currency=currency, members=people)
         _check_entries(entries, source)
 
         def work(unit: Unit) -> ImportReport:

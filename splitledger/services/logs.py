@@ -9,7 +9,9 @@ argument) is written all in ASCII escapes, so `cat` or `tail` never act on it.
 The log is capped: at `MAX_BYTES` (1 MiB, some 8,000 events) it becomes
 `splitledger.log.1`, older ones shift up to `.3` and the oldest goes: some 4 MiB in all.
 The audit log in the database keeps every change for good; this file is the recent story
-for troubleshooting. Several terminals write the same file, and logging's
+for troubleshooting. Events are written without the `logging` module or pathlib (whose
+imports cost a command more than the line: ADR 0015); `get_logger` for errors imports
+logging when asked. Several terminals write the same file, and logging's
 RotatingFileHandler rotates by its own stream's size without regard to other processes
 (two of them would rotate twice), so `_EventFile` rotates by renames under a lock of
 the folder; how that keeps every line whole is in its docstring.
@@ -20,15 +22,17 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
-import logging
 import os
 import threading
 import time
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from splitledger.store.location import log_dir
+from splitledger.store.location import log_dir_name
+
+if TYPE_CHECKING:
+    import logging
+    from pathlib import Path
 
 LOGGER_NAME = "splitledger"
 MAX_BYTES = 1 << 20  # a file this large is rotated before the next line
@@ -55,31 +59,32 @@ def _line(
     return line if line.isprintable() else _ENCODE_ASCII(entry)
 
 
-class _JsonFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        error = self.formatException(record.exc_info) if record.exc_info else None
-        fields = getattr(record, "fields", {})
-        return _line(record.created, record.levelname.lower(), record.getMessage(), fields, error)
+def _log_name() -> str:
+    return os.path.join(log_dir_name(), "splitledger.log")
 
 
 def log_file() -> Path:
-    return log_dir() / "splitledger.log"
+    from pathlib import Path
+
+    return Path(_log_name())
 
 
-def _names(path: Path) -> list[Path]:
+def _names(path: str) -> list[str]:
     """The log, then its rotated files from the newest (`.1`) to the oldest kept."""
-    return [path, *(path.with_name(f"{path.name}.{n}") for n in range(1, BACKUPS + 1))]
+    return [path, *(f"{path}.{n}" for n in range(1, BACKUPS + 1))]
 
 
 def log_files() -> list[Path]:
     """The log and the rotated files that exist, newest first."""
-    return [p for p in _names(log_file()) if p.exists()]
+    from pathlib import Path
+
+    return [Path(p) for p in _names(_log_name()) if os.path.exists(p)]
 
 
-def _open_private(path: Path) -> int:
+def _open_private(path: str) -> int:
     """An O_APPEND descriptor on `path`, created with its folder owner-only; a file
     others could read (written by an older version) is narrowed to 0600."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with contextlib.suppress(OSError):  # not ours to change: leave it
         if os.fstat(fd).st_mode & 0o077:
@@ -110,7 +115,7 @@ class _EventFile:
 
     def __init__(self) -> None:
         self._fd: int | None = None
-        self._path = Path()
+        self._path = ""
         self._id = (0, 0)
         self._unavailable = False
         self._lock = threading.Lock()
@@ -136,12 +141,12 @@ class _EventFile:
     def _descriptor(self) -> int | None:
         if self._fd is None and not self._unavailable:
             try:
-                self._open(log_file())
+                self._open(_log_name())
             except OSError:
                 self._unavailable = True  # no log directory: events are dropped, as before
         return self._fd
 
-    def _open(self, path: Path) -> int:
+    def _open(self, path: str) -> int:
         fd = _open_private(path)
         old, self._fd, self._path, self._id = self._fd, fd, path, _identity(os.fstat(fd))
         if old is not None:
@@ -151,7 +156,7 @@ class _EventFile:
     def _rotate(self) -> int:
         """Rotate the log if it is still the file this writer holds; the new descriptor."""
         path = self._path
-        folder = os.open(path.parent, os.O_RDONLY)
+        folder = os.open(os.path.dirname(path) or ".", os.O_RDONLY)
         try:
             fcntl.flock(folder, fcntl.LOCK_EX)  # one rotation at a time; released by close
             with contextlib.suppress(FileNotFoundError):
@@ -165,31 +170,38 @@ class _EventFile:
             os.close(folder)
 
 
-class _EventHandler(logging.Handler):
-    """Records of `get_logger()` (errors with their tracebacks) go to the log as events
-    do: one line each, through an `_EventFile`, so they rotate with it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._file = _EventFile()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self._file.write(self.format(record))
-        except Exception:
-            self.handleError(record)
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
 def get_logger() -> logging.Logger:
-    """The app's logger, writing to `log_file()` (configured once per process)."""
+    """The app's logger for errors with their tracebacks, writing to `log_file()` as
+    events are written, one line each, so that they rotate with them (configured once
+    per process; `logging` is imported here, not for every command)."""
+    import logging
+
+    class JsonFormatter(logging.Formatter):
+        def format(self, record: logging.LogRecord) -> str:
+            error = self.formatException(record.exc_info) if record.exc_info else None
+            fields = getattr(record, "fields", {})
+            level, name = record.levelname.lower(), record.getMessage()
+            return _line(record.created, level, name, fields, error)
+
+    class EventHandler(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self._file = _EventFile()
+
+        def emit(self, record: logging.LogRecord) -> None:
+            try:
+                self._file.write(self.format(record))
+            except Exception:
+                self.handleError(record)
+
+        def close(self) -> None:
+            self._file.close()
+            super().close()
+
     logger = logging.getLogger(LOGGER_NAME)
     if not logger.handlers:
-        handler = _EventHandler()
-        handler.setFormatter(_JsonFormatter())
+        handler = EventHandler()
+        handler.setFormatter(JsonFormatter())
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False

@@ -25,7 +25,6 @@ retry, so the uncontended write pays for neither (figures: docs/performance-note
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 import time
@@ -104,6 +103,8 @@ def _worth_retrying(exc: BaseException) -> bool:
 def backoff(attempt: int) -> float:
     """Exponential back-off with full jitter in [delay/2, delay]."""
     delay = min(MAX_DELAY, BASE_DELAY * (1 << attempt))
+    import secrets  # only once a write is retried
+
     return delay * (0.5 + secrets.randbelow(1000) / 2000)
 
 

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from splitledger import domain
 from splitledger.domain import Transfer
+from splitledger.services import inputs
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, Stale
 from splitledger.services.idempotency import Idempotent, new_key
-from splitledger.services.inputs import RecordPayment, validate
+from splitledger.services.inputs import validate
 from splitledger.services.views import (
     TxView,
 )
@@ -142,7 +143,7 @@ class SettleCases(LedgerCore):
         base = key or new_key()
         requests = [
             validate(
-                RecordPayment,
+                inputs.RecordPayment,
                 group=group,
                 payer=t.payer,
                 payee=t.payee,

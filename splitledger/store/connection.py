@@ -117,9 +117,7 @@ class Database:
         self._only_lock = threading.RLock()
         if self.sqlite:
             if target.path is not None and target.path != ":memory:":
-                from pathlib import Path
-
-                prepare_sqlite_file(Path(target.path))
+                prepare_sqlite_file(target.path)
         else:
             _psycopg()  # a missing extra is said on open, not at the first read
 

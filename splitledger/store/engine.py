@@ -23,7 +23,6 @@ _BUSY_MS = "splitledger.busy_ms"  # a pooled connection's busy timeout (its reco
 
 
 def _sqlite_engine(url: URL, creator: Callable[[], Any] | None) -> Engine:
-    from pathlib import Path
 
     if creator is not None:  # an in-memory ledger: its one connection is the database
         from sqlalchemy.pool import StaticPool
@@ -31,7 +30,7 @@ def _sqlite_engine(url: URL, creator: Callable[[], Any] | None) -> Engine:
         engine = create_engine(url, creator=creator, poolclass=StaticPool)
     else:
         if url.database and url.database != ":memory:":
-            prepare_sqlite_file(Path(url.database))
+            prepare_sqlite_file(url.database)
         engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},

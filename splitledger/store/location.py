@@ -1,16 +1,21 @@
 """Where the ledger lives: a path, a `postgresql://` URL, `$SPLITLEDGER_DB`, or the default
 file in the user's data directory. Passwords never appear in anything we print.
 
-Plain string handling (no SQLAlchemy URL, no platformdirs unless the default is needed):
-every command resolves its ledger before anything else.
+Plain strings and `os.path` (no SQLAlchemy URL, no pathlib): every command resolves its
+ledger, and most write an event to the log, before anything else (ADR 0015). The user
+directories follow the XDG rules on Linux, as platformdirs computes them (a test keeps
+the two equal); elsewhere platformdirs answers.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ENV_VAR = "SPLITLEDGER_DB"
 APP_NAME = "splitledger"
@@ -46,28 +51,58 @@ class Target:
         return f"postgresql+psycopg://{rest}"
 
 
-def default_db_path() -> Path:
-    from platformdirs import user_data_path
+def _xdg(variable: str, default: str) -> str:
+    """`$variable`, unless unset, blank or relative (which the XDG spec says to ignore)."""
+    base = os.environ.get(variable, "")
+    return base if base.strip() and os.path.isabs(base) else os.path.expanduser(default)
 
-    return user_data_path(APP_NAME, appauthor=False) / "ledger.db"
+
+def user_data_dir() -> str:
+    """platformdirs' `user_data_dir(APP_NAME, appauthor=False)`."""
+    if sys.platform == "linux":
+        return os.path.join(_xdg("XDG_DATA_HOME", "~/.local/share"), APP_NAME)
+    from platformdirs import user_data_dir as platform_dir
+
+    return platform_dir(APP_NAME, appauthor=False)
+
+
+def user_log_dir() -> str:
+    """platformdirs' `user_log_dir(APP_NAME, appauthor=False)`."""
+    if sys.platform == "linux":
+        return os.path.join(_xdg("XDG_STATE_HOME", "~/.local/state"), APP_NAME, "log")
+    from platformdirs import user_log_dir as platform_dir
+
+    return platform_dir(APP_NAME, appauthor=False)
+
+
+def default_db_file() -> str:
+    return os.path.join(user_data_dir(), "ledger.db")
+
+
+def default_db_path() -> Path:
+    from pathlib import Path
+
+    return Path(default_db_file())
+
+
+def log_dir_name() -> str:
+    """The folder of the event log: `$SPLITLEDGER_LOG_DIR`, else the user log folder."""
+    return os.environ.get("SPLITLEDGER_LOG_DIR") or user_log_dir()
 
 
 def log_dir() -> Path:
-    override = os.environ.get("SPLITLEDGER_LOG_DIR")
-    if override:
-        return Path(override)
-    from platformdirs import user_log_path
+    from pathlib import Path
 
-    return user_log_path(APP_NAME, appauthor=False)
+    return Path(log_dir_name())
 
 
 def resolve(target: str | None = None) -> Target:
     """The ledger `target` names (None: `$SPLITLEDGER_DB`, else the default file).
 
     A plain path means SQLite; `postgresql://` is driven by psycopg 3."""
-    raw = target or os.environ.get(ENV_VAR) or str(default_db_path())
+    raw = target or os.environ.get(ENV_VAR) or default_db_file()
     if "://" not in raw:
-        return Target(sqlite=True, path=str(Path(raw).expanduser().resolve()))
+        return Target(sqlite=True, path=_absolute(raw))
     scheme, rest = raw.split("://", 1)
     scheme = scheme.lower()
     if scheme in _POSTGRES_SCHEMES:
@@ -77,13 +112,20 @@ def resolve(target: str | None = None) -> Target:
         path = rest[1:] if rest.startswith("/") else rest
         if not path or path == ":memory:":
             return Target(sqlite=True, path=":memory:")
-        return Target(sqlite=True, path=str(Path(path).expanduser().resolve()))
+        return Target(sqlite=True, path=_absolute(path))
     raise TargetError(
         f"cannot open {_mask_password(raw)!r}: give a file path or a postgresql:// URL"
     )
 
 
+def _absolute(path: str) -> str:
+    """As `Path(path).expanduser().resolve()`: absolute, links resolved."""
+    return os.path.realpath(os.path.expanduser(path))
+
+
 def _mask_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
     parts = urlsplit(url)
     if parts.password is None:
         return url
@@ -93,10 +135,10 @@ def _mask_password(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
 
 
-def prepare_sqlite_file(path: Path) -> None:
+def prepare_sqlite_file(path: str) -> None:
     """Create the database file (and its folder) readable by its owner only."""
-    if path.exists():
+    if os.path.exists(path):
         return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.makedirs(os.path.dirname(path) or ".", mode=0o700, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
