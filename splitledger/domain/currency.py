@@ -39,6 +39,9 @@ _METALS = frozenset({"XAU", "XAG", "XPD", "XPT"})
 
 @dataclass(frozen=True, slots=True)
 class _IsoEntry:
+    """One row of the ISO table. (A docstring also spares `dataclass` from building one
+    out of `inspect.signature`, the dearest part of making the class.)"""
+
     name: str
     minor_units: str  # digits, or "N.A." for codes that are not money
     fund: bool

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 
-from splitledger.domain.allocation import allocate, seed_from_key
 from splitledger.domain.currency import exponent, normalize_currency
 from splitledger.domain.errors import DomainError
 from splitledger.domain.transactions import Posting, Transaction, TxKind
@@ -148,6 +147,8 @@ def build_conversion(
     """Convert each account's `source` balance into `target` through the pair's exchange
     account. The converted amounts sum to the exact converted total rounded half-to-even
     and each is within one minor unit of its share (largest remainder)."""
+    from splitledger.domain.allocation import allocate, seed_from_key  # writes only
+
     source, target = normalize_currency(source), normalize_currency(target)
     if source == target:
         raise RateError("nothing to convert: the currencies are the same", field="to")
@@ -190,6 +191,8 @@ def build_fx_difference(
     """Clear what an exchange account holds in `currency` once its other currency is fully
     converted (the gain or loss from converting parts of a balance at different rates):
     the group shares it equally, by largest remainder (docs/adr/0007)."""
+    from splitledger.domain.allocation import allocate, seed_from_key  # writes only
+
     if residue == 0:
         raise RateError("the exchange account is already at zero", field="currency")
     if not members:

@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from splitledger.domain.allocation import seed_from_key
 from splitledger.domain.currency import normalize_currency
 from splitledger.domain.errors import SplitError, UnbalancedError
 from splitledger.domain.money import MAX_MINOR, check_minor, format_amount
-from splitledger.domain.splits import Split, compute_shares
+
+if TYPE_CHECKING:
+    from splitledger.domain.splits import Split
 
 MAX_TEXT = 500
 
@@ -125,6 +127,10 @@ def build_expense(
     ledger shows who paid and who consumed; a member's balance is their sum.
     The odd-cent rotation is seeded from the idempotency key (docs/adr/0003).
     """
+    # Imported here: reads use postings and transactions, only a new expense splits.
+    from splitledger.domain.allocation import seed_from_key
+    from splitledger.domain.splits import compute_shares
+
     code = normalize_currency(currency)
     check_minor(total, code, field="amount")
     if not payers:

@@ -15,6 +15,8 @@ if TYPE_CHECKING:  # annotations only: a CSV of history need not load rates and 
 
 @dataclass(frozen=True, slots=True)
 class GroupRecord:
+    """A group as the formats see it: name, currency, members and exchange rates."""
+
     name: str
     currency: str
     members: tuple[str, ...]

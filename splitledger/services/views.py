@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class GroupView:
+    """A group: its name, its currency and its members' names."""
+
     id: int
     name: str
     currency: str
@@ -24,6 +26,8 @@ class GroupView:
 
 @dataclass(frozen=True, slots=True)
 class PostingView:
+    """One line of a transaction: `minor` units of `currency` to or from `member`."""
+
     member: str
     currency: str
     minor: int
@@ -31,6 +35,9 @@ class PostingView:
 
 @dataclass(frozen=True, slots=True)
 class TxView:
+    """A stored transaction with its postings; the links name the transactions it
+    reverses or replaces, and the one that reversed it."""
+
     id: int
     group: str
     seq: int
@@ -57,6 +64,8 @@ class HistoryPage:
 
 @dataclass(frozen=True, slots=True)
 class BalanceView:
+    """What `member` is owed (positive) or owes (negative), in minor units."""
+
     member: str
     currency: str
     minor: int
@@ -64,6 +73,9 @@ class BalanceView:
 
 @dataclass(frozen=True, slots=True)
 class BalancesView:
+    """A group's balances, the total spent per currency and, when rates allow, an
+    indicative total per member in the group currency."""
+
     group: str
     currency: str
     balances: tuple[BalanceView, ...]
@@ -77,6 +89,8 @@ class BalancesView:
 
 @dataclass(frozen=True, slots=True)
 class AuditEntry:
+    """One line of the audit log: who did what, when, with the request's payload."""
+
     at: dt.datetime
     actor: str
     action: str
@@ -85,12 +99,16 @@ class AuditEntry:
 
 @dataclass(frozen=True, slots=True)
 class TxDetail:
+    """A transaction and its audit trail."""
+
     tx: TxView
     audit: tuple[AuditEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing `verify` found wrong, with the transaction or group it concerns."""
+
     code: str
     message: str
     transaction_id: int | None = None
@@ -99,6 +117,8 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class VerifyReport:
+    """What `verify` checked and the problems it found (`ok` when none)."""
+
     problems: tuple[Problem, ...]
     transactions_checked: int
     postings_checked: int
@@ -125,6 +145,8 @@ class ImportReport:
 
 @dataclass(frozen=True, slots=True)
 class RateView:
+    """An exchange rate of a group: 1 `base` is `rate` `quote` from `date` on."""
+
     group: str
     date: dt.date
     base: str
