@@ -3,14 +3,17 @@
 The app holds the open `Ledger` and the current group; screens ask it for data through
 `jobs.run_db`, so no database call runs on the event loop. Start-up is one worker that
 opens the ledger and reads the first screen (`Ledger.first_screen`); the balances screen
-is then composed with that data, painted once. Live refresh reloads the visible screen
-when the group's change token moves (ADR 0012). How start-up was measured and tuned:
-docs/performance-notes.md.
+is then composed with that data, painted once, and it is the first frame: nothing is
+painted while the ledger opens (unless it takes `STATUS_DELAY`). Importing this module
+loads no service beyond errors and logs, nor any screen but the balances. Live refresh
+reloads the visible screen when the group's change token moves (ADR 0012). How start-up
+was measured and tuned: docs/performance-notes.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import datetime as dt
 import functools
@@ -19,11 +22,12 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.content import Content
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -32,16 +36,15 @@ from textual.worker import WorkerFailed
 
 from splitledger.services import logs
 from splitledger.services.errors import Cancelled, NotFound, ServiceError
-from splitledger.services.ledger import Ledger
-from splitledger.services.reading import FirstScreen
-from splitledger.services.views import BalancesView, GroupView
-from splitledger.tui.commands import LedgerCommands
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain, visible, visible_lines
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.base import LedgerScreen
-from splitledger.tui.screens.help import HelpScreen
-from splitledger.tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:
+    from splitledger.services.ledger import Ledger
+    from splitledger.services.reading import FirstScreen
+    from splitledger.services.views import BalancesView, GroupView
 
 LIGHT, DARK = "textual-light", "textual-dark"
 Token = tuple[object, ...]
@@ -64,6 +67,13 @@ class Opened:
     first: FirstScreen | None
 
 
+def _ledger_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from splitledger.tui.commands import LedgerCommands
+
+    return LedgerCommands
+
+
 class LedgerChanged(Message):
     """Posted by the watch thread: something may have been committed."""
 
@@ -73,7 +83,7 @@ class SplitLedgerApp(App[None]):
 
     TITLE = "splitledger"
     CSS_PATH = "app.tcss"
-    COMMANDS: ClassVar = App.COMMANDS | {LedgerCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_ledger_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -102,11 +112,17 @@ class SplitLedgerApp(App[None]):
         #: Set to stop the watch thread; None while no watch runs (the poll works).
         self._watch_stop: threading.Event | None = None
         self._opening = True
+        #: Holds repaints back until the first screen is up (see `on_mount`).
+        self._first_paint = contextlib.ExitStack()
         #: The first unhandled exception, which ended the app (see `run`).
         self.crash: BaseException | None = None
         self.theme = DARK
 
     def on_mount(self) -> None:
+        # No paint of the empty default screen while the ledger opens: the first frame
+        # is the first screen's, and the opening does not share the CPU with a paint
+        # nobody needs (released once the first screen is up, or by the status).
+        self._first_paint.enter_context(self.batch_update())
         self._open()
         self.set_timer(self.STATUS_DELAY, self._still_opening, name="opening status")
         self.set_interval(self.POLL_SECONDS, self._poll, name="live refresh")
@@ -124,7 +140,12 @@ class SplitLedgerApp(App[None]):
     def _open(self) -> None:
         ledger = self.ledger
         try:
-            ledger = ledger or Ledger.open(self.target)
+            if ledger is None:
+                # (Imported here: importing the app loads no use case; tests and
+                # embedders hand it an open ledger.)
+                from splitledger.services.ledger import Ledger
+
+                ledger = Ledger.open(self.target)
             first = ledger.first_screen()  # one read: the first group and its balances
         except ServiceError as exc:
             if ledger is not None and self._owns_ledger:
@@ -142,12 +163,18 @@ class SplitLedgerApp(App[None]):
         else:
             screen.mount_all([Header(), Static(text, id="status"), Footer()])
 
+    def _release_paint(self) -> None:
+        """End the start-up's hold on repaints (a no-op once ended)."""
+        self._first_paint.close()
+
     def _still_opening(self) -> None:
+        self._release_paint()
         if self._opening and not self.screen_stack[0].query("#status"):
             self._status(Content("Opening the ledger…"))
 
     def _cannot_open(self, message: str) -> None:
         self._opening = False
+        self._release_paint()
         self._status(
             Content.assemble(
                 ("Cannot open the ledger", "b"),
@@ -175,7 +202,10 @@ class SplitLedgerApp(App[None]):
             group, balances = opened.first
             self.call_later(self.open_group, group, balances, opened.first.token)
         else:
-            self.push_screen(WelcomeScreen())
+            from splitledger.tui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen())  # on top at once: the empty one is not painted
+            self._release_paint()
         self.call_after_refresh(self._watch)  # after the first paint: not in its way
 
     async def open_group(
@@ -189,7 +219,9 @@ class SplitLedgerApp(App[None]):
         self.sub_title = visible(group.name)  # (the header shows it as plain text)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(BalancesScreen(balances, token))
+        mounted = self.push_screen(BalancesScreen(balances, token))
+        self._release_paint()  # (it is on top: the empty screen is not painted)
+        await mounted
 
     @property
     def known_token(self) -> Token | None:
@@ -357,6 +389,8 @@ class SplitLedgerApp(App[None]):
     # -- actions -------------------------------------------------------------------
 
     def action_help(self) -> None:
+        from splitledger.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

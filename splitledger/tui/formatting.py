@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from splitledger.domain import Transfer, format_amount, visible
-from splitledger.services.views import TxView
+from typing import TYPE_CHECKING
+
+from splitledger.domain import format_amount, visible
+
+if TYPE_CHECKING:
+    from splitledger.domain import Transfer
+    from splitledger.services.views import TxView
 
 
 def money(minor: int, currency: str, *, signed: bool = False) -> str:

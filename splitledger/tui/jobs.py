@@ -28,9 +28,9 @@ from textual.worker import Worker, WorkerCancelled, WorkerState, get_current_wor
 
 from splitledger.services import logs
 from splitledger.services.errors import ServiceError
-from splitledger.services.ledger import Ledger
 
 if TYPE_CHECKING:
+    from splitledger.services.ledger import Ledger
     from splitledger.tui.app import SplitLedgerApp
 
 T = TypeVar("T")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,13 +10,15 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Header, Static
 
-from splitledger.services.errors import ServiceError
-from splitledger.services.views import BalancesView, TxView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
+
+if TYPE_CHECKING:
+    from splitledger.services.errors import ServiceError
+    from splitledger.services.views import BalancesView, TxView
 
 
 class BalancesScreen(LedgerScreen):

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.screen import Screen
 
-from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app
 
 if TYPE_CHECKING:
+    from splitledger.services.views import GroupView
     from splitledger.tui.app import SplitLedgerApp
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -10,9 +10,10 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Static
 
-from splitledger.services.demo import DEMO_GROUP, load_demo
-from splitledger.services.views import GroupView
 from splitledger.tui.jobs import ledger_app, run_db
+
+if TYPE_CHECKING:
+    from splitledger.services.views import GroupView
 
 WELCOME = (
     "[b]Welcome to splitledger[/b]\n\n"
@@ -79,6 +80,8 @@ class WelcomeScreen(Screen[None]):
             self.app.call_later(ledger_app(self).open_group, group)
 
     def action_demo(self) -> None:
+        from splitledger.services.demo import DEMO_GROUP, load_demo
+
         self.notify("Loading the demo trip…", timeout=2)
         run_db(
             self,

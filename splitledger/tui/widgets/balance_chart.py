@@ -7,6 +7,8 @@ colour, so who pays whom is visible at a glance.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.cells import cell_len, set_cell_size
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -17,8 +19,10 @@ from textual.visual import RenderOptions, Visual
 from textual.widget import Widget
 
 from splitledger.domain import visible
-from splitledger.services.views import BalancesView
 from splitledger.tui.formatting import money
+
+if TYPE_CHECKING:
+    from splitledger.services.views import BalancesView
 
 _BLOCK = "█"
 _AXIS = "│"
