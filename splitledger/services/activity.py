@@ -9,9 +9,9 @@ from typing import Any
 
 from splitledger import domain
 from splitledger.services import bill_changes as changes
+from splitledger.services import views
 from splitledger.services.bills import BillCases, utc
 from splitledger.services.errors import InvalidInput
-from splitledger.services.views import ActivityItem, ActivityPage, FieldChange
 from splitledger.store import definitions, repository
 from splitledger.store.records import AuditRecord
 from splitledger.store.repository import GroupHead
@@ -41,7 +41,9 @@ _NEW_VERSION = ("tx.edit", "tx.undo")
 class ActivityCases(BillCases):
     """What happened in a group, who did it and when."""
 
-    def activity(self, group: str, *, before: int | None = None, limit: int = 50) -> ActivityPage:
+    def activity(
+        self, group: str, *, before: int | None = None, limit: int = 50
+    ) -> views.ActivityPage:
         """A page of `group`'s changes, newest first: recorded, edited (with what
         changed), deleted, restored and undone expenses, payments, conversions,
         imports, members and rates, each with its actor and time. Pass `before` (a
@@ -51,9 +53,9 @@ class ActivityCases(BillCases):
         if before is not None and not 0 < before <= domain.MAX_ID:
             raise InvalidInput(f"before: {before} is not an activity id", field="before")
 
-        def work(unit: Unit) -> ActivityPage:
+        def work(unit: Unit) -> views.ActivityPage:
             head = self._group(unit, group)
-            items: list[ActivityItem] = []
+            items: list[views.ActivityItem] = []
             cursor, chunk = before, min(2 * limit + 2, 2_000)
             while len(items) <= limit:
                 rows = definitions.audit_page(unit, head.id, before=cursor, limit=chunk)
@@ -63,13 +65,13 @@ class ActivityCases(BillCases):
                 cursor = rows[-1].id
             page = tuple(items[:limit])
             more = len(items) > limit
-            return ActivityPage(page, more, page[-1].id if more else None)
+            return views.ActivityPage(page, more, page[-1].id if more else None)
 
         return self._read(work)
 
     def _items(
         self, unit: Unit, group: GroupHead, rows: Sequence[AuditRecord]
-    ) -> list[ActivityItem]:
+    ) -> list[views.ActivityItem]:
         """The items of these audit rows; an edit's reversal is part of the edit, and
         says nothing of its own."""
         payloads = {r.id: _payload(r.payload) for r in rows}
@@ -92,12 +94,12 @@ class ActivityCases(BillCases):
         )
         postings = repository.postings_of(unit, list(defs)) if defs else {}
         order = list(self._member_rows(unit, group))
-        items: list[ActivityItem] = []
+        items: list[views.ActivityItem] = []
         for row in rows:
             data = payloads[row.id]
             kind = _KINDS.get(row.action, row.action)
             text = str(data.get("description") or "")
-            diffs: tuple[FieldChange, ...] = ()
+            diffs: tuple[views.FieldChange, ...] = ()
             tx = row.entity_id if row.action.startswith("tx.") else None
             if row.action.startswith("tx.") and data.get("kind") == "reversal":
                 original = txs.get(int(data.get("reverses") or 0))
@@ -118,7 +120,7 @@ class ActivityCases(BillCases):
                     diffs = changes.diff(defs[old], defs[new], postings[old], postings[new], order)
             elif not row.action.startswith("tx."):
                 text, diffs = _about(row.action, data)
-            items.append(ActivityItem(row.id, utc(row.at), row.actor, kind, tx, text, diffs))
+            items.append(views.ActivityItem(row.id, utc(row.at), row.actor, kind, tx, text, diffs))
         return items
 
 
@@ -130,11 +132,11 @@ def _payload(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _about(action: str, data: dict[str, Any]) -> tuple[str, tuple[FieldChange, ...]]:
+def _about(action: str, data: dict[str, Any]) -> tuple[str, tuple[views.FieldChange, ...]]:
     """What a change to a group, a member, a rate or an import was about."""
     if action in ("group.rename", "member.rename"):
         old, new = str(data.get("from", "")), str(data.get("to", ""))
-        return new, (FieldChange("name", old, new),)
+        return new, (views.FieldChange("name", old, new),)
     if action == "group.create":
         return f"{data.get('name', '')} ({data.get('currency', '')})", ()
     if action == "rate.add":

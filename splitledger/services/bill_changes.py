@@ -7,11 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from splitledger import domain
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.entries import Bill
 from splitledger.services.errors import Conflict
 from splitledger.services.inputs import SPLIT_MODES, SplitMode
-from splitledger.services.views import ExpenseDefinition, FieldChange
 from splitledger.store.records import TxRecord
 
 
@@ -21,7 +20,9 @@ def split_mode(text: str) -> SplitMode:
     return text
 
 
-def derived(row: TxRecord, group: str, postings: Sequence[domain.Posting]) -> ExpenseDefinition:
+def derived(
+    row: TxRecord, group: str, postings: Sequence[domain.Posting]
+) -> views.ExpenseDefinition:
     """Exact shares read off an expense's postings: who is owed (> 0) paid, who owes
     (< 0) shares. Rebuilding it gives the same postings."""
     currencies = {p.currency for p in postings}
@@ -40,7 +41,7 @@ def derived(row: TxRecord, group: str, postings: Sequence[domain.Posting]) -> Ex
     payers: tuple[tuple[str, str | None], ...] = tuple((n, text(v)) for n, v in paid.items())
     if len(paid) == 1:
         payers = ((next(iter(paid)), None),)  # a lone payer pays it all
-    return ExpenseDefinition(
+    return views.ExpenseDefinition(
         tx_id=row.id,
         group=group,
         description=row.description,
@@ -55,7 +56,7 @@ def derived(row: TxRecord, group: str, postings: Sequence[domain.Posting]) -> Ex
     )
 
 
-def merged(old: ExpenseDefinition, req: inputs.EditExpense) -> inputs.RecordExpense:
+def merged(old: views.ExpenseDefinition, req: inputs.EditExpense) -> inputs.RecordExpense:
     """`old` with the fields `req` gives. Kept text is not checked again (it is what the
     ledger holds). A new split mode keeps the participants, and their values only while
     the mode stays."""
@@ -78,9 +79,9 @@ def merged(old: ExpenseDefinition, req: inputs.EditExpense) -> inputs.RecordExpe
     )
 
 
-def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> ExpenseDefinition:
+def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> views.ExpenseDefinition:
     """The definition of the expense `tx` built with `bill`."""
-    return ExpenseDefinition(
+    return views.ExpenseDefinition(
         tx_id=tx_id,
         group=group,
         description=tx.description,
@@ -95,8 +96,8 @@ def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> Expense
 
 
 def kept(
-    old: ExpenseDefinition, new: ExpenseDefinition, req: inputs.EditExpense
-) -> ExpenseDefinition:
+    old: views.ExpenseDefinition, new: views.ExpenseDefinition, req: inputs.EditExpense
+) -> views.ExpenseDefinition:
     """`new` with the text fields `req` leaves alone as `old` has them: text an older
     version stored (a line break, say) is recorded normalised, which is no change of
     the user's."""
@@ -107,32 +108,32 @@ def kept(
     )
 
 
-def same(a: ExpenseDefinition, b: ExpenseDefinition) -> bool:
+def same(a: views.ExpenseDefinition, b: views.ExpenseDefinition) -> bool:
     """The same bill: every field equal, payers and participants in any order."""
 
-    def key(d: ExpenseDefinition) -> tuple[object, ...]:
+    def key(d: views.ExpenseDefinition) -> tuple[object, ...]:
         return (d.description, d.amount, d.currency, dict(d.paid_by), d.split,
                 dict(d.participants), d.date, d.category)  # fmt: skip
 
     return key(a) == key(b)
 
 
-def same_money(a: ExpenseDefinition, b: ExpenseDefinition) -> bool:
+def same_money(a: views.ExpenseDefinition, b: views.ExpenseDefinition) -> bool:
     """The same amount, currency, payers and split: only text or the date differ."""
 
-    def key(d: ExpenseDefinition) -> tuple[object, ...]:
+    def key(d: views.ExpenseDefinition) -> tuple[object, ...]:
         return (d.amount, d.currency, dict(d.paid_by), d.split, dict(d.participants))
 
     return key(a) == key(b)
 
 
 def diff(
-    old: ExpenseDefinition,
-    new: ExpenseDefinition,
+    old: views.ExpenseDefinition,
+    new: views.ExpenseDefinition,
     old_postings: Sequence[domain.Posting],
     new_postings: Sequence[domain.Posting],
     members: Sequence[str] = (),
-) -> tuple[FieldChange, ...]:
+) -> tuple[views.FieldChange, ...]:
     """What changed from `old` to `new`, field by field, as plain text. Members are
     listed in the order of `members` (the group's, as it lists them), so that an order
     alone is no change. "shares" is what each participant's share came to; "for" the
@@ -153,7 +154,7 @@ def diff(
         ("date", old.date.isoformat(), new.date.isoformat()),
         ("category", old.category, new.category),
     ]
-    return tuple(FieldChange(f, a, b) for f, a, b in pairs if a != b)
+    return tuple(views.FieldChange(f, a, b) for f, a, b in pairs if a != b)
 
 
 def _ordered(
@@ -162,7 +163,7 @@ def _ordered(
     return sorted(pairs, key=lambda p: order.index(p[0]))
 
 
-def _payers(d: ExpenseDefinition, order: list[str]) -> str:
+def _payers(d: views.ExpenseDefinition, order: list[str]) -> str:
     """`ann`, or `ann 10.00, bob pays the rest`."""
     if len(d.paid_by) == 1:
         return d.paid_by[0][0]
@@ -171,7 +172,7 @@ def _payers(d: ExpenseDefinition, order: list[str]) -> str:
     )
 
 
-def _values(d: ExpenseDefinition, order: list[str]) -> str:
+def _values(d: views.ExpenseDefinition, order: list[str]) -> str:
     """Who shares, with their values: `ann, bob` (equal), `ann 40%, bob 60%`, `ann 2,
     bob 1` (weights), `ann +4.00, bob 0.00` (adjustments), `ann 10.00` (exact)."""
 
@@ -187,7 +188,9 @@ def _values(d: ExpenseDefinition, order: list[str]) -> str:
     return ", ".join(f"{n}{value(v)}" for n, v in _ordered(d.participants, order))
 
 
-def _shares(d: ExpenseDefinition, postings: Sequence[domain.Posting], order: list[str]) -> str:
+def _shares(
+    d: views.ExpenseDefinition, postings: Sequence[domain.Posting], order: list[str]
+) -> str:
     """What each participant's share came to: `ann 40.00, bob 40.00`."""
     owed: dict[str, int] = {}
     for p in postings:

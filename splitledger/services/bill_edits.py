@@ -10,7 +10,7 @@ from functools import partial
 
 from splitledger import domain
 from splitledger.services import bill_changes as changes
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.bills import (
     EXPENSE,
     REVERSAL,
@@ -21,7 +21,6 @@ from splitledger.services.entries import Bill, EntryCases, check_id, named_in
 from splitledger.services.errors import Conflict, InvalidInput
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import validate
-from splitledger.services.views import EditOutcome, TxView
 from splitledger.store import definitions, repository
 from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
@@ -44,7 +43,7 @@ class BillEditCases(BillCases, EntryCases):
         date: dt.date | None = None,
         category: str | None = None,
         key: str | None = None,
-    ) -> EditOutcome:
+    ) -> views.EditOutcome:
         """Change the fields given of expense `tx_id`, keeping the rest of its
         definition, and record the result as a new version (the current one reversed,
         the new one replacing it, atomically). Shares are recomputed from the definition:
@@ -67,7 +66,7 @@ class BillEditCases(BillCases, EntryCases):
         key_ = req.key or new_key()
         once = Idempotent.of("tx.edit", req, key_)
 
-        def work(unit: Unit) -> EditOutcome:
+        def work(unit: Unit) -> views.EditOutcome:
             original = expense_row(unit, tx_id, any_kind=True)
             group = self._locked_group_of(unit, original)
             return once.run(
@@ -86,7 +85,7 @@ class BillEditCases(BillCases, EntryCases):
         req: inputs.EditExpense,
         key_: str,
         action: str,
-    ) -> tuple[EditOutcome, int | None]:
+    ) -> tuple[views.EditOutcome, int | None]:
         """Edit `original` (locked) as `req` asks; the outcome, and the id of the new
         version (None when nothing changed, so nothing was recorded)."""
         if original.kind != EXPENSE:
@@ -107,13 +106,13 @@ class BillEditCases(BillCases, EntryCases):
             ) from None
         new = changes.built(old.tx_id, old.group, tx, bill)
         if changes.same(old, changes.kept(old, new, req)):
-            return EditOutcome(None, ()), None  # nothing recorded, nothing to replay
+            return views.EditOutcome(None, ()), None  # nothing recorded, nothing to replay
         before = repository.postings_of(unit, [original.id])[original.id]
         if changes.same_money(old, new):  # its odd cents stay where they were
             tx = _expense_of(before, tx.date, tx.description, tx.category, key_)
         view = self._replace(unit, group, original, tx, bill, key_, action)
         order = list(self._member_rows(unit, group))
-        return EditOutcome(view, changes.diff(old, new, before, tx.postings, order)), view.id
+        return views.EditOutcome(view, changes.diff(old, new, before, tx.postings, order)), view.id
 
     def _replace(
         self,
@@ -124,7 +123,7 @@ class BillEditCases(BillCases, EntryCases):
         bill: Bill | None,
         key: str,
         action: str,
-    ) -> TxView:
+    ) -> views.TxView:
         """Reverse `current` and record `tx` (with its definition, unless derived) as
         the version replacing it, both audited as `action`."""
         self._require_active(unit, group, named_in(tx, bill))
@@ -134,20 +133,22 @@ class BillEditCases(BillCases, EntryCases):
             self._save_bill(unit, group, view.id, bill)
         return view
 
-    def _outcome(self, unit: Unit, group: GroupHead, tx_id: int) -> EditOutcome:
+    def _outcome(self, unit: Unit, group: GroupHead, tx_id: int) -> views.EditOutcome:
         """The outcome of an edit already recorded as `tx_id` (a repeated key)."""
         view = self._tx_view(unit, tx_id)
         rows = definitions.transactions(unit, [tx_id, view.replaces_id or tx_id])
         defs = self._definitions(unit, group, rows.values())
         if view.replaces_id not in defs:
-            return EditOutcome(view, ())
+            return views.EditOutcome(view, ())
         old, new = defs[view.replaces_id], defs[tx_id]
         postings = repository.postings_of(unit, [old.tx_id, new.tx_id])
-        return EditOutcome(view, changes.diff(old, new, postings[old.tx_id], postings[new.tx_id]))
+        return views.EditOutcome(
+            view, changes.diff(old, new, postings[old.tx_id], postings[new.tx_id])
+        )
 
     # -- undo ----------------------------------------------------------------------
 
-    def undo(self, tx_id: int, *, key: str | None = None) -> TxView:
+    def undo(self, tx_id: int, *, key: str | None = None) -> views.TxView:
         """Undo the last change to a bill, once. `tx_id` a deleted expense (or its
         reversal): the expense comes back as a new version. `tx_id` the current version
         made by an edit: back to the previous version, recorded as an edit. Either way
@@ -158,11 +159,11 @@ class BillEditCases(BillCases, EntryCases):
         key_ = req.key or new_key()
         once = Idempotent.of("tx.undo", req, key_)
 
-        def work(unit: Unit) -> TxView:
+        def work(unit: Unit) -> views.TxView:
             target = expense_row(unit, tx_id, any_kind=True)
             group = self._locked_group_of(unit, target)
 
-            def write() -> tuple[TxView, int]:
+            def write() -> tuple[views.TxView, int]:
                 view = self._undo_locked(unit, group, target, key_)
                 return view, view.id
 
@@ -170,7 +171,9 @@ class BillEditCases(BillCases, EntryCases):
 
         return self._write("undo", work)
 
-    def _undo_locked(self, unit: Unit, group: GroupHead, target: TxRecord, key: str) -> TxView:
+    def _undo_locked(
+        self, unit: Unit, group: GroupHead, target: TxRecord, key: str
+    ) -> views.TxView:
         expense = target
         if target.kind == REVERSAL and target.reverses_id is not None:
             expense = expense_row(unit, target.reverses_id, any_kind=True)
@@ -214,7 +217,9 @@ class BillEditCases(BillCases, EntryCases):
         tx, bill = self._again(unit, group, chain[at - 1][0], key)
         return self._replace(unit, group, expense, tx, bill, key, "tx.undo")
 
-    def _restore_deleted(self, unit: Unit, group: GroupHead, expense: TxRecord, key: str) -> TxView:
+    def _restore_deleted(
+        self, unit: Unit, group: GroupHead, expense: TxRecord, key: str
+    ) -> views.TxView:
         tx, bill = self._again(unit, group, expense, key)
         self._require_active(unit, group, named_in(tx, bill))
         view = self._append(unit, group, tx, action="tx.restore", replaces_id=expense.id)

@@ -14,14 +14,10 @@ from collections.abc import Iterable
 
 from splitledger import domain
 from splitledger.services import bill_changes as changes
+from splitledger.services import views
 from splitledger.services.core import LedgerCore
 from splitledger.services.entries import check_id
 from splitledger.services.errors import Conflict, InvalidInput, NotFound
-from splitledger.services.views import (
-    BillVersion,
-    ExpenseDefinition,
-    FieldChange,
-)
 from splitledger.store import definitions, repository
 from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
@@ -36,13 +32,13 @@ _VERSION_KIND = {"tx.undo": "undone", "tx.restore": "restored"}
 class BillCases(LedgerCore):
     """Read an expense's definition and its bill's versions."""
 
-    def expense_definition(self, tx_id: int) -> ExpenseDefinition:
+    def expense_definition(self, tx_id: int) -> views.ExpenseDefinition:
         """How expense `tx_id` was split; for an expense without a stored definition
         (recorded before they were kept, or imported), exact shares read off its
         postings (`derived`)."""
         check_id(tx_id)
 
-        def work(unit: Unit) -> ExpenseDefinition:
+        def work(unit: Unit) -> views.ExpenseDefinition:
             row = expense_row(unit, tx_id)
             return self._definitions(unit, _head(unit, row), [row])[row.id]
 
@@ -50,20 +46,20 @@ class BillCases(LedgerCore):
 
     def _definitions(
         self, unit: Unit, group: GroupHead, rows: Iterable[TxRecord]
-    ) -> dict[int, ExpenseDefinition]:
+    ) -> dict[int, views.ExpenseDefinition]:
         """The definitions of the expenses among `rows` (all of `group`)."""
         wanted = {r.id: r for r in rows if r.kind == EXPENSE}
         stored = definitions.load(unit, list(wanted))
         derive = [i for i in wanted if i not in stored]
         postings = repository.postings_of(unit, derive) if derive else {}
         names = {m.id: name for name, m in self._member_rows(unit, group).items()}
-        found: dict[int, ExpenseDefinition] = {}
+        found: dict[int, views.ExpenseDefinition] = {}
         for tx_id, row in wanted.items():
             got = stored.get(tx_id)
             if got is None:
                 found[tx_id] = changes.derived(row, group.name, postings.get(tx_id, []))
                 continue
-            found[tx_id] = ExpenseDefinition(
+            found[tx_id] = views.ExpenseDefinition(
                 tx_id=tx_id,
                 group=group.name,
                 description=row.description,
@@ -77,7 +73,7 @@ class BillCases(LedgerCore):
             )
         return found
 
-    def _definition(self, unit: Unit, group: GroupHead, row: TxRecord) -> ExpenseDefinition:
+    def _definition(self, unit: Unit, group: GroupHead, row: TxRecord) -> views.ExpenseDefinition:
         return self._definitions(unit, group, [row])[row.id]
 
     # -- versions ------------------------------------------------------------------
@@ -114,28 +110,28 @@ class BillCases(LedgerCore):
             row = after
         return chain
 
-    def bill_versions(self, tx_id: int) -> tuple[BillVersion, ...]:
+    def bill_versions(self, tx_id: int) -> tuple[views.BillVersion, ...]:
         """Every version of the bill transaction `tx_id` belongs to (an expense or its
         reversal), oldest first, each with the changes from the version before."""
         check_id(tx_id)
 
-        def work(unit: Unit) -> tuple[BillVersion, ...]:
+        def work(unit: Unit) -> tuple[views.BillVersion, ...]:
             chain = self._chain(unit, expense_row(unit, tx_id, reversal_ok=True))
             group = _head(unit, chain[0][0])
             rows = [r for r, _ in chain]
             defs = self._definitions(unit, group, rows)
             postings = repository.postings_of(unit, list(defs))
             members = self._member_rows(unit, group)
-            versions: list[BillVersion] = []
-            last: ExpenseDefinition | None = None
+            versions: list[views.BillVersion] = []
+            last: views.ExpenseDefinition | None = None
             for row, kind in chain:
                 now = defs.get(row.id)
-                diffs: tuple[FieldChange, ...] = ()
+                diffs: tuple[views.FieldChange, ...] = ()
                 if now is not None and last is not None and kind != "restored":
                     before, after = postings[last.tx_id], postings[now.tx_id]
                     diffs = changes.diff(last, now, before, after, list(members))
                 versions.append(
-                    BillVersion(row.id, kind, now, row.actor, utc(row.created_at), diffs)
+                    views.BillVersion(row.id, kind, now, row.actor, utc(row.created_at), diffs)
                 )
                 last = now or last
             return tuple(versions)

@@ -11,10 +11,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from splitledger import domain
-from splitledger.services import logs
+from splitledger.services import logs, views
 from splitledger.services.database import LedgerDatabase
 from splitledger.services.errors import InvalidInput, NotFound
-from splitledger.services.views import GroupView, PostingView, TxView
 from splitledger.store import repository
 from splitledger.store.records import GroupRecord, TxRecord
 from splitledger.store.repository import GroupHead, MemberRef
@@ -109,11 +108,11 @@ class LedgerCore(LedgerDatabase):
             payload={"name": member.name, "why": why},
         )
 
-    def _group_view(self, unit: Unit, group: GroupHead | GroupRecord) -> GroupView:
+    def _group_view(self, unit: Unit, group: GroupHead | GroupRecord) -> views.GroupView:
         active = tuple(name for name, m in self._member_rows(unit, group).items() if m.active)
-        return GroupView(group.id, group.name, group.currency, active)
+        return views.GroupView(group.id, group.name, group.currency, active)
 
-    def _tx_views(self, unit: Unit, rows: Sequence[TxRecord]) -> list[TxView]:
+    def _tx_views(self, unit: Unit, rows: Sequence[TxRecord]) -> list[views.TxView]:
         if not rows:
             return []
         ids = [r.id for r in rows]
@@ -121,7 +120,7 @@ class LedgerCore(LedgerDatabase):
         names = repository.group_names(unit, (r.group_id for r in rows))
         reversed_by = repository.reversals_of(unit, ids)
         return [
-            TxView(
+            views.TxView(
                 id=r.id,
                 group=names[r.group_id],
                 seq=r.seq,
@@ -131,7 +130,8 @@ class LedgerCore(LedgerDatabase):
                 category=r.category,
                 idempotency_key=r.idempotency_key,
                 postings=tuple(
-                    PostingView(p.account, p.currency, p.minor) for p in postings.get(r.id, [])
+                    views.PostingView(p.account, p.currency, p.minor)
+                    for p in postings.get(r.id, [])
                 ),
                 reverses_id=r.reverses_id,
                 replaces_id=r.replaces_id,
@@ -141,7 +141,7 @@ class LedgerCore(LedgerDatabase):
             for r in rows
         ]
 
-    def _tx_view(self, unit: Unit, tx_id: int) -> TxView:
+    def _tx_view(self, unit: Unit, tx_id: int) -> views.TxView:
         row = repository.get_transaction(unit, tx_id)
         if row is None:
             raise NotFound(f"no such transaction #{tx_id}", field="tx")
@@ -155,10 +155,10 @@ class LedgerCore(LedgerDatabase):
         *,
         action: str,
         replaces_id: int | None = None,
-    ) -> TxView:
+    ) -> views.TxView:
         """Append `tx` and its audit entry; the view is built from memory (no re-read)."""
         row = self._append_many(unit, group, [(tx, replaces_id)], action=action)[0]
-        return TxView(
+        return views.TxView(
             id=row.id,
             group=group.name,
             seq=row.seq,
@@ -167,7 +167,7 @@ class LedgerCore(LedgerDatabase):
             description=row.description,
             category=row.category,
             idempotency_key=row.idempotency_key,
-            postings=tuple(PostingView(p.account, p.currency, p.minor) for p in tx.postings),
+            postings=tuple(views.PostingView(p.account, p.currency, p.minor) for p in tx.postings),
             reverses_id=row.reverses_id,
             replaces_id=row.replaces_id,
             actor=row.actor,

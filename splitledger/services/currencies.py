@@ -11,13 +11,12 @@ from collections.abc import Sequence
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services import inputs, logs
+from splitledger.services import inputs, logs, views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import validate
 from splitledger.services.reading import rates_of
-from splitledger.services.views import RateView, TxView
 from splitledger.store import repository
 from splitledger.store.repository import GroupHead
 from splitledger.store.unit import Unit
@@ -35,7 +34,7 @@ class CurrencyCases(LedgerCore):
         *,
         date: dt.date | None = None,
         key: str | None = None,
-    ) -> RateView:
+    ) -> views.RateView:
         """From `date` (today) on, 1 `base` = `rate` `quote` in `group`."""
         req = validate(
             inputs.AddRate, group=group, base=base, quote=quote, rate=rate, date=date, key=key
@@ -47,10 +46,10 @@ class CurrencyCases(LedgerCore):
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field or "rate") from None
 
-        def work(unit: Unit) -> RateView:
+        def work(unit: Unit) -> views.RateView:
             row = self._group(unit, req.group, lock=True)
             self._add_rate_locked(unit, row, value, "")
-            return RateView(
+            return views.RateView(
                 row.name, value.date, value.base, value.quote, format(value.rate.normalize(), "f")
             )
 
@@ -71,11 +70,11 @@ class CurrencyCases(LedgerCore):
 
         return self._write("import rates", work)
 
-    def rates(self, group: str) -> list[RateView]:
-        def work(unit: Unit) -> list[RateView]:
+    def rates(self, group: str) -> list[views.RateView]:
+        def work(unit: Unit) -> list[views.RateView]:
             row = self._group(unit, group)
             return [
-                RateView(row.name, r.date, r.base, r.quote, format(r.rate.normalize(), "f"))
+                views.RateView(row.name, r.date, r.base, r.quote, format(r.rate.normalize(), "f"))
                 for r in rates_of(unit, row.id)
             ]
 
@@ -89,7 +88,7 @@ class CurrencyCases(LedgerCore):
         member: str | None = None,
         date: dt.date | None = None,
         key: str | None = None,
-    ) -> list[TxView]:
+    ) -> list[views.TxView]:
         """Convert balances in other currencies into `to` (the group currency) at the
         rates of `date` (today): one member's, or everyone's. Converting everyone also
         shares out the exchange difference left by earlier partial conversions."""
@@ -97,16 +96,16 @@ class CurrencyCases(LedgerCore):
         base_key = req.key or new_key()
         once = Idempotent.of("tx.convert", req, base_key)
 
-        def work(unit: Unit) -> list[TxView]:
+        def work(unit: Unit) -> list[views.TxView]:
             row = self._group(unit, req.group, lock=True)
 
-            def replay(_: int) -> list[TxView]:
+            def replay(_: int) -> list[views.TxView]:
                 rows = repository.with_key_prefix(unit, f"{base_key}:")
                 return self._tx_views(unit, rows)
 
-            def write() -> tuple[list[TxView], int]:
-                views = self._convert_locked(unit, row, req, base_key)
-                return views, views[0].id
+            def write() -> tuple[list[views.TxView], int]:
+                done = self._convert_locked(unit, row, req, base_key)
+                return done, done[0].id
 
             return once.run(unit, replay=replay, write=write)
 
@@ -114,13 +113,13 @@ class CurrencyCases(LedgerCore):
 
     def _convert_locked(
         self, unit: Unit, row: GroupHead, req: inputs.Convert, base_key: str
-    ) -> list[TxView]:
+    ) -> list[views.TxView]:
         """Convert as `req` asks in group `row` (locked): one conversion per currency,
         keyed `base_key:CODE`, and the exchange differences shared out."""
         target = req.to or row.currency
         day = req.date or dt.date.today()
         people = self._convertible(unit, row, req.member)
-        views: list[TxView] = []
+        made: list[views.TxView] = []
         currencies = sorted({c for _, c, _ in repository.balances(unit, row.id)})
         for currency in currencies:
             if currency == target:
@@ -132,23 +131,23 @@ class CurrencyCases(LedgerCore):
             }
             if not moving:
                 continue
-            views.append(
+            made.append(
                 self._convert_one(
                     unit, row, moving, currency, target, day, f"{base_key}:{currency}"
                 )
             )
             if req.member is None:
-                views.extend(
+                made.extend(
                     self._share_difference(
                         unit, row, currency, target, day, f"{base_key}:fx:{currency}"
                     )
                 )
-        if not views:
+        if not made:
             who = req.member or req.group
             raise InvalidInput(
                 f"{who} has no balance outside {target} to convert", field="currency"
             )
-        return views
+        return made
 
     def _convertible(self, unit: Unit, group: GroupHead, member: str | None) -> set[str]:
         rows = self._member_rows(unit, group)
@@ -168,7 +167,7 @@ class CurrencyCases(LedgerCore):
         target: str,
         day: dt.date,
         key: str,
-    ) -> TxView:
+    ) -> views.TxView:
         table = domain.RateTable(rates_of(unit, group.id))
         try:
             rate = table.lookup(source, target, day)
@@ -194,7 +193,7 @@ class CurrencyCases(LedgerCore):
         target: str,
         day: dt.date,
         key: str,
-    ) -> list[TxView]:
+    ) -> list[views.TxView]:
         """Once the exchange account holds nothing in `source`, what it holds in `target`
         (a gain or loss between conversion rates) is shared by the current members."""
         account = domain.exchange_account(source, target)

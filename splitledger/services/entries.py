@@ -12,7 +12,7 @@ from typing import Unpack
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
@@ -21,12 +21,6 @@ from splitledger.services.errors import (
 )
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import ExpenseFields, PaymentFields, SplitMode, validate
-from splitledger.services.views import (
-    AuditEntry,
-    GroupView,
-    TxDetail,
-    TxView,
-)
 from splitledger.store import definitions, repository
 from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead
@@ -37,7 +31,7 @@ class EntryCases(LedgerCore):
     """Record, preview and reverse entries; read one with its audit trail."""
 
     def _build_expense(
-        self, req: inputs.RecordExpense, group: GroupView, key: str
+        self, req: inputs.RecordExpense, group: views.GroupView, key: str
     ) -> tuple[domain.Transaction, Bill]:
         """The expense and its definition, canonical: members as the group names them,
         participants listed (everyone when none is), values as normalised text."""
@@ -64,7 +58,7 @@ class EntryCases(LedgerCore):
         return tx, Bill(amount, currency, paid_text, req.split, for_text)
 
     def preview_expense(
-        self, group: GroupView, *, key: str | None = None, **fields: Unpack[ExpenseFields]
+        self, group: views.GroupView, *, key: str | None = None, **fields: Unpack[ExpenseFields]
     ) -> domain.Transaction:
         """Build (not record) an expense, for live previews; raises `InvalidInput`."""
         req = validate(inputs.RecordExpense, group=group.name, key=key, **fields)
@@ -72,18 +66,18 @@ class EntryCases(LedgerCore):
 
     def record_expense(
         self, group: str, *, key: str | None = None, **fields: Unpack[ExpenseFields]
-    ) -> TxView:
+    ) -> views.TxView:
         """Record an expense in `group` (see `ExpenseFields` and `inputs.RecordExpense`)."""
         req = validate(inputs.RecordExpense, group=group, key=key, **fields)
         return self._record("tx.expense", req, lambda g, k: self._build_expense(req, g, k))
 
     def record_payment(
         self, group: str, *, key: str | None = None, **fields: Unpack[PaymentFields]
-    ) -> TxView:
+    ) -> views.TxView:
         """Record that `payer` paid `payee` in `group` (see `PaymentFields`)."""
         req = validate(inputs.RecordPayment, group=group, key=key, **fields)
 
-        def build(group: GroupView, key: str) -> tuple[domain.Transaction, None]:
+        def build(group: views.GroupView, key: str) -> tuple[domain.Transaction, None]:
             currency = req.currency or group.currency
             try:
                 payment = domain.build_payment(
@@ -105,15 +99,15 @@ class EntryCases(LedgerCore):
         self,
         operation: str,
         req: inputs.RecordExpense | inputs.RecordPayment,
-        build: Callable[[GroupView, str], tuple[domain.Transaction, Bill | None]],
-    ) -> TxView:
+        build: Callable[[views.GroupView, str], tuple[domain.Transaction, Bill | None]],
+    ) -> views.TxView:
         key = req.key or new_key()
         once = Idempotent.of(operation, req, key)
 
-        def work(unit: Unit) -> TxView:
+        def work(unit: Unit) -> views.TxView:
             group = self._group(unit, req.group, lock=True)
 
-            def write() -> tuple[TxView, int]:
+            def write() -> tuple[views.TxView, int]:
                 tx, bill = build(self._group_view(unit, group), key)
                 self._require_active(unit, group, named_in(tx, bill))
                 view = self._append(unit, group, tx, action=operation)
@@ -143,20 +137,22 @@ class EntryCases(LedgerCore):
         assert group is not None  # noqa: S101 (a foreign key guarantees it)
         return group
 
-    def reverse(self, tx_id: int, *, key: str | None = None, date: dt.date | None = None) -> TxView:
+    def reverse(
+        self, tx_id: int, *, key: str | None = None, date: dt.date | None = None
+    ) -> views.TxView:
         """Undo a transaction by recording its exact negation (a transaction reverses once)."""
         check_id(tx_id)
         req = validate(inputs.Reverse, tx_id=tx_id, key=key, date=date)
         key_ = req.key or new_key()
         once = Idempotent.of("tx.reverse", req, key_)
 
-        def work(unit: Unit) -> TxView:
+        def work(unit: Unit) -> views.TxView:
             original = repository.get_transaction(unit, req.tx_id)
             if original is None:
                 raise NotFound(f"no such transaction #{req.tx_id}", field="tx")
             group = self._locked_group_of(unit, original)
 
-            def write() -> tuple[TxView, int]:
+            def write() -> tuple[views.TxView, int]:
                 view = self._reverse_locked(
                     unit, group, original, key_, req.date, action=once.operation
                 )
@@ -175,7 +171,7 @@ class EntryCases(LedgerCore):
         date: dt.date | None,
         *,
         action: str,
-    ) -> TxView:
+    ) -> views.TxView:
         """Reverse `original`; `action` names the change it belongs to in the audit log
         (an edit's reversal is `tx.edit`, so the log does not read as a deletion)."""
         if original.kind == domain.TxKind.REVERSAL:
@@ -192,22 +188,22 @@ class EntryCases(LedgerCore):
         )
         return self._append(unit, group, tx, action=action)
 
-    def transaction(self, tx_id: int) -> TxDetail:
+    def transaction(self, tx_id: int) -> views.TxDetail:
         check_id(tx_id)
 
-        def work(unit: Unit) -> TxDetail:
+        def work(unit: Unit) -> views.TxDetail:
             view = self._tx_view(unit, tx_id)
             related = [tx_id, *(i for i in (view.reversed_by,) if i is not None)]
             trail = tuple(
-                AuditEntry(a.at, a.actor, a.action, a.payload)
+                views.AuditEntry(a.at, a.actor, a.action, a.payload)
                 for a in repository.audit_trail(unit, related)
             )
-            return TxDetail(view, trail)
+            return views.TxDetail(view, trail)
 
         return self._read(work)
 
 
-def _member_named(name: str, group: GroupView) -> str:
+def _member_named(name: str, group: views.GroupView) -> str:
     """The member `name` refers to: itself, or the one member whose name reads the same
     (`Ann` pays as `ann`, ADR 0010); unknown names stay as typed, to be refused."""
     if name in group.members:

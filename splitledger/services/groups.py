@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from splitledger import domain
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     Conflict,
@@ -14,9 +14,6 @@ from splitledger.services.errors import (
 )
 from splitledger.services.idempotency import Idempotent
 from splitledger.services.inputs import validate
-from splitledger.services.views import (
-    GroupView,
-)
 from splitledger.store import repository
 from splitledger.store.repository import MemberRef
 from splitledger.store.unit import Unit
@@ -27,19 +24,19 @@ class GroupCases(LedgerCore):
 
     def create_group(
         self, name: str, currency: str, members: Sequence[str] = (), *, key: str | None = None
-    ) -> GroupView:
+    ) -> views.GroupView:
         req = validate(
             inputs.CreateGroup, name=name, currency=currency, members=tuple(members), key=key
         )
         once = Idempotent.of("group.create", req, req.key)
 
-        def work(unit: Unit) -> GroupView:
-            def replay(group_id: int) -> GroupView:
+        def work(unit: Unit) -> views.GroupView:
+            def replay(group_id: int) -> views.GroupView:
                 found = repository.group_head(unit, group_id=group_id)
                 assert found is not None  # noqa: S101 (requests point at real groups)
                 return self._group_view(unit, found)
 
-            def write() -> tuple[GroupView, int]:
+            def write() -> tuple[views.GroupView, int]:
                 _refuse_taken_group(self._group_named_like(unit, req.name), req.name)
                 group = repository.add_group(unit, req.name, req.currency)
                 self._use_currencies(unit, (req.currency,))
@@ -59,14 +56,16 @@ class GroupCases(LedgerCore):
 
         return self._write("create group", work)
 
-    def add_members(self, group: str, names: Sequence[str], *, key: str | None = None) -> GroupView:
+    def add_members(
+        self, group: str, names: Sequence[str], *, key: str | None = None
+    ) -> views.GroupView:
         req = validate(inputs.AddMembers, group=group, names=tuple(names), key=key)
         once = Idempotent.of("member.add", req, req.key)
 
-        def work(unit: Unit) -> GroupView:
+        def work(unit: Unit) -> views.GroupView:
             row = self._group(unit, req.group, lock=True)
 
-            def write() -> tuple[GroupView, int]:
+            def write() -> tuple[views.GroupView, int]:
                 existing = self._member_rows(unit, row)
                 for name in req.names:
                     _refuse_taken_member(existing, name, row.name, restoring=True)
@@ -90,16 +89,16 @@ class GroupCases(LedgerCore):
 
         return self._write("add members", work)
 
-    def groups(self) -> list[GroupView]:
+    def groups(self) -> list[views.GroupView]:
         return self._read(lambda s: [self._group_view(s, g) for g in repository.list_groups(s)])
 
-    def group(self, name: str) -> GroupView:
+    def group(self, name: str) -> views.GroupView:
         return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
-    def rename_group(self, old: str, new: str) -> GroupView:
+    def rename_group(self, old: str, new: str) -> views.GroupView:
         new_name = validate(inputs.RenameGroup, old=old, new=new).new
 
-        def work(unit: Unit) -> GroupView:
+        def work(unit: Unit) -> views.GroupView:
             row = self._group(unit, old, lock=True)
             _refuse_taken_group(self._group_named_like(unit, new_name, but=row.id), new_name)
             repository.rename_group(unit, row.id, new_name)
@@ -115,10 +114,10 @@ class GroupCases(LedgerCore):
 
         return self._write("rename group", work)
 
-    def rename_member(self, group: str, old: str, new: str) -> GroupView:
+    def rename_member(self, group: str, old: str, new: str) -> views.GroupView:
         new_name = validate(inputs.RenameMember, group=group, old=old, new=new).new
 
-        def work(unit: Unit) -> GroupView:
+        def work(unit: Unit) -> views.GroupView:
             row = self._group(unit, group, lock=True)
             found = dict(self._member_rows(unit, row))
             if old not in found:
@@ -139,11 +138,11 @@ class GroupCases(LedgerCore):
 
         return self._write("rename member", work)
 
-    def remove_member(self, group: str, name: str) -> GroupView:
+    def remove_member(self, group: str, name: str) -> views.GroupView:
         """Remove a member whose balances are all zero. Their history stays (the row is
         archived, not deleted); adding the name again restores them."""
 
-        def work(unit: Unit) -> GroupView:
+        def work(unit: Unit) -> views.GroupView:
             row = self._group(unit, group, lock=True)
             member = self._member_rows(unit, row).get(name)
             if member is None or member.archived:

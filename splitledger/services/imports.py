@@ -7,17 +7,13 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from splitledger import domain
 from splitledger.domain import DomainError
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import (
     IdempotencyConflict,
     InvalidInput,
 )
 from splitledger.services.inputs import ImportEntry, validate
-from splitledger.services.views import (
-    ImportReport,
-    TxView,
-)
 from splitledger.store import repository
 from splitledger.store.records import TxRecord
 from splitledger.store.repository import GroupHead, MemberRef
@@ -103,7 +99,7 @@ class ImportCases(LedgerCore):
         dry_run: bool = False,
         progress: Callable[[int], None] | None = None,
         rates: Sequence[domain.Rate] = (),
-    ) -> ImportReport:
+    ) -> views.ImportReport:
         """Append many transactions atomically: all or none.
 
         Creates the group and any missing members. A transaction whose idempotency key is
@@ -119,7 +115,7 @@ class ImportCases(LedgerCore):
         req = validate(inputs.CreateGroup, name=group, currency=currency, members=people)
         _check_entries(entries, source)
 
-        def work(unit: Unit) -> ImportReport:
+        def work(unit: Unit) -> views.ImportReport:
             row = repository.group_head(unit, name=req.name, lock=True)
             if row is None:  # `flat` imports into `Flat`: names that read the same are one
                 same = self._group_named_like(unit, req.name)
@@ -161,7 +157,7 @@ class ImportCases(LedgerCore):
                             f"{member}: the file says {_amount(want, cur)}, the ledger "
                             f"{_amount(got, cur)}"
                         )
-            report = ImportReport(
+            report = views.ImportReport(
                 group=row.name,
                 created_group=created,
                 added_members=tuple(added),
@@ -289,13 +285,13 @@ class ImportCases(LedgerCore):
                 progress(min(start + _IMPORT_CHUNK, len(entries)))
         return recorded, skipped
 
-    def iter_transactions(self, group: str, *, batch: int = 1000) -> Iterator[TxView]:
+    def iter_transactions(self, group: str, *, batch: int = 1000) -> Iterator[views.TxView]:
         """Every transaction of `group`, oldest first (by sequence), read in batches so
         that exports of large groups run in bounded memory."""
         after = 0
         while True:
 
-            def work(unit: Unit, after: int = after) -> list[TxView]:
+            def work(unit: Unit, after: int = after) -> list[views.TxView]:
                 row = self._group(unit, group)
                 return self._tx_views(unit, repository.after_seq(unit, row.id, after, batch))
 

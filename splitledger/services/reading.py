@@ -8,16 +8,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from splitledger import domain
+from splitledger.services import views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, NotFound, Unavailable
-from splitledger.services.views import (
-    BalancesView,
-    BalanceView,
-    GroupView,
-    HistoryPage,
-    TxView,
-    VerifyReport,
-)
 from splitledger.store import repository
 from splitledger.store.connection import ChangeWatch
 from splitledger.store.errors import driver_error
@@ -26,7 +19,7 @@ from splitledger.store.repository import GroupHead, HistoryFilter
 from splitledger.store.unit import Unit
 
 
-class FirstScreen(tuple[GroupView, BalancesView]):
+class FirstScreen(tuple[views.GroupView, views.BalancesView]):
     """The pair (group, balances), unpacked and compared as a pair, that also carries
     `token`: the group's change token, read in the same transaction (as
     `os.stat_result` carries fields beyond its tuple)."""
@@ -34,7 +27,7 @@ class FirstScreen(tuple[GroupView, BalancesView]):
     token: tuple[object, ...]
 
     def __new__(
-        cls, group: GroupView, balances: BalancesView, token: tuple[object, ...]
+        cls, group: views.GroupView, balances: views.BalancesView, token: tuple[object, ...]
     ) -> FirstScreen:
         pair = super().__new__(cls, (group, balances))
         pair.token = token
@@ -47,12 +40,12 @@ class FirstScreen(tuple[GroupView, BalancesView]):
 class ReadingCases(LedgerCore):
     """Balances, history and verify."""
 
-    def balances(self, group: str, *, on: dt.date | None = None) -> BalancesView:
+    def balances(self, group: str, *, on: dt.date | None = None) -> views.BalancesView:
         """Each member's balance per currency (current members show zero too), what the
         exchange accounts hold, and each member's indicative total in the group currency
         at the rates of `on` (today): an estimate, not an entry on the ledger."""
 
-        def work(unit: Unit) -> BalancesView:
+        def work(unit: Unit) -> views.BalancesView:
             row = self._group(unit, group)
             return balances_view(unit, row, set(self._group_view(unit, row).members), on)
 
@@ -103,7 +96,7 @@ class ReadingCases(LedgerCore):
         date_to: dt.date | None = None,
         entries: bool = True,
         show_deleted: bool = False,
-    ) -> list[TxView]:
+    ) -> list[views.TxView]:
         """A page of transactions, newest first; pass the last one's (date, id) as
         `before` for the next (older) page. From the other end: `oldest` gives the
         oldest page, and the first one's (date, id) as `after` the next newer page (the
@@ -121,7 +114,7 @@ class ReadingCases(LedgerCore):
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
 
-        def work(unit: Unit) -> list[TxView]:
+        def work(unit: Unit) -> list[views.TxView]:
             row = self._group(unit, group)
             flt = self._with_member(unit, row, wanted)
             rows = repository.history(
@@ -151,14 +144,14 @@ class ReadingCases(LedgerCore):
         kind: str | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
-    ) -> HistoryPage:
+    ) -> views.HistoryPage:
         """Like `history`, newest first, and whether older transactions match beyond
         the page: pass the last one's id as `before_id` for the next page (a transaction
         of the group; `NotFound` otherwise)."""
         _check_page(limit, kind)
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
 
-        def work(unit: Unit) -> HistoryPage:
+        def work(unit: Unit) -> views.HistoryPage:
             row = self._group(unit, group)
             flt = self._with_member(unit, row, wanted)
             before: tuple[dt.date, int] | None = None
@@ -170,7 +163,7 @@ class ReadingCases(LedgerCore):
                     )
                 before = (cursor.date, cursor.id)
             rows = repository.history(unit, row.id, flt, limit=limit + 1, before=before)
-            return HistoryPage(tuple(self._tx_views(unit, rows[:limit])), len(rows) > limit)
+            return views.HistoryPage(tuple(self._tx_views(unit, rows[:limit])), len(rows) > limit)
 
         return self._read(work)
 
@@ -188,7 +181,7 @@ class ReadingCases(LedgerCore):
                 return replace(flt, member=known)
         raise NotFound(f"no member named {flt.member!r} in {group.name!r}", field="member")
 
-    def verify(self) -> VerifyReport:
+    def verify(self) -> views.VerifyReport:
         from splitledger.services.verify import run_checks
 
         return self._read(run_checks)
@@ -203,22 +196,22 @@ def _check_page(limit: int, kind: str | None) -> None:
 
 def balances_view(
     unit: Unit, row: GroupHead | GroupRecord, active: set[str], on: dt.date | None
-) -> BalancesView:
+) -> views.BalancesView:
     """`ReadingCases.balances` of the group `row`, whose current members are `active`."""
     found: dict[tuple[str, str], int] = {}
-    exchange: list[BalanceView] = []
+    exchange: list[views.BalanceView] = []
     for name, currency, amount in repository.balances(unit, row.id):
         if domain.is_exchange_account(name):
             if amount:
-                exchange.append(BalanceView(name, currency, amount))
+                exchange.append(views.BalanceView(name, currency, amount))
         elif amount or (name in active and currency == row.currency):
             # zero rows only in the group currency; removed members only if owing
             found[name, currency] = amount
     for name in active:
         found.setdefault((name, row.currency), 0)
-    items = tuple(BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
+    items = tuple(views.BalanceView(m, c, a) for (m, c), a in sorted(found.items()))
     table = domain.RateTable(rates_of(unit, row.id))
-    return BalancesView(
+    return views.BalancesView(
         row.name,
         row.currency,
         items,
@@ -236,7 +229,7 @@ def rates_of(unit: Unit, group_id: int) -> list[domain.Rate]:
 
 
 def indicative_totals(
-    balances: Sequence[BalanceView], currency: str, table: domain.RateTable, on: dt.date
+    balances: Sequence[views.BalanceView], currency: str, table: domain.RateTable, on: dt.date
 ) -> dict[str, int | None]:
     """Per member, the sum of their balances converted to `currency` at the rates of
     `on`, rounded half-to-even; None where a rate is missing."""

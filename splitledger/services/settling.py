@@ -15,14 +15,11 @@ from dataclasses import dataclass
 
 from splitledger import domain
 from splitledger.domain import Transfer
-from splitledger.services import inputs
+from splitledger.services import inputs, views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput, Stale
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import validate
-from splitledger.services.views import (
-    TxView,
-)
 from splitledger.store import repository
 from splitledger.store.unit import Unit
 
@@ -133,7 +130,7 @@ class SettleCases(LedgerCore):
         *,
         expected: Basis | None = None,
         key: str | None = None,
-    ) -> list[TxView]:
+    ) -> list[views.TxView]:
         """Record the transfers as one settlement: a payment each, all or none, in one
         database transaction (ADR 0012). With `expected`, the `basis` of the plan they
         come from, nothing is recorded unless the group's balances are still those
@@ -159,7 +156,7 @@ class SettleCases(LedgerCore):
         # payments were all recorded answers with them, whatever the balances are now).
         payments = [Idempotent.of("tx.payment", req, req.key) for req in requests]
 
-        def work(unit: Unit) -> list[TxView]:
+        def work(unit: Unit) -> list[views.TxView]:
             row = self._group(unit, group, lock=True)
             seen = [payment.earlier(unit) for payment in payments]
             if requests and all(s is not None for s in seen):  # a retry of a recorded plan
@@ -168,11 +165,11 @@ class SettleCases(LedgerCore):
                 rows = repository.balances(unit, row.id)
                 if basis_of(rows) != tuple(expected):
                     raise _Moved(row.name, rows)
-            views: list[TxView] = []
+            recorded: list[views.TxView] = []
             for req, payment, earlier in zip(requests, payments, seen, strict=True):
                 key_ = req.key or ""
                 if earlier is not None:
-                    views.append(self._tx_view(unit, earlier))
+                    recorded.append(self._tx_view(unit, earlier))
                     continue
                 try:
                     tx = domain.build_payment(
@@ -189,16 +186,16 @@ class SettleCases(LedgerCore):
                 self._require_active(unit, row, (req.payer, req.payee))
                 view = self._append(unit, row, tx, action=payment.operation)
                 payment.remember(unit, view.id)
-                views.append(view)
+                recorded.append(view)
             if len(requests) > 1:  # one settlement: its payments, in the same commit
                 self._changed(
                     unit,
                     "settle.record",
                     group_id=row.id,
                     entity_id=None,
-                    payload={"key": base, "payments": [v.id for v in views]},
+                    payload={"key": base, "payments": [v.id for v in recorded]},
                 )
-            return views
+            return recorded
 
         try:
             return self._write("record settlement", work)

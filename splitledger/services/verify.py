@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from splitledger.services.views import Problem, VerifyReport
+from splitledger.services import views
 from splitledger.store import repository
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.records import GroupRecord, TxRecord
@@ -19,8 +19,8 @@ from splitledger.store.unit import Unit
 _BATCH = 2_000
 
 
-def run_checks(unit: Unit) -> VerifyReport:
-    problems: list[Problem] = []
+def run_checks(unit: Unit) -> views.VerifyReport:
+    problems: list[views.Problem] = []
     groups = {g.id: g for g in repository.list_groups(unit)}
     names = {gid: g.name for gid, g in groups.items()}
     member_group = {m: g for m, g in unit.all("SELECT id, group_id FROM members")}
@@ -32,7 +32,7 @@ def run_checks(unit: Unit) -> VerifyReport:
     )
     for tx_id, currency, total in unbalanced:
         problems.append(
-            Problem("unbalanced", f"{currency} postings sum to {total}, not zero", tx_id)
+            views.Problem("unbalanced", f"{currency} postings sum to {total}, not zero", tx_id)
         )
     counts: dict[int, int] = {
         tx_id: n
@@ -45,12 +45,14 @@ def run_checks(unit: Unit) -> VerifyReport:
     for tx_id, gid, _ in tx_rows:
         if counts.get(tx_id, 0) < 2:
             problems.append(
-                Problem("too-few-postings", "fewer than two postings", tx_id, names.get(gid))
+                views.Problem("too-few-postings", "fewer than two postings", tx_id, names.get(gid))
             )
         if gid not in groups:
-            problems.append(Problem("orphan", f"group {gid} does not exist", tx_id))
+            problems.append(views.Problem("orphan", f"group {gid} does not exist", tx_id))
     for tx_id in counts.keys() - tx_group.keys():
-        problems.append(Problem("orphan", "postings of a transaction that does not exist", tx_id))
+        problems.append(
+            views.Problem("orphan", "postings of a transaction that does not exist", tx_id)
+        )
 
     # Postings stay inside their transaction's group; balances equal posting sums.
     sums: dict[tuple[int, str], int] = defaultdict(int)
@@ -62,7 +64,9 @@ def run_checks(unit: Unit) -> VerifyReport:
         sums[member_id, currency] += amount
         if member_group.get(member_id) != tx_group.get(tx_id, member_group.get(member_id)):
             problems.append(
-                Problem("cross-group", f"posting to member {member_id} of another group", tx_id)
+                views.Problem(
+                    "cross-group", f"posting to member {member_id} of another group", tx_id
+                )
             )
     maintained = {
         (m, c): a for m, c, a in unit.all("SELECT member_id, currency, amount FROM balances")
@@ -71,7 +75,7 @@ def run_checks(unit: Unit) -> VerifyReport:
         if sums.get(key, 0) != maintained.get(key, 0):
             member_id, currency = key
             problems.append(
-                Problem(
+                views.Problem(
                     "balance-mismatch",
                     f"member {member_id} {currency}: maintained balance "
                     f"{maintained.get(key, 0)} but postings sum to {sums.get(key, 0)}",
@@ -86,18 +90,18 @@ def run_checks(unit: Unit) -> VerifyReport:
         maintained_spent = repository.total_spent(unit, group.id)
         if maintained_spent != repository.spent_from_postings(unit, group.id):
             problems.append(
-                Problem(
+                views.Problem(
                     "spending-mismatch",
                     "maintained total spent differs from the postings",
                     None,
                     group.name,
                 )
             )
-    return VerifyReport(tuple(problems), len(tx_rows), postings_checked)
+    return views.VerifyReport(tuple(problems), len(tx_rows), postings_checked)
 
 
-def _check_reversals(unit: Unit, names: dict[int, str]) -> list[Problem]:
-    problems: list[Problem] = []
+def _check_reversals(unit: Unit, names: dict[int, str]) -> list[views.Problem]:
+    problems: list[views.Problem] = []
     pairs = unit.all(
         "SELECT id, reverses_id, group_id FROM transactions WHERE reverses_id IS NOT NULL"
     )
@@ -114,7 +118,7 @@ def _check_reversals(unit: Unit, names: dict[int, str]) -> list[Problem]:
         negated = sorted((m, c, -a) for m, c, a in postings(orig_id or 0))
         if postings(rev_id) != negated:
             problems.append(
-                Problem(
+                views.Problem(
                     "bad-reversal",
                     f"does not exactly negate transaction {orig_id}",
                     rev_id,
@@ -124,8 +128,8 @@ def _check_reversals(unit: Unit, names: dict[int, str]) -> list[Problem]:
     return problems
 
 
-def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
-    problems: list[Problem] = []
+def _check_chain(unit: Unit, group: GroupRecord) -> list[views.Problem]:
+    problems: list[views.Problem] = []
     prev, expected_seq = GENESIS, 1
     batch: list[TxRecord] = []
 
@@ -141,7 +145,7 @@ def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
         for tx in batch:
             if tx.seq != expected_seq:
                 problems.append(
-                    Problem(
+                    views.Problem(
                         "chain-gap",
                         f"sequence {tx.seq}, expected {expected_seq}",
                         tx.id,
@@ -150,7 +154,7 @@ def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
                 )
             if tx.prev_hash != prev:
                 problems.append(
-                    Problem(
+                    views.Problem(
                         "chain-broken",
                         "does not link to the previous transaction",
                         tx.id,
@@ -173,7 +177,7 @@ def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
             )
             if digest != tx.hash:
                 problems.append(
-                    Problem(
+                    views.Problem(
                         "tampered",
                         "content or postings differ from what was recorded",
                         tx.id,
@@ -190,7 +194,7 @@ def _check_chain(unit: Unit, group: GroupRecord) -> list[Problem]:
         flush()
     if (group.head_seq, group.head_hash) != (expected_seq - 1, prev):
         problems.append(
-            Problem(
+            views.Problem(
                 "chain-head",
                 "the group's chain head does not match its last transaction",
                 None,

@@ -5,7 +5,6 @@ breaks the chain from that point on, which `verify` reports."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 
@@ -28,7 +27,10 @@ def transaction_hash(
     actor: str,
     postings: Sequence[tuple[int, str, int]],
 ) -> str:
-    """SHA-256 over the previous hash and a canonical JSON form of the transaction."""
+    """SHA-256 over the previous hash and a canonical JSON form of the transaction.
+    (hashlib is imported here: a read never hashes, and its import costs a command ~3 ms.)"""
+    import hashlib
+
     body = _CANONICAL.encode(
         [
             group_id,

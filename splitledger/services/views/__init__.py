@@ -1,0 +1,101 @@
+"""What the services return: plain immutable values, safe to hand to any face or thread.
+
+One module per kind of answer (reading, bills, activity, checks); the names load lazily
+(PEP 562, ADR 0015), so that a read builds only the classes it returns: a frozen
+dataclass costs ~0.6 ms to create, and a command pays for each one it imports. No
+module here imports pydantic: the request types named come from `services.inputs` for
+type checkers only.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from splitledger.services.views.activity import (
+        ActivityItem,
+        ActivityPage,
+    )
+    from splitledger.services.views.bills import (
+        AuditEntry,
+        BillVersion,
+        EditOutcome,
+        ExpenseDefinition,
+        FieldChange,
+        TxDetail,
+    )
+    from splitledger.services.views.checks import (
+        ImportReport,
+        Problem,
+        VerifyReport,
+    )
+    from splitledger.services.views.reading import (
+        BalancesView,
+        BalanceView,
+        GroupView,
+        HistoryPage,
+        PostingView,
+        RateView,
+        TxView,
+    )
+
+#: Each public name -> the submodule (of this package) that defines it.
+_LAZY: dict[str, str] = {
+    "GroupView": "reading",
+    "PostingView": "reading",
+    "TxView": "reading",
+    "HistoryPage": "reading",
+    "BalanceView": "reading",
+    "BalancesView": "reading",
+    "RateView": "reading",
+    "AuditEntry": "bills",
+    "TxDetail": "bills",
+    "ExpenseDefinition": "bills",
+    "FieldChange": "bills",
+    "EditOutcome": "bills",
+    "BillVersion": "bills",
+    "ActivityItem": "activity",
+    "ActivityPage": "activity",
+    "Problem": "checks",
+    "VerifyReport": "checks",
+    "ImportReport": "checks",
+}
+
+__all__ = [
+    "ActivityItem",
+    "ActivityPage",
+    "AuditEntry",
+    "BalanceView",
+    "BalancesView",
+    "BillVersion",
+    "EditOutcome",
+    "ExpenseDefinition",
+    "FieldChange",
+    "GroupView",
+    "HistoryPage",
+    "ImportReport",
+    "PostingView",
+    "Problem",
+    "RateView",
+    "TxDetail",
+    "TxView",
+    "VerifyReport",
+]
+
+
+if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt name is still an error
+
+    def __getattr__(name: str) -> Any:
+        """Import the submodule that defines `name` on first use, and keep the value here
+        so later lookups are plain attribute reads."""
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(import_module(f"{__name__}.{module}"), name)
+        globals()[name] = value
+        return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
