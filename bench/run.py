@@ -396,6 +396,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--runs", type=int, help="rounds of the headline rows (default 9)")
     parser.add_argument("--before", type=Path, help="headline rows also from this tree")
+    parser.add_argument("--before-label", help="what --before holds (e.g. its commit)")
     parser.add_argument(
         "--commit", help="what is measured, when this tree is no git checkout (git archive)"
     )
@@ -417,6 +418,7 @@ def main() -> int:
         big=sizes["import"],
         before=args.before,
         warmup=not q,
+        before_label=args.before_label,
     )
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:

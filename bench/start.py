@@ -236,6 +236,7 @@ class Bench:
     app: bool
     before: Path | None
     warmup: bool = True
+    before_label: str | None = None  # what `before` holds, e.g. a commit
     cases: dict[str, Case] = field(default_factory=dict)
     goals: list[Goal] = field(default_factory=list)
     counter: int = 0
@@ -505,6 +506,11 @@ def table(bench: Bench) -> tuple[str, int]:
         f"`python -c pass` in the same rounds: {_ms(floor.median('cpu'))} CPU, "
         f"{_ms(floor.median('wall'))} wall. Medians of {bench.runs} rounds."
     )
+    if before:
+        lines.append(
+            f"`before`: {bench.before_label or bench.before}, in the same rounds "
+            "(the same venv, `PYTHONPATH` naming its tree)."
+        )
     return "\n".join(lines), missed
 
 
@@ -515,11 +521,12 @@ def measure(
     app: bool = True,
     before: Path | None = None,
     warmup: bool = True,
+    before_label: str | None = None,
     progress: bool = True,
 ) -> tuple[str, int]:
     """Run every case `runs` times, interleaved; the table and the count of misses."""
     with tempfile.TemporaryDirectory(prefix="splitledger-start-") as tmp:
-        bench = Bench(Path(tmp), runs, big, app, before, warmup)
+        bench = Bench(Path(tmp), runs, big, app, before, warmup, before_label)
         bench.build()
         if progress:
             print(
@@ -536,6 +543,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=RUNS, help=f"rounds (default {RUNS})")
     parser.add_argument("--before", type=Path, help="an older source tree, run interleaved")
+    parser.add_argument("--before-label", help="what --before holds (e.g. its commit)")
     parser.add_argument("--big", type=int, default=BIG, help="expenses of the big group")
     parser.add_argument("--no-big", action="store_true", help="leave out the big group")
     parser.add_argument("--no-app", action="store_true", help="leave out the app rows")
@@ -550,6 +558,7 @@ def main() -> int:
         app=not args.no_app,
         before=args.before,
         warmup=not args.quick,
+        before_label=args.before_label,
     )
     print(text)
     print(
