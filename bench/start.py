@@ -506,6 +506,8 @@ def table(bench: Bench) -> tuple[str, int]:
         f"`python -c pass` in the same rounds: {_ms(floor.median('cpu'))} CPU, "
         f"{_ms(floor.median('wall'))} wall. Medians of {bench.runs} rounds."
     )
+    if not bench.warmup:
+        lines.append("A smoke run (no warm-up round): the figures show the code runs, no more.")
     if before:
         lines.append(
             f"`before`: {bench.before_label or bench.before}, in the same rounds "
