@@ -45,7 +45,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -516,6 +517,22 @@ def table(bench: Bench) -> tuple[str, int]:
     return "\n".join(lines), missed
 
 
+@contextmanager
+def _private(tmp: Path) -> Iterator[None]:
+    """This process's own reads of the ledgers (the app's marker text) log and look up
+    data under `tmp` too, never the user's directories."""
+    saved = dict(os.environ)
+    os.environ.update(
+        {k: v for k, v in child_env(tmp).items() if k.startswith(("XDG_", "SPLITLEDGER_"))}
+    )
+    os.environ.pop("SPLITLEDGER_DB", None)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
 def measure(
     runs: int = RUNS,
     *,
@@ -527,7 +544,7 @@ def measure(
     progress: bool = True,
 ) -> tuple[str, int]:
     """Run every case `runs` times, interleaved; the table and the count of misses."""
-    with tempfile.TemporaryDirectory(prefix="splitledger-start-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="splitledger-start-") as tmp, _private(Path(tmp)):
         bench = Bench(Path(tmp), runs, big, app, before, warmup, before_label)
         bench.build()
         if progress:
