@@ -10,8 +10,9 @@ keeps them and `_LAZY` in step.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from splitledger.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from splitledger.domain.allocation import allocate, seed_from_key
@@ -196,17 +197,4 @@ __all__ = [
 
 
 if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt name is still an error
-
-    def __getattr__(name: str) -> Any:
-        """Import the submodule that defines `name` on first use, and keep the value here
-        so later lookups are plain attribute reads."""
-        module = _LAZY.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module(f"{__name__}.{module}"), name)
-        globals()[name] = value
-        return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, prefix=f"{__name__}.")

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import import_module
 from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, TypeVar
 
 from splitledger.domain.errors import DomainError
+from splitledger.lazy import lazy_attributes
 from splitledger.services.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -79,14 +79,9 @@ _MODELS = frozenset(
 )
 
 if not TYPE_CHECKING:  # hidden from mypy, so that a misspelt name is still an error
-
-    def __getattr__(name: str) -> Any:
-        """A request model, imported with pydantic on first use."""
-        if name not in _MODELS:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(import_module("splitledger.services.request_models"), name)
-        globals()[name] = value
-        return value
+    __getattr__, __dir__ = lazy_attributes(
+        __name__, dict.fromkeys(_MODELS, "request_models"), prefix="splitledger.services."
+    )
 
 
 def __dir__() -> list[str]:
