@@ -1,10 +1,12 @@
 """The first frame on the terminal is the first screen's: the empty screen under it is not
-painted while the ledger opens (a frame nobody needs, on the CPU the opening needs).
+painted while the ledger opens (a frame nobody needs, on the CPU the opening needs), and
+importing the app loads only what that frame needs.
 
 The app runs as a user starts it, in a pseudo-terminal, until its first screen is on it."""
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import select
@@ -76,3 +78,33 @@ def test_the_first_frame_is_the_balances(demo: Ledger, db_path: Path, tmp_path: 
 def test_the_first_frame_is_the_welcome(ledger: Ledger, db_path: Path, tmp_path: Path) -> None:
     before = text_until(db_path, "Welcome to splitledger", tmp_path)
     assert blank_before_first_text(before) < COLUMNS
+
+
+#: Loaded when first used, never by importing the app: the use cases (the opening worker
+#: imports them), the input models, and every screen but the balances.
+NOT_AT_IMPORT = (
+    "pydantic",
+    "sqlalchemy",
+    "alembic",
+    "splitledger.services.ledger",
+    "splitledger.services.inputs",
+    "splitledger.services.demo",
+    "splitledger.tui.commands",
+    "splitledger.tui.screens.welcome",
+    "splitledger.tui.screens.help",
+    "splitledger.tui.screens.history",
+    "splitledger.tui.screens.expense_form",
+    "splitledger.tui.screens.settle",
+    "splitledger.tui.screens.members",
+    "splitledger.tui.screens.groups",
+    "splitledger.tui.screens.transaction",
+)
+
+
+def test_importing_the_app_loads_only_what_the_first_frame_needs() -> None:
+    code = "import sys, splitledger.tui.app; print(sorted(sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    loaded = set(ast.literal_eval(done.stdout))
+    assert loaded.isdisjoint(NOT_AT_IMPORT), sorted(loaded.intersection(NOT_AT_IMPORT))
