@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         RenameMember,
         Request,
         Reverse,
+        SettleIn,
         Undo,
     )
 
@@ -55,6 +56,7 @@ __all__ = [
     "RenameMember",
     "Request",
     "Reverse",
+    "SettleIn",
     "SplitMode",
     "Undo",
     "validate",
@@ -74,6 +76,7 @@ _MODELS = frozenset(
         "RenameMember",
         "Request",
         "Reverse",
+        "SettleIn",
         "Undo",
     }
 )

@@ -18,6 +18,7 @@ transaction. The use cases live in one module per family, each a class over
 | `SettleCases` | settling.py | the settle-up plan, recording it |
 | `ImportCases` | imports.py | atomic imports, reading a group in batches |
 | `CurrencyCases` | currencies.py | exchange rates, conversions |
+| `SettleInCases` | settle_in.py | settling in one currency (convert, plan, record) |
 
 Beneath them: `LedgerCore` (core.py: lookups, views, appends with audit rows) over
 `LedgerDatabase` (database.py: opening, the unit of work, currency pins).
@@ -35,6 +36,7 @@ from splitledger.services.groups import GroupCases
 from splitledger.services.imports import ImportCases
 from splitledger.services.inputs import validate
 from splitledger.services.reading import ReadingCases
+from splitledger.services.settle_in import SettleInCases
 from splitledger.services.settling import SettleCases
 
 __all__ = ["Ledger", "LedgerCore", "validate"]
@@ -48,6 +50,7 @@ class Ledger(
     BillCases,
     EntryCases,
     ReadingCases,
+    SettleInCases,
     SettleCases,
     ImportCases,
     CurrencyCases,

@@ -192,6 +192,19 @@ class Convert(Request):
     _check_to = field_validator("to")(_currency)
 
 
+class SettleIn(Request):
+    """Settle a group in one currency: convert the others into it, plan, and (with
+    `record`) record the plan, as one write."""
+
+    group: Name
+    currency: str
+    record: bool = False
+    date: LedgerDate | None = None
+    key: Key | None = None
+
+    _check_currency = field_validator("currency")(_currency)
+
+
 Payers = Annotated[tuple[tuple[Name, str | None], ...], Field(min_length=1)]
 
 

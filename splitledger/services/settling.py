@@ -10,7 +10,7 @@ now), checked under the group's write lock (ADR 0012).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from splitledger import domain
@@ -21,6 +21,7 @@ from splitledger.services.errors import InvalidInput, Stale
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import validate
 from splitledger.store import repository
+from splitledger.store.repository import GroupHead
 from splitledger.store.unit import Unit
 
 #: Every non-zero balance of a group, (account, currency, minor), sorted.
@@ -138,19 +139,7 @@ class SettleCases(LedgerCore):
         position, so a retry of the same plan answers with the same payments and
         records nothing new, whatever the balances are by then."""
         base = key or new_key()
-        requests = [
-            validate(
-                inputs.RecordPayment,
-                group=group,
-                payer=t.payer,
-                payee=t.payee,
-                amount=domain.format_amount(t.minor, t.currency, grouping=False),
-                currency=t.currency,
-                description=f"Settle up: {t.payer} paid {t.payee}",
-                key=f"{base}:{i}",
-            )
-            for i, t in enumerate(transfers)
-        ]
+        requests = payment_requests(group, transfers, lambda i: f"{base}:{i}")
 
         # One request per payment, each replayed on its own (a retry of a plan whose
         # payments were all recorded answers with them, whatever the balances are now).
@@ -165,42 +154,55 @@ class SettleCases(LedgerCore):
                 rows = repository.balances(unit, row.id)
                 if basis_of(rows) != tuple(expected):
                     raise _Moved(row.name, rows)
-            recorded: list[views.TxView] = []
-            for req, payment, earlier in zip(requests, payments, seen, strict=True):
-                key_ = req.key or ""
-                if earlier is not None:
-                    recorded.append(self._tx_view(unit, earlier))
-                    continue
-                try:
-                    tx = domain.build_payment(
-                        payer=req.payer,
-                        payee=req.payee,
-                        amount=domain.parse_amount(req.amount, req.currency or row.currency),
-                        currency=req.currency or row.currency,
-                        date=dt.date.today(),
-                        idempotency_key=key_,
-                        description=req.description,
-                    )
-                except domain.DomainError as exc:
-                    raise InvalidInput(str(exc), field=exc.field) from None
-                self._require_active(unit, row, (req.payer, req.payee))
-                view = self._append(unit, row, tx, action=payment.operation)
-                payment.remember(unit, view.id)
-                recorded.append(view)
-            if len(requests) > 1:  # one settlement: its payments, in the same commit
-                self._changed(
-                    unit,
-                    "settle.record",
-                    group_id=row.id,
-                    entity_id=None,
-                    payload={"key": base, "payments": [v.id for v in recorded]},
-                )
-            return recorded
+            return self._record_transfers_locked(unit, row, requests, payments, seen, base)
 
         try:
             return self._write("record settlement", work)
         except _Moved as moved:
             raise self._stale(moved.group, tuple(expected or ()), moved.rows) from None
+
+    def _record_transfers_locked(
+        self,
+        unit: Unit,
+        row: GroupHead,
+        requests: Sequence[inputs.RecordPayment],
+        payments: Sequence[Idempotent],
+        seen: Sequence[int | None],
+        base: str,
+    ) -> list[views.TxView]:
+        """Record each payment request in group `row` (locked), those `seen` before
+        answered as they were; several make one settlement in the audit log."""
+        recorded: list[views.TxView] = []
+        for req, payment, earlier in zip(requests, payments, seen, strict=True):
+            if earlier is not None:
+                recorded.append(self._tx_view(unit, earlier))
+                continue
+            currency = req.currency or row.currency
+            try:
+                tx = domain.build_payment(
+                    payer=req.payer,
+                    payee=req.payee,
+                    amount=domain.parse_amount(req.amount, currency),
+                    currency=currency,
+                    date=req.date or dt.date.today(),
+                    idempotency_key=req.key or "",
+                    description=req.description,
+                )
+            except domain.DomainError as exc:
+                raise InvalidInput(str(exc), field=exc.field) from None
+            self._require_active(unit, row, (req.payer, req.payee))
+            view = self._append(unit, row, tx, action=payment.operation)
+            payment.remember(unit, view.id)
+            recorded.append(view)
+        if len(requests) > 1:  # one settlement: its payments, in the same commit
+            self._changed(
+                unit,
+                "settle.record",
+                group_id=row.id,
+                entity_id=None,
+                payload={"key": base, "payments": [v.id for v in recorded]},
+            )
+        return recorded
 
     @staticmethod
     def _stale(group: str, expected: Basis, rows: list[tuple[str, str, int]]) -> StalePlan:
@@ -224,6 +226,29 @@ class SettleCases(LedgerCore):
             changes=changes,
             plan=plan,
         )
+
+
+def payment_requests(
+    group: str,
+    transfers: Sequence[Transfer],
+    key_of: Callable[[int], str],
+    date: dt.date | None = None,
+) -> list[inputs.RecordPayment]:
+    """A settle-up payment request for each transfer, the i-th keyed `key_of(i)`."""
+    return [
+        validate(
+            inputs.RecordPayment,
+            group=group,
+            payer=t.payer,
+            payee=t.payee,
+            amount=domain.format_amount(t.minor, t.currency, grouping=False),
+            currency=t.currency,
+            description=f"Settle up: {t.payer} paid {t.payee}",
+            date=date,
+            key=key_of(i),
+        )
+        for i, t in enumerate(transfers)
+    ]
 
 
 def _transfer_text(t: Transfer) -> str:
