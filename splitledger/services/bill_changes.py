@@ -62,9 +62,14 @@ def merged(old: views.ExpenseDefinition, req: inputs.EditExpense) -> inputs.Reco
     the mode stays."""
     split = req.split or old.split
     participants = req.participants
-    if participants is None:
+    receipt = old.receipt if split == "itemised" else None
+    if split == "itemised":
+        participants = ()  # an itemised bill's members are its lines'
+    elif participants is None:
         keep = split == old.split
         participants = tuple((n, v if keep else None) for n, v in old.participants)
+    items = req.items if req.items is not None else (receipt.items if receipt else ())
+    extra = split == "itemised"
     return inputs.RecordExpense.model_construct(
         group=old.group,
         description=old.description if req.description is None else req.description,
@@ -76,6 +81,9 @@ def merged(old: views.ExpenseDefinition, req: inputs.EditExpense) -> inputs.Reco
         date=req.date or old.date,
         category=old.category if req.category is None else req.category,
         key=req.key,
+        items=items,
+        tax=req.tax or (receipt.tax if receipt else None) if extra else None,
+        tip=req.tip or (receipt.tip if receipt else None) if extra else None,
     )
 
 
@@ -92,6 +100,7 @@ def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> views.E
         participants=bill.participants,
         date=tx.date,
         category=tx.category,
+        receipt=bill.receipt,
     )
 
 
@@ -113,7 +122,7 @@ def same(a: views.ExpenseDefinition, b: views.ExpenseDefinition) -> bool:
 
     def key(d: views.ExpenseDefinition) -> tuple[object, ...]:
         return (d.description, d.amount, d.currency, dict(d.paid_by), d.split,
-                dict(d.participants), d.date, d.category)  # fmt: skip
+                dict(d.participants), d.date, d.category, d.receipt)  # fmt: skip
 
     return key(a) == key(b)
 
@@ -122,7 +131,7 @@ def same_money(a: views.ExpenseDefinition, b: views.ExpenseDefinition) -> bool:
     """The same amount, currency, payers and split: only text or the date differ."""
 
     def key(d: views.ExpenseDefinition) -> tuple[object, ...]:
-        return (d.amount, d.currency, dict(d.paid_by), d.split, dict(d.participants))
+        return (d.amount, d.currency, dict(d.paid_by), d.split, dict(d.participants), d.receipt)
 
     return key(a) == key(b)
 
@@ -149,12 +158,24 @@ def diff(
         ("amount", f"{old.amount} {old.currency}", f"{new.amount} {new.currency}"),
         ("paid by", _payers(old, order), _payers(new, order)),
         ("split", old.split, new.split),
+        ("items", _receipt(old), _receipt(new)),
         ("for", *(("", "") if said else values)),
         ("shares", *shares),
         ("date", old.date.isoformat(), new.date.isoformat()),
         ("category", old.category, new.category),
     ]
     return tuple(views.FieldChange(f, a, b) for f, a, b in pairs if a != b)
+
+
+def _receipt(d: views.ExpenseDefinition) -> str:
+    """An itemised bill's lines: `Pizza 20.00 (ann, bob); Wine 9.00 (bob); tax 2.00`
+    (empty for the other modes)."""
+    if d.receipt is None:
+        return ""
+    lines = [f"{text} {amount} ({', '.join(ms)})" for text, amount, ms in d.receipt.items]
+    lines += [f"{what} {value}" for what, value in (("tax", d.receipt.tax), ("tip", d.receipt.tip))
+              if value.strip("0.,")]  # fmt: skip
+    return "; ".join(lines)
 
 
 def _ordered(

@@ -43,6 +43,9 @@ class BillEditCases(BillCases, EntryCases):
         date: dt.date | None = None,
         category: str | None = None,
         key: str | None = None,
+        items: inputs.Items | None = None,
+        tax: str | None = None,
+        tip: str | None = None,
     ) -> views.EditOutcome:
         """Change the fields given of expense `tx_id`, keeping the rest of its
         definition, and record the result as a new version (the current one reversed,
@@ -62,6 +65,9 @@ class BillEditCases(BillCases, EntryCases):
             date=date,
             category=category,
             key=key,
+            items=None if items is None else tuple((d, a, tuple(m)) for d, a, m in items),
+            tax=tax,
+            tip=tip,
         )
         key_ = req.key or new_key()
         once = Idempotent.of("tx.edit", req, key_)
@@ -237,7 +243,9 @@ class BillEditCases(BillCases, EntryCases):
         tx = _expense_of(postings, version.date, version.description, version.category, key)
         if defn.derived:
             return tx, None
-        return tx, Bill(defn.amount, defn.currency, defn.paid_by, defn.split, defn.participants)
+        return tx, Bill(
+            defn.amount, defn.currency, defn.paid_by, defn.split, defn.participants, defn.receipt
+        )
 
 
 def _expense_of(

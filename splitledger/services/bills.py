@@ -70,6 +70,13 @@ class BillCases(LedgerCore):
                 participants=tuple((names[m], v) for m, v in got.participants),
                 date=row.date,
                 category=row.category,
+                receipt=None
+                if got.receipt is None
+                else views.Receipt(
+                    tuple((d, a, tuple(names[m] for m in ms)) for d, a, ms in got.receipt.items),
+                    got.receipt.tax,
+                    got.receipt.tip,
+                ),
             )
         return found
 

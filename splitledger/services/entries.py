@@ -38,10 +38,19 @@ class EntryCases(LedgerCore):
         currency = req.currency or group.currency
         paid_by = tuple((_member_named(n, group), v) for n, v in req.paid_by)
         participants = tuple((_member_named(n, group), v) for n, v in req.participants)
+        receipt: views.Receipt | None = None
+        split: domain.Split
+        for_text: tuple[tuple[str, str | None], ...]
         try:
             total = domain.parse_amount(req.amount, currency)
             payers, paid_text = _payers(paid_by, total, currency)
-            split, for_text = _split(req.split, participants, group.members, currency)
+            if req.split == "itemised":
+                split, receipt = _itemised(req, group, currency)
+                for_text = tuple(
+                    (n, None) for n in dict.fromkeys(m for _, _, ms in receipt.items for m in ms)
+                )
+            else:
+                split, for_text = _split(req.split, participants, group.members, currency)
             tx = domain.build_expense(
                 total=total,
                 currency=currency,
@@ -55,7 +64,7 @@ class EntryCases(LedgerCore):
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field) from None
         amount = domain.format_amount(total, currency, grouping=False)
-        return tx, Bill(amount, currency, paid_text, req.split, for_text)
+        return tx, Bill(amount, currency, paid_text, req.split, for_text, receipt)
 
     def preview_expense(
         self, group: views.GroupView, *, key: str | None = None, **fields: Unpack[ExpenseFields]
@@ -122,12 +131,20 @@ class EntryCases(LedgerCore):
     def _save_bill(self, unit: Unit, group: GroupHead, tx_id: int, bill: Bill) -> None:
         """Store how the expense `tx_id` was split, members by id (ADR 0011)."""
         rows = self._member_rows(unit, group)
+        receipt = bill.receipt
         stored = definitions.StoredDefinition(
             bill.amount,
             bill.currency,
             tuple((rows[name].id, value) for name, value in bill.paid_by),
             bill.split,
             tuple((rows[name].id, value) for name, value in bill.participants),
+            None
+            if receipt is None
+            else definitions.StoredReceipt(
+                tuple((d, a, tuple(rows[m].id for m in ms)) for d, a, ms in receipt.items),
+                receipt.tax,
+                receipt.tip,
+            ),
         )
         definitions.save(unit, tx_id, stored)
 
@@ -223,6 +240,7 @@ class Bill:
     paid_by: tuple[tuple[str, str | None], ...]
     split: SplitMode
     participants: tuple[tuple[str, str | None], ...]
+    receipt: views.Receipt | None = None
 
 
 def named_in(tx: domain.Transaction, bill: Bill | None) -> list[str]:
@@ -283,6 +301,36 @@ def _payers(
         (n, None if n not in given else domain.format_amount(given[n], currency, grouping=False))
         for n in names
     )
+
+
+def _itemised(
+    req: inputs.RecordExpense, group: views.GroupView, currency: str
+) -> tuple[domain.Itemised, views.Receipt]:
+    """An itemised split and its receipt as the definition keeps it: each line's
+    amount normalised, members as the group names them."""
+    lines: list[tuple[str, str, tuple[str, ...]]] = []
+    items: list[domain.Item] = []
+    for number, (description, amount_text, members) in enumerate(req.items, start=1):
+        names = tuple(_member_named(m, group) for m in members)
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise InvalidInput(f"item {number}: {', '.join(dupes)} listed twice", field="items")
+        amount = domain.parse_amount(amount_text, currency, field=f"item {number}")
+        items.append(domain.Item(amount, names))
+        lines.append((description, domain.format_amount(amount, currency, grouping=False), names))
+
+    def extra(text: str | None, what: str) -> int:
+        if text is None:
+            return 0
+        return domain.parse_amount(text, currency, allow_zero=True, field=what)
+
+    tax, tip = extra(req.tax, "tax"), extra(req.tip, "tip")
+
+    def shown(minor: int) -> str:
+        return domain.format_amount(minor, currency, grouping=False)
+
+    split = domain.Itemised(tuple(items), tax, tip)
+    return split, views.Receipt(tuple(lines), shown(tax), shown(tip))
 
 
 def _split(

@@ -49,6 +49,7 @@ __all__ = [
     "EditExpense",
     "ExpenseFields",
     "ImportEntry",
+    "Items",
     "PaymentFields",
     "RecordExpense",
     "RecordPayment",
@@ -94,12 +95,15 @@ def __dir__() -> list[str]:
 #: Longest group or member name, in characters.
 MAX_NAME = 100
 
-SplitMode = Literal["equal", "exact", "percent", "shares", "adjust"]
-SPLIT_MODES: tuple[SplitMode, ...] = ("equal", "exact", "percent", "shares", "adjust")
+SplitMode = Literal["equal", "exact", "percent", "shares", "adjust", "itemised"]
+SPLIT_MODES: tuple[SplitMode, ...] = ("equal", "exact", "percent", "shares", "adjust", "itemised")
 
 
 #: (member, amount or value as typed, or None): payers and participants as faces pass them.
 Assignments = Sequence[tuple[str, str | None]]
+#: An itemised receipt's lines as faces pass them: (description, amount as typed, the
+#: members who share the line equally).
+Items = Sequence[tuple[str, str, Sequence[str]]]
 
 
 class ExpenseFields(TypedDict, total=False):
@@ -115,6 +119,11 @@ class ExpenseFields(TypedDict, total=False):
     participants: Assignments
     date: dt.date | None
     category: str
+    #: With split "itemised" (and no participants): the receipt's lines, and its tax
+    #: and tip (spread in proportion to each member's lines); the amount is their sum.
+    items: Items
+    tax: str | None
+    tip: str | None
 
 
 class PaymentFields(TypedDict, total=False):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import unicodedata
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
 )
 
@@ -83,9 +84,16 @@ class Request(BaseModel):
         frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
     )
 
+    #: Fields added after requests were first stored: left out of the fingerprint while
+    #: at their default, so that a request made before they existed keeps its
+    #: fingerprint (a retry of it is still a repeat, not a conflict).
+    _added_later: ClassVar[frozenset[str]] = frozenset()
+
     def fingerprint(self, operation: str) -> str:
         """What an idempotency key commits to: the operation and the payload (sans key)."""
-        body = self.model_dump_json(exclude={"key"})
+        fields = type(self).model_fields
+        unset = {n for n in self._added_later if getattr(self, n) == fields[n].default}
+        body = self.model_dump_json(exclude={"key", *unset})
         return hashlib.sha256(f"{operation}:{body}".encode()).hexdigest()
 
 
@@ -134,7 +142,33 @@ class RenameMember(Request):
     new: NewName
 
 
+AmountText = Annotated[str, StringConstraints(min_length=1, max_length=40)]
+ItemText = Annotated[str, _text("item", 200)]
+#: An itemised receipt's line: description, amount as typed, who shares it (equally).
+ItemLine = tuple[ItemText, AmountText, Annotated[tuple[Name, ...], Field(min_length=1)]]
+
+
+def _lines_for_itemised(items: tuple[object, ...], info: ValidationInfo) -> tuple[object, ...]:
+    """Items belong to an itemised split, which takes them instead of participants."""
+    if info.data.get("split") == "itemised":
+        if info.data.get("participants"):
+            raise ValueError("an itemised split takes items, not participants")
+        if not items:
+            raise ValueError("an itemised split needs at least one item")
+    elif items:
+        raise ValueError("items are for an itemised split (split itemised)")
+    return items
+
+
+def _extra_for_itemised(value: str | None, info: ValidationInfo) -> str | None:
+    if value is not None and info.data.get("split") != "itemised":
+        raise ValueError("tax and tip are for an itemised split (split itemised)")
+    return value
+
+
 class RecordExpense(Request):
+    _added_later = frozenset({"items", "tax", "tip"})
+
     group: Name
     description: Description
     amount: Annotated[str, StringConstraints(min_length=1, max_length=40)]
@@ -147,8 +181,13 @@ class RecordExpense(Request):
     date: LedgerDate | None = None
     category: Category = ""
     key: Key | None = None
+    items: tuple[ItemLine, ...] = Field(default=(), validate_default=True)
+    tax: AmountText | None = None
+    tip: AmountText | None = None
 
     _check_currency = field_validator("currency")(_currency)
+    _check_items = field_validator("items")(_lines_for_itemised)
+    _check_extras = field_validator("tax", "tip")(_extra_for_itemised)
 
 
 class RecordPayment(Request):
@@ -212,6 +251,8 @@ class EditExpense(Request):
     """A change to an expense: each field given replaces the current version's, the
     rest is kept (None keeps; empty participants mean every member, as when recording)."""
 
+    _added_later = frozenset({"items", "tax", "tip"})
+
     tx_id: int = Field(gt=0, le=MAX_ID)
     description: Description | None = None
     amount: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
@@ -222,6 +263,9 @@ class EditExpense(Request):
     date: LedgerDate | None = None
     category: Category | None = None
     key: Key | None = None
+    items: tuple[ItemLine, ...] | None = None
+    tax: AmountText | None = None
+    tip: AmountText | None = None
 
     _check_currency = field_validator("currency")(_currency)
 

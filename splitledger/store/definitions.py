@@ -30,6 +30,16 @@ _INSERT = "INSERT INTO expense_definitions (transaction_id, body) VALUES (?, ?)"
 
 
 @dataclass(frozen=True, slots=True)
+class StoredReceipt:
+    """An itemised split's lines (description, amount, member ids sharing it) with its
+    tax and tip, as normalised text."""
+
+    items: tuple[tuple[str, str, tuple[int, ...]], ...]
+    tax: str
+    tip: str
+
+
+@dataclass(frozen=True, slots=True)
 class StoredDefinition:
     """A definition as stored: amounts and values as normalised text, members by id.
     A payer's amount of None pays the rest; a participant's value of None takes an
@@ -40,19 +50,22 @@ class StoredDefinition:
     paid_by: tuple[tuple[int, str | None], ...]
     split: str
     participants: tuple[tuple[int, str | None], ...]
+    receipt: StoredReceipt | None = None
 
 
 def encode(definition: StoredDefinition) -> str:
-    return _ENCODE(
-        {
-            "v": FORMAT,
-            "amount": definition.amount,
-            "currency": definition.currency,
-            "paid_by": definition.paid_by,
-            "split": definition.split,
-            "for": definition.participants,
-        }
-    )
+    body: dict[str, Any] = {
+        "v": FORMAT,
+        "amount": definition.amount,
+        "currency": definition.currency,
+        "paid_by": definition.paid_by,
+        "split": definition.split,
+        "for": definition.participants,
+    }
+    if definition.receipt is not None:  # only itemised bills carry these keys
+        receipt = definition.receipt
+        body.update(items=receipt.items, tax=receipt.tax, tip=receipt.tip)
+    return _ENCODE(body)
 
 
 def decode(body: str) -> StoredDefinition:
@@ -65,6 +78,13 @@ def decode(body: str) -> StoredDefinition:
         paid_by=tuple((int(m), v) for m, v in data["paid_by"]),
         split=str(data["split"]),
         participants=tuple((int(m), v) for m, v in data["for"]),
+        receipt=None
+        if "items" not in data
+        else StoredReceipt(
+            tuple((str(d), str(a), tuple(int(m) for m in ms)) for d, a, ms in data["items"]),
+            str(data["tax"]),
+            str(data["tip"]),
+        ),
     )
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         EditOutcome,
         ExpenseDefinition,
         FieldChange,
+        Receipt,
         TxDetail,
     )
     from splitledger.services.views.checks import (
@@ -54,6 +55,7 @@ _LAZY: dict[str, str] = {
     "TxDetail": "bills",
     "ExpenseDefinition": "bills",
     "FieldChange": "bills",
+    "Receipt": "bills",
     "EditOutcome": "bills",
     "BillVersion": "bills",
     "ActivityItem": "activity",
@@ -79,6 +81,7 @@ __all__ = [
     "PostingView",
     "Problem",
     "RateView",
+    "Receipt",
     "TxDetail",
     "TxView",
     "VerifyReport",

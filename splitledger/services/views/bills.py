@@ -32,6 +32,16 @@ class TxDetail:
 
 
 @dataclass(frozen=True, slots=True)
+class Receipt:
+    """An itemised bill's lines, normalised: (description, amount, who shares it
+    equally), and its tax and tip, spread in proportion to each member's lines."""
+
+    items: tuple[tuple[str, str, tuple[str, ...]], ...]
+    tax: str = "0"
+    tip: str = "0"
+
+
+@dataclass(frozen=True, slots=True)
 class ExpenseDefinition:
     """How an expense's bill was split: what the user asked for, normalised (amounts in
     major units without grouping, percentages and weights as plain decimals). A payer's
@@ -50,10 +60,25 @@ class ExpenseDefinition:
     date: dt.date
     category: str
     derived: bool = False
+    #: The lines, tax and tip of an itemised split (None for the other modes).
+    receipt: Receipt | None = None
 
     def as_fields(self) -> ExpenseFields:
         """The fields of `record_expense` / `preview_expense` that rebuild this bill
         (without group and key)."""
+        if self.receipt is not None:
+            return {
+                "description": self.description,
+                "amount": self.amount,
+                "currency": self.currency,
+                "paid_by": self.paid_by,
+                "split": self.split,
+                "date": self.date,
+                "category": self.category,
+                "items": self.receipt.items,
+                "tax": self.receipt.tax,
+                "tip": self.receipt.tip,
+            }
         return {
             "description": self.description,
             "amount": self.amount,
