@@ -1,4 +1,8 @@
-"""`group create|list` and `member add`."""
+"""`group create|list|rename` and `member add|rename|remove`.
+
+The renames and the removal take no `--key`: their services (`Ledger.rename_group`,
+`rename_member`, `remove_member`) take no idempotency key. A retry of one that went
+through is refused plainly (the old name is gone), so nothing is done twice."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from splitledger.domain import visible
 
 @click.group("group")
 def group_cmd() -> None:
-    """Create and list groups."""
+    """Create, list and rename groups."""
 
 
 @group_cmd.command("create")
@@ -49,6 +53,19 @@ def group_list(as_json: bool) -> None:
     output.echo(output.table(rows))
 
 
+@group_cmd.command("rename")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@json_option
+def group_rename(old: str, new: str, as_json: bool) -> None:
+    """Rename group OLD to NEW (its history, members and balances stay)."""
+    group = ledger().rename_group(old, new)
+    if as_json:
+        output.emit_json(output.group_json(group))
+        return
+    output.echo(f"Renamed group {_quoted(old)} to {_quoted(group.name)}.")
+
+
 @click.group("member")
 def member_cmd() -> None:
     """Manage the members of a group."""
@@ -66,6 +83,42 @@ def member_add(group: str, names: tuple[str, ...], key: str | None, as_json: boo
         output.emit_json(output.group_json(found))
         return
     output.echo(f"{found.name!r} now has {_names(found.members)}.")
+
+
+@member_cmd.command("rename")
+@click.argument("group")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@json_option
+def member_rename(group: str, old: str, new: str, as_json: bool) -> None:
+    """Rename member OLD of GROUP to NEW (their history and balances follow)."""
+    found = ledger().rename_member(group, old, new)
+    if as_json:
+        output.emit_json(output.group_json(found))
+        return
+    output.echo(f"Renamed {_quoted(old)} to {_quoted(new.strip())} in {_quoted(found.name)}.")
+    output.echo(f"{_quoted(found.name)} now has {_names(found.members)}.")
+
+
+@member_cmd.command("remove")
+@click.argument("group")
+@click.argument("name")
+@json_option
+def member_remove(group: str, name: str, as_json: bool) -> None:
+    """Remove member NAME from GROUP: refused (exit 2) while any of their balances is
+    not zero. Their history stays; 'member add GROUP NAME' brings them back."""
+    found = ledger().remove_member(group, name)
+    if as_json:
+        output.emit_json(output.group_json(found))
+        return
+    output.echo(f"Removed {_quoted(name)} from {_quoted(found.name)}.")
+    who = _names(found.members)
+    output.echo(f"{_quoted(found.name)} now has {who}." if who else "It has no members now.")
+
+
+def _quoted(name: str) -> str:
+    """A name as a message quotes it: never raw control characters."""
+    return repr(visible(name))
 
 
 def _names(names: tuple[str, ...]) -> str:

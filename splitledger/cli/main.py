@@ -42,7 +42,7 @@ COMMANDS: dict[str, Entry] = {
     "export": Entry(
         "splitledger.cli.porting:export_cmd", "Write GROUP's whole history in --format."
     ),
-    "group": Entry("splitledger.cli.groups:group_cmd", "Create and list groups."),
+    "group": Entry("splitledger.cli.groups:group_cmd", "Create, list and rename groups."),
     "history": Entry(
         "splitledger.cli.reports:history_cmd",
         "GROUP's transactions, newest first, --limit at a time.",

@@ -16,6 +16,7 @@ from splitledger.cli.params import DATE, TXID, CountType
 from splitledger.domain import TxKind, visible
 
 if TYPE_CHECKING:
+    from splitledger.domain import Transfer
     from splitledger.interop.records import TxRecord
     from splitledger.services.views import TxView
 
@@ -65,7 +66,12 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
     "in_currency",
     metavar="CODE",
     help="First convert every other currency into CODE (recorded on the ledger at today's "
-    "rates), then settle in CODE alone.",
+    "rates), then settle in CODE alone: one write, all or nothing.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With --in: show what would be converted (and, with --record, paid); record nothing.",
 )
 @key_option
 def settle_cmd(
@@ -74,27 +80,22 @@ def settle_cmd(
     csv_file: str | None,
     record: bool,
     in_currency: str | None,
+    dry_run: bool,
     key: str | None,
 ) -> None:
     """The fewest transfers that settle GROUP, per currency.
 
     With --in CODE, balances in other currencies are converted into CODE first (the
     conversions are recorded). With --record, each transfer is recorded as a payment."""
+    if in_currency is not None:
+        _settle_in(group, in_currency, as_json, csv_file, record, dry_run, key)
+        return
+    if dry_run:
+        raise click.UsageError("--dry-run goes with --in CODE")
     book = ledger()
-    if in_currency:
-        foreign = {b.currency for b in book.balances(group).balances if b.minor}
-        if foreign - {in_currency.strip().upper()}:
-            conv_key = f"{key}:convert" if key else None
-            for view in book.convert(group, to=in_currency, key=conv_key):
-                if not as_json and csv_file != "-":
-                    output.echo(f"Recorded conversion #{view.id}: {visible(view.description)}")
     planned = book.settle_up(group)
     plan, name = list(planned.transfers), planned.group
-    if csv_file:
-        from splitledger.interop import tables
-
-        with output.output_file(csv_file) as out:
-            tables.write_settle(out, plan)
+    _write_plan_csv(csv_file, plan)
     # Recorded only if the balances are still those the plan settles (else exit 2:
     # another write came in between, and the message gives the plan now).
     recorded = (
@@ -113,15 +114,84 @@ def settle_cmd(
             data["recorded"] = [tx.id for tx in recorded]
         output.emit_json(data)
         return
+    _show_plan(name, plan)
+    if recorded:
+        ids = ", ".join(f"#{t.id}" for t in recorded)
+        output.echo(f"Recorded {output.count(len(recorded), 'payment')}: {ids}")
+
+
+def _settle_in(
+    group: str,
+    currency: str,
+    as_json: bool,
+    csv_file: str | None,
+    record: bool,
+    dry_run: bool,
+    key: str | None,
+) -> None:
+    """`settle --in`: one use case (`Ledger.settle_in`) converts, plans and records in
+    one transaction under one key, so a failure leaves nothing half done."""
+    done = ledger().settle_in(group, currency, record=record, key=key, dry_run=dry_run)
+    plan = list(done.plan.transfers)
+    _write_plan_csv(csv_file, plan)
+    if csv_file == "-":
+        return
+    if as_json:
+        data: dict[str, object] = {
+            "group": done.group,
+            "currency": done.currency,
+            "transfers": [output.transfer_json(t) for t in plan],
+        }
+        if dry_run:  # ids of writes rolled back would mislead: the entries themselves
+            data["dry_run"] = True
+            data["conversions"] = [_unrecorded_json(tx) for tx in done.conversions]
+            if record:
+                data["payments"] = [_unrecorded_json(tx) for tx in done.payments]
+        else:
+            data["converted"] = [tx.id for tx in done.conversions]
+            if record:
+                data["recorded"] = [tx.id for tx in done.payments]
+        output.emit_json(data)
+        return
+    for tx in done.conversions:
+        if dry_run:
+            output.echo(f"Would record conversion: {visible(tx.description)}")
+        else:
+            output.echo(f"Recorded conversion #{tx.id}: {visible(tx.description)}")
+    _show_plan(done.group, plan)
+    if dry_run:
+        if record and done.payments:
+            output.echo(f"Would record {output.count(len(done.payments), 'payment')}.")
+        output.echo("Dry run: nothing was recorded.")
+    elif done.payments:
+        ids = ", ".join(f"#{t.id}" for t in done.payments)
+        output.echo(f"Recorded {output.count(len(done.payments), 'payment')}: {ids}")
+
+
+def _unrecorded_json(tx: TxView) -> dict[str, object]:
+    """A transaction a dry run would record: as `tx_json` without the id and the key,
+    which belong to a write that was rolled back."""
+    data = output.tx_json(tx)
+    for field in ("id", "key", "reverses", "replaces", "reversed_by"):
+        del data[field]
+    return data
+
+
+def _write_plan_csv(csv_file: str | None, plan: list[Transfer]) -> None:
+    if csv_file:
+        from splitledger.interop import tables
+
+        with output.output_file(csv_file) as out:
+            tables.write_settle(out, plan)
+
+
+def _show_plan(group: str, plan: list[Transfer]) -> None:
     if not plan:
-        output.echo(f"{visible(name)}: everyone is settled up.")
+        output.echo(f"{visible(group)}: everyone is settled up.")
         return
     for t in plan:
         money = f"{output.amount(t.minor, t.currency)} {t.currency}"
         output.echo(f"{visible(t.payer)} pays {visible(t.payee)} {money}")
-    if recorded:
-        ids = ", ".join(f"#{t.id}" for t in recorded)
-        output.echo(f"Recorded {output.count(len(recorded), 'payment')}: {ids}")
 
 
 def _records(txs: list[TxView]) -> list[TxRecord]:
