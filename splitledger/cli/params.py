@@ -124,3 +124,42 @@ def assignment(text: str) -> tuple[str, str | None]:
     if not sep or not name.strip():
         return text.strip(), None
     return name.strip(), value.strip()
+
+
+ITEM_FORM = "DESCRIPTION=AMOUNT:M1,M2"
+#: How much of a refused item a message quotes.
+_QUOTED_ITEM = 60
+
+
+class ItemType(click.ParamType[tuple[str, str, tuple[str, ...]], object]):
+    """A line of an itemised receipt, `DESCRIPTION=AMOUNT:M1,M2`, split at its last `:`
+    (the members after it, separated by commas) and then at the last `=` before that
+    (the amount after it): so a description may hold any text, `=` and `:` included
+    (`Ratio 1:2=6:ann`), while a member named in an item cannot hold `:` or `,`. The
+    amount and the names are checked by the services."""
+
+    name = ITEM_FORM
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, str, tuple[str, ...]]:
+        text = str(value)
+        shown = _shown(text if len(text) <= _QUOTED_ITEM else text[:_QUOTED_ITEM] + "…")
+        head, colon, who = text.rpartition(":")
+        what, equals, amount = head.rpartition("=")
+        if not colon or not equals:
+            self.fail(f"{shown} is not {ITEM_FORM} (e.g. 'Pizza=12.50:ann,bob')", param, ctx)
+        what, amount = what.strip(), amount.strip()
+        members = tuple(m.strip() for m in who.split(","))
+        if not what:
+            self.fail(f"{shown} has no description before '='", param, ctx)
+        if not amount:
+            self.fail(f"{shown} has no amount between '=' and ':'", param, ctx)
+        if not any(members):
+            self.fail(f"{shown} names no member after ':'", param, ctx)
+        if not all(members):
+            self.fail(f"{shown} has an empty member name (',,' or a ',' at an end)", param, ctx)
+        return what, amount, members
+
+
+ITEM = ItemType()
