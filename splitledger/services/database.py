@@ -94,6 +94,18 @@ class LedgerDatabase:
         logs.event("ledger.open", where=core.where, actor=actor)
         return core
 
+    @classmethod
+    def adopt(cls, other: LedgerDatabase) -> Self:
+        """The ledger `other` has open, as an instance of this class (more use cases):
+        its database, actor and currency pins move over, and `other` must not be used or
+        closed afterwards. The app opens the first screen with the reading use cases
+        alone and adopts them into a full `Ledger` after the first frame (ADR 0015)."""
+        new = cls(other.database, actor=other.actor)
+        new._pinned, other._pinned = other._pinned, set()
+        new._held, other._held = other._held, set()
+        new._engine, other._engine = other._engine, None
+        return new
+
     @property
     def engine(self) -> Engine:
         """A SQLAlchemy engine on the same ledger, made on first use, for tools and tests

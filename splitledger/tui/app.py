@@ -43,7 +43,7 @@ from splitledger.tui.screens.base import LedgerScreen
 
 if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger
-    from splitledger.services.reading import FirstScreen
+    from splitledger.services.reading import FirstScreen, ReadingCases
     from splitledger.services.views import BalancesView, GroupView
 
 LIGHT, DARK = "textual-light", "textual-dark"
@@ -60,11 +60,14 @@ def freeze_startup_heap() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """What opening found: the ledger, and its first group with that group's balances
-    and change token (None: no group yet)."""
+    """What opening found: where the ledger is, its first group with that group's
+    balances and change token (None: no group yet), and the reading use cases it was
+    opened with, to adopt into the full `Ledger` after the first frame (None: the app
+    was handed a ledger)."""
 
-    ledger: Ledger
+    where: str
     first: FirstScreen | None
+    reader: ReadingCases | None
 
 
 def _ledger_commands() -> type[Provider]:
@@ -102,6 +105,13 @@ class SplitLedgerApp(App[None]):
         self.target = target
         self.ledger: Ledger | None = ledger
         self._owns_ledger = ledger is None
+        #: Set once `ledger` is there (opened and adopted, or handed in), or opening
+        #: failed: a worker that needs the ledger waits for it (`wait_for_ledger`).
+        self._ledger_ready = threading.Event()
+        if ledger is not None:
+            self._ledger_ready.set()
+        #: The reading use cases the first screen was read with, until adopted.
+        self._reader: ReadingCases | None = None
         self.group: GroupView | None = None
         #: Today's date for new expenses (tests and screenshots pin it).
         self.today: Callable[[], dt.date] = dt.date.today
@@ -132,27 +142,53 @@ class SplitLedgerApp(App[None]):
             self._watch_stop.set()  # the thread closes its connection as it ends
         if self.ledger is not None and self._owns_ledger:
             await asyncio.to_thread(self.ledger.close)
+        elif self._reader is not None:  # quit before the hand-over
+            await asyncio.to_thread(self._reader.close)
 
     # -- opening -------------------------------------------------------------------
 
     # (A failure other than a `ServiceError` is a bug: it ends the app, see `run`.)
     @work(thread=True, exclusive=True, group="open", exit_on_error=True)
     def _open(self) -> None:
-        ledger = self.ledger
+        reader: ReadingCases | None = None
         try:
-            if ledger is None:
-                # (Imported here: importing the app loads no use case; tests and
-                # embedders hand it an open ledger.)
-                from splitledger.services.ledger import Ledger
+            if self.ledger is None:
+                # The reading use cases alone for the first screen; the others (and
+                # their imports) come after the first frame (`_adopt`). Tests and
+                # embedders hand the app an open ledger.
+                from splitledger.services.reading import ReadingCases
 
-                ledger = Ledger.open(self.target)
-            first = ledger.first_screen()  # one read: the first group and its balances
+                reader = ReadingCases.open(self.target)
+            opened = reader or self.ledger
+            assert opened is not None  # noqa: S101 - one of the two, as just set
+            first = opened.first_screen()  # one read: the first group and its balances
         except ServiceError as exc:
-            if ledger is not None and self._owns_ledger:
-                ledger.close()
+            if reader is not None:
+                reader.close()
+            self._ledger_ready.set()  # nothing to wait for: it is not coming
             self.call_from_thread(self._cannot_open, str(exc))
             return
-        self.call_from_thread(self._opened, Opened(ledger, first))
+        self._reader = reader
+        self.call_from_thread(self._opened, Opened(opened.where, first, reader))
+
+    @work(thread=True, exclusive=True, group="adopt", exit_on_error=True)
+    def _adopt(self, reader: ReadingCases) -> None:
+        """The full `Ledger` over the database the first screen was read from (after
+        the first frame: its imports are not in that frame's way)."""
+        from splitledger.services.ledger import Ledger
+
+        self.ledger = Ledger.adopt(reader)
+        self._reader = None
+        self._ledger_ready.set()
+        self.call_from_thread(self._watch)
+
+    def wait_for_ledger(self) -> Ledger:
+        """The open ledger, waited for (in a worker's thread) while it is handed over
+        after the first frame."""
+        self._ledger_ready.wait()
+        if self.ledger is None:
+            raise RuntimeError("the ledger is not open")
+        return self.ledger
 
     def _status(self, text: Content) -> None:
         """Show `text` on the screen under all others (composed only when needed)."""
@@ -195,9 +231,8 @@ class SplitLedgerApp(App[None]):
 
     def _opened(self, opened: Opened) -> None:
         self._opening = False
-        self.ledger = opened.ledger
         if self.screen_stack[0].query("#status"):
-            self._status(Content.assemble("Ledger: ", plain(opened.ledger.where)))
+            self._status(Content.assemble("Ledger: ", plain(opened.where)))
         if opened.first is not None:
             group, balances = opened.first
             self.call_later(self.open_group, group, balances, opened.first.token)
@@ -206,7 +241,11 @@ class SplitLedgerApp(App[None]):
 
             self.push_screen(WelcomeScreen())  # on top at once: the empty one is not painted
             self._release_paint()
-        self.call_after_refresh(self._watch)  # after the first paint: not in its way
+        # After the first paint, not in its way: the rest of the use cases, then the watch.
+        if opened.reader is not None:
+            self.call_after_refresh(self._adopt, opened.reader)
+        else:
+            self.call_after_refresh(self._watch)
 
     async def open_group(
         self, group: GroupView, balances: BalancesView | None = None, token: Token | None = None

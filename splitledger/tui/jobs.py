@@ -74,9 +74,6 @@ def run_db(
     `failed(error)` (default: an error notification) on the event loop; a bug's
     exception goes to `unexpected` (default: a notification saying so)."""
     app = ledger_app(node)
-    ledger = app.ledger
-    if ledger is None:
-        raise RuntimeError("the ledger is not open yet")
 
     def deliver(callback: Callable[..., object], value: object) -> None:
         if get_current_worker().is_cancelled:
@@ -88,7 +85,8 @@ def run_db(
 
     def thread() -> None:
         try:
-            result = job(ledger)
+            # (Just after the first frame the ledger may still be being handed over.)
+            result = job(app.ledger or app.wait_for_ledger())
         except ServiceError as exc:
             deliver(failed or app.show_error, exc)
             return

@@ -32,7 +32,13 @@ NO_VALIDATION = (*HEAVY, "pydantic")
 #: `--version` and `--help` open no ledger and run no service.
 NO_LEDGER = (*NO_VALIDATION, "sqlite3", "splitledger.services", "splitledger.store")
 #: All of ours that `--version` and `--help` may import.
-START = {"splitledger", "splitledger.cli", "splitledger.cli.main", "splitledger.__main__"}
+START = {
+    "splitledger",
+    "splitledger.launch",
+    "splitledger.cli",
+    "splitledger.cli.main",
+    "splitledger.__main__",
+}
 
 
 @pytest.fixture(scope="module")
