@@ -50,7 +50,9 @@ def rate_add(
     key: str | None,
     as_json: bool,
 ) -> None:
-    """Record that 1 BASE = RATE QUOTE in GROUP, e.g. `rate add Trip EUR USD 1.08`."""
+    """Record that 1 BASE = RATE QUOTE in GROUP from --date on.
+
+    For example `rate add Trip EUR USD 1.08`."""
     added = ledger().add_rate(group, base, quote, rate, date=date, key=key)
     if as_json:
         output.emit_json(_rate_json(added))

@@ -86,7 +86,8 @@ def settle_cmd(
     """The fewest transfers that settle GROUP, per currency.
 
     With --in CODE, balances in other currencies are converted into CODE first (the
-    conversions are recorded). With --record, each transfer is recorded as a payment."""
+    conversions are recorded), in the same write as the payments. With --record, each
+    transfer is recorded as a payment."""
     if in_currency is not None:
         _settle_in(group, in_currency, as_json, csv_file, record, dry_run, key)
         return
