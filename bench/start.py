@@ -53,7 +53,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 PY = sys.executable
-EXE = str(Path(sys.executable).parent / "splitledger")
+#: pip's console-script template: what `splitledger` runs, for a tree's entry point.
+LAUNCHER = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from {module} import {function}
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit({function}())
+"""
 RUNS = 9
 QUICK = "one round, no warm-up, a 500-expense group (CI's smoke run: the code runs)"
 BIG = 100_000
@@ -184,7 +193,7 @@ def small_ledger(env: dict[str, str]) -> Path:
     return path
 
 
-def big_ledger(count: int, env: dict[str, str]) -> tuple[Path, Path]:
+def big_ledger(count: int, exe: str, env: dict[str, str]) -> tuple[Path, Path]:
     """The datagen group of `count` expenses, imported through the CLI from its
     Splitwise CSV, and its hledger export (cached: the import takes minutes)."""
     from bench import datagen  # imports splitledger: only when the ledger is built
@@ -196,7 +205,7 @@ def big_ledger(count: int, env: dict[str, str]) -> tuple[Path, Path]:
     with tempfile.TemporaryDirectory() as tmp:
         csv, partial = Path(tmp) / "group.csv", Path(tmp) / "big.db"
         datagen.write_splitwise_csv(csv, count)
-        cli = [EXE, "--db", str(partial)]
+        cli = [exe, "--db", str(partial)]
         subprocess.run(
             [*cli, "import", BIG_GROUP, str(csv), "--format", "splitwise"],
             env=env,
@@ -211,6 +220,21 @@ def big_ledger(count: int, env: dict[str, str]) -> tuple[Path, Path]:
         )
         shutil.copyfile(partial, db)  # WAL checkpointed at close: the file is whole
     return db, journal
+
+
+def launcher(tree: Path, where: Path) -> str:
+    """A `splitledger` console script for `tree`'s own entry point (its pyproject's
+    [project.scripts]), written as pip writes one: the venv's names the installed
+    tree's entry point, which an older tree may not have."""
+    import tomllib
+
+    project = tomllib.loads((tree / "pyproject.toml").read_text(encoding="utf-8"))
+    module, function = project["project"]["scripts"]["splitledger"].split(":")
+    where.mkdir(parents=True, exist_ok=True)
+    path = where / "splitledger"
+    path.write_text(LAUNCHER.format(python=PY, module=module, function=function))
+    path.chmod(0o755)
+    return str(path)
 
 
 def _check_tree(env: dict[str, str], tree: Path) -> None:
@@ -241,6 +265,7 @@ class Bench:
     cases: dict[str, Case] = field(default_factory=dict)
     goals: list[Goal] = field(default_factory=list)
     counter: int = 0
+    exes: dict[str, str] = field(default_factory=dict)  # each tree's `splitledger`
 
     def add(self, name: str, sample: Callable[[int], Sample]) -> None:
         self.cases[name] = Case(name, sample)
@@ -260,10 +285,13 @@ class Bench:
     def build(self) -> None:
         env = child_env(self.tmp)
         trees = {"": {**env, "PYTHONPATH": str(ROOT)}}
+        exes = {"": launcher(ROOT, self.tmp / "bin-after")}
         _check_tree(trees[""], ROOT)
         if self.before is not None:
             trees[" before"] = {**env, "PYTHONPATH": str(self.before.resolve())}
+            exes[" before"] = launcher(self.before, self.tmp / "bin-before")
             _check_tree(trees[" before"], self.before)
+        self.exes = exes
         small = self.tmp / "small.db"
         shutil.copyfile(small_ledger(trees[""]), small)
         floor_read = [PY, str(BENCH / "floor_read.py"), "--db"]
@@ -273,7 +301,7 @@ class Bench:
         self.process("import click", [PY, "-c", "import click"], env)
         ledgers = [("small", small)]
         if self.big is not None:
-            big_db, journal = big_ledger(self.big, trees[""])
+            big_db, journal = big_ledger(self.big, exes[""], trees[""])
             big = self.tmp / "big.db"
             shutil.copyfile(big_db, big)
             ledgers.append((f"{self.big:,}-expense", big))
@@ -287,35 +315,36 @@ class Bench:
                 )
         self.process(
             "floor expense add",
-            self._writer(small, "floor", floor_insert, expense=True),
+            self._writer(small, "floor", floor_insert, expense=True, floor=True),
             env,
         )
         self.process(
             "floor payment add",
-            self._writer(small, "floor", floor_insert, expense=False),
+            self._writer(small, "floor", floor_insert, expense=False, floor=True),
             env,
         )
 
         for suffix, tree_env in trees.items():
             tag = suffix.strip() or "after"
-            self.process("--version" + suffix, [EXE, "--version"], tree_env)
-            self.process("--help" + suffix, [EXE, "--help"], tree_env)
+            exe = exes[suffix]
+            self.process("--version" + suffix, [exe, "--version"], tree_env)
+            self.process("--help" + suffix, [exe, "--help"], tree_env)
             for size, db in ledgers:
                 group = SMALL if size == "small" else BIG_GROUP
                 for what in ("balances", "history", "settle"):
                     self.process(
                         f"{what} {size}{suffix}",
-                        [EXE, "--db", str(db), what, group, "--json"],
+                        [exe, "--db", str(db), what, group, "--json"],
                         tree_env,
                     )
             self.process(
                 "expense add" + suffix,
-                self._writer(small, tag, [EXE, "--db"], expense=True),
+                self._writer(small, tag, [exe, "--db"], expense=True),
                 tree_env,
             )
             self.process(
                 "payment add" + suffix,
-                self._writer(small, tag, [EXE, "--db"], expense=False),
+                self._writer(small, tag, [exe, "--db"], expense=False),
                 tree_env,
             )
 
@@ -356,14 +385,14 @@ class Bench:
             self._app(trees, ledgers)
 
     def _writer(
-        self, small: Path, tag: str, argv: list[str], *, expense: bool
+        self, small: Path, tag: str, argv: list[str], *, expense: bool, floor: bool = False
     ) -> Callable[[int], list[str]]:
         """Each sample records a new entry (a fresh key) on this writer's own copy."""
         db = self.tmp / f"write-{tag}-{'expense' if expense else 'payment'}.db"
         shutil.copyfile(small, db)
 
         verb = "expense" if expense else "payment"
-        verbs = [verb, "add"] if argv[0] == EXE else [verb]  # the floor has no `add`
+        verbs = [verb] if floor else [verb, "add"]  # the floor has no `add`
 
         def command(n: int) -> list[str]:
             if expense:
@@ -385,7 +414,7 @@ class Bench:
         }
         empty = self.tmp / "empty.db"
         subprocess.run(
-            [EXE, "--db", str(empty), "group", "list"],
+            [self.exes[""], "--db", str(empty), "group", "list"],
             env=trees[""],
             check=True,
             capture_output=True,
@@ -406,10 +435,11 @@ class Bench:
             env = {**tree_env, **pty_env}
             for size, db in ledgers:
                 marker = app_start.balances_text(str(db))
-                self.add(f"app {size}{suffix}", pty([EXE, "--db", str(db)], marker, env))
+                exe = self.exes[suffix]
+                self.add(f"app {size}{suffix}", pty([exe, "--db", str(db)], marker, env))
             self.add(
                 "app welcome" + suffix,
-                pty([EXE, "--db", str(empty)], app_start.WELCOME_TEXT, env),
+                pty([self.exes[suffix], "--db", str(empty)], app_start.WELCOME_TEXT, env),
             )
         for size, _db in ledgers:
             self.goals.append(
