@@ -41,7 +41,7 @@ from splitledger.services.views import TxView
 from splitledger.tui.formatting import tx_amount_text
 from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
-from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text
+from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
 
@@ -58,17 +58,59 @@ SEARCH_DELAY = 0.25
 #: Which rows a load reads: the newest page, the page older than the last row held,
 #: the page newer than the first, the oldest page, or the window held (a refresh).
 Where = Literal["newest", "older", "newer", "oldest", "window"]
-_FIXED_WIDTH = 10 + 8 + 10 + 16 + 2 * 5 + 4  # date, kind, category, amount, padding, bar
+_FIXED_WIDTH = 10 + 8 + 16 + 2 * 6 + 4  # date, kind, amount, padding, bar
 
 
-def _cells(tx: TxView, *, entries: bool = True) -> tuple[str | Text, ...]:
+def column_widths(width: int) -> tuple[int, int, int]:
+    """(description, paid by, category) for a terminal `width`: the description gets
+    three fifths of what the fixed columns leave, the payers the rest (8 to 20 cells)."""
+    category = 10 if width >= 100 else 8
+    left = max(width - _FIXED_WIDTH - category, 24)
+    payer = max(8, min(20, left * 2 // 5))
+    return left - payer, payer, category
+
+
+def _cells(tx: TxView, *, entries: bool = True, payer_width: int = 20) -> tuple[str | Text, ...]:
     return (
         tx.date.isoformat(),
         tx.kind,
         describe(tx, entries=entries),
+        plain_text(payers_text(tx, payer_width)),
         plain_text(tx.category),
         Text(tx_amount_text(tx), justify="right"),
     )
+
+
+def payers_text(tx: TxView, width: int) -> str:
+    """Who paid, in at most `width` cells (visible text): an expense's payers (its
+    positive postings), "payer → payee" for a payment; for a reversal, who paid what it
+    undoes (its negative postings). Names that do not fit become "first +N more"."""
+    sign = -1 if tx.kind == "reversal" else 1
+    paid = list(dict.fromkeys(visible(p.member) for p in tx.postings if p.minor * sign > 0))
+    if tx.kind == "payment":
+        payees = [visible(p.member) for p in tx.postings if p.minor < 0]
+        if len(paid) == 1 and len(payees) == 1:
+            half = max((width - 3) // 2, 1)
+            whole = f"{paid[0]} → {payees[0]}"
+            return (
+                whole
+                if cell_len(whole) <= width
+                else f"{_cut(paid[0], half)} → {_cut(payees[0], half)}"
+            )
+    whole = ", ".join(paid)
+    if cell_len(whole) <= width or len(paid) < 2:
+        return _cut(whole, width)
+    more = f" +{len(paid) - 1}"
+    return _cut(paid[0], width - len(more)) + more
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in at most `width` cells, an ellipsis marking a cut."""
+    if cell_len(text) <= width:
+        return text
+    while text and cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 def describe(tx: TxView, *, entries: bool = True) -> Text:
@@ -107,7 +149,8 @@ class HistoryScreen(LedgerScreen):
     """
 
     HELP_TEXT = (
-        "Newest first, one line a bill (its current version; 'edited' if it was changed). "
+        "Newest first, one line a bill (its current version; 'edited' if it was changed), "
+        "with who paid it (payer → payee for a payment; 'Ann +2' when they do not fit). "
         "s shows deleted bills too (struck through, 'deleted'); r shows the ledger "
         "entries instead: every transaction, reversals and replaced versions included, "
         "struck through when a reversal undid them. u (or ctrl+z) undoes the last "
@@ -152,6 +195,8 @@ class HistoryScreen(LedgerScreen):
         self._first: list[TxView] | None = None
         #: The search's `member:` names no member of the group (the ledger said so).
         self._unknown_member = False
+        #: Cells of the "Paid by" column (set with the columns, from the app's width).
+        self._payer_width = 20
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -167,11 +212,12 @@ class HistoryScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)
-        width = max(self.app.size.width - _FIXED_WIDTH, 16)
+        description, self._payer_width, category = column_widths(self.app.size.width)
         table.add_column("Date", width=10)
         table.add_column("Kind", width=8)
-        table.add_column("Description", width=width)
-        table.add_column("Category", width=10)
+        table.add_column("Description", width=description)
+        table.add_column("Paid by", width=self._payer_width)
+        table.add_column("Category", width=category)
         table.add_column(Text("Amount", justify="right"), width=16)
         if self._first is not None:
             self._show(self._first, 0, "newest", PAGE, 0)
@@ -264,7 +310,7 @@ class HistoryScreen(LedgerScreen):
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
             page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
-        cells = [_cells(tx, entries=self.entries) for tx in page]
+        cells = [_cells(tx, entries=self.entries, payer_width=self._payer_width) for tx in page]
         if where == "older":
             table.add_rows(cells)
             self.rows.extend(page)
