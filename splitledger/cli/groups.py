@@ -1,8 +1,4 @@
-"""`group create|list|rename` and `member add|rename|remove`.
-
-The renames and the removal take no `--key`: their services (`Ledger.rename_group`,
-`rename_member`, `remove_member`) take no idempotency key. A retry of one that went
-through is refused plainly (the old name is gone), so nothing is done twice."""
+"""`group create|list|rename` and `member add|rename|remove`, each write with `--key`."""
 
 from __future__ import annotations
 
@@ -56,10 +52,11 @@ def group_list(as_json: bool) -> None:
 @group_cmd.command("rename")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
+@key_option
 @json_option
-def group_rename(old: str, new: str, as_json: bool) -> None:
+def group_rename(old: str, new: str, key: str | None, as_json: bool) -> None:
     """Rename group OLD to NEW (its history, members and balances stay)."""
-    group = ledger().rename_group(old, new)
+    group = ledger().rename_group(old, new, key=key)
     if as_json:
         output.emit_json(output.group_json(group))
         return
@@ -89,10 +86,11 @@ def member_add(group: str, names: tuple[str, ...], key: str | None, as_json: boo
 @click.argument("group")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
+@key_option
 @json_option
-def member_rename(group: str, old: str, new: str, as_json: bool) -> None:
+def member_rename(group: str, old: str, new: str, key: str | None, as_json: bool) -> None:
     """Rename member OLD of GROUP to NEW (their history and balances follow)."""
-    found = ledger().rename_member(group, old, new)
+    found = ledger().rename_member(group, old, new, key=key)
     if as_json:
         output.emit_json(output.group_json(found))
         return
@@ -103,11 +101,12 @@ def member_rename(group: str, old: str, new: str, as_json: bool) -> None:
 @member_cmd.command("remove")
 @click.argument("group")
 @click.argument("name")
+@key_option
 @json_option
-def member_remove(group: str, name: str, as_json: bool) -> None:
+def member_remove(group: str, name: str, key: str | None, as_json: bool) -> None:
     """Remove member NAME from GROUP: refused (exit 2) while any of their balances is
     not zero. Their history stays; 'member add GROUP NAME' brings them back."""
-    found = ledger().remove_member(group, name)
+    found = ledger().remove_member(group, name, key=key)
     if as_json:
         output.emit_json(output.group_json(found))
         return

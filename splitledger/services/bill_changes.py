@@ -9,7 +9,7 @@ from dataclasses import replace
 from splitledger import domain
 from splitledger.services import inputs, views
 from splitledger.services.entries import Bill
-from splitledger.services.errors import Conflict
+from splitledger.services.errors import Conflict, InvalidInput
 from splitledger.services.inputs import SPLIT_MODES, SplitMode
 from splitledger.store.records import TxRecord
 
@@ -61,6 +61,10 @@ def merged(old: views.ExpenseDefinition, req: inputs.EditExpense) -> inputs.Reco
     ledger holds). A new split mode keeps the participants, and their values only while
     the mode stays."""
     split = req.split or old.split
+    if split != "itemised" and (req.items is not None or req.tax or req.tip):
+        raise InvalidInput(
+            "items, tax and tip are for an itemised split (split itemised)", field="split"
+        )
     participants = req.participants
     receipt = old.receipt if split == "itemised" else None
     if split == "itemised":

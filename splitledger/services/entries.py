@@ -45,7 +45,7 @@ class EntryCases(LedgerCore):
             total = domain.parse_amount(req.amount, currency)
             payers, paid_text = _payers(paid_by, total, currency)
             if req.split == "itemised":
-                split, receipt = _itemised(req, group, currency)
+                split, receipt = _itemised(req, group, currency, total)
                 for_text = tuple(
                     (n, None) for n in dict.fromkeys(m for _, _, ms in receipt.items for m in ms)
                 )
@@ -304,7 +304,7 @@ def _payers(
 
 
 def _itemised(
-    req: inputs.RecordExpense, group: views.GroupView, currency: str
+    req: inputs.RecordExpense, group: views.GroupView, currency: str, total: int
 ) -> tuple[domain.Itemised, views.Receipt]:
     """An itemised split and its receipt as the definition keeps it: each line's
     amount normalised, members as the group names them."""
@@ -328,6 +328,14 @@ def _itemised(
 
     def shown(minor: int) -> str:
         return domain.format_amount(minor, currency, grouping=False)
+
+    summed = sum(item.amount for item in items) + tax + tip
+    if summed != total:
+        raise InvalidInput(
+            f"the items, tax and tip add up to {shown(summed)} {currency}, not the bill of "
+            f"{shown(total)} {currency}",
+            field="items",
+        )
 
     split = domain.Itemised(tuple(items), tax, tip)
     return split, views.Receipt(tuple(lines), shown(tax), shown(tip))

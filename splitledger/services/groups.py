@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from splitledger import domain
 from splitledger.services import inputs, views
@@ -95,29 +96,50 @@ class GroupCases(LedgerCore):
     def group(self, name: str) -> views.GroupView:
         return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
-    def rename_group(self, old: str, new: str) -> views.GroupView:
-        new_name = validate(inputs.RenameGroup, old=old, new=new).new
+    def _group_now(self, unit: Unit, group_id: int) -> views.GroupView:
+        """A repeat of a change to a group answers with the group as it is now."""
+        row = repository.group_head(unit, group_id=group_id)
+        if row is None:  # (groups are never deleted)
+            raise NotFound(f"no group #{group_id}", field="group")
+        return self._group_view(unit, row)
+
+    def rename_group(self, old: str, new: str, *, key: str | None = None) -> views.GroupView:
+        req = validate(inputs.RenameGroup, old=old, new=new, key=key)
+        new_name = req.new
+        once = Idempotent.of("group.rename", req, req.key)
 
         def work(unit: Unit) -> views.GroupView:
-            row = self._group(unit, old, lock=True)
-            _refuse_taken_group(self._group_named_like(unit, new_name, but=row.id), new_name)
-            repository.rename_group(unit, row.id, new_name)
-            row.name = new_name
-            self._changed(
-                unit,
-                "group.rename",
-                group_id=row.id,
-                entity_id=row.id,
-                payload={"from": old, "to": new_name},
-            )
-            return self._group_view(unit, row)
+            def write() -> tuple[views.GroupView, int]:
+                row = self._group(unit, old, lock=True)
+                _refuse_taken_group(self._group_named_like(unit, new_name, but=row.id), new_name)
+                repository.rename_group(unit, row.id, new_name)
+                row.name = new_name
+                self._changed(
+                    unit,
+                    "group.rename",
+                    group_id=row.id,
+                    entity_id=row.id,
+                    payload={"from": old, "to": new_name},
+                )
+                return self._group_view(unit, row), row.id
+
+            return once.run(unit, replay=partial(self._group_now, unit), write=write)
 
         return self._write("rename group", work)
 
-    def rename_member(self, group: str, old: str, new: str) -> views.GroupView:
-        new_name = validate(inputs.RenameMember, group=group, old=old, new=new).new
+    def rename_member(
+        self, group: str, old: str, new: str, *, key: str | None = None
+    ) -> views.GroupView:
+        req = validate(inputs.RenameMember, group=group, old=old, new=new, key=key)
+        new_name = req.new
+        once = Idempotent.of("member.rename", req, req.key)
 
         def work(unit: Unit) -> views.GroupView:
+            return once.run(
+                unit, replay=partial(self._group_now, unit), write=lambda: renamed(unit)
+            )
+
+        def renamed(unit: Unit) -> tuple[views.GroupView, int]:
             row = self._group(unit, group, lock=True)
             found = dict(self._member_rows(unit, row))
             if old not in found:
@@ -134,15 +156,22 @@ class GroupCases(LedgerCore):
                 entity_id=found[old].id,
                 payload={"from": old, "to": new_name},
             )
-            return self._group_view(unit, row)
+            return self._group_view(unit, row), row.id
 
         return self._write("rename member", work)
 
-    def remove_member(self, group: str, name: str) -> views.GroupView:
+    def remove_member(self, group: str, name: str, *, key: str | None = None) -> views.GroupView:
         """Remove a member whose balances are all zero. Their history stays (the row is
         archived, not deleted); adding the name again restores them."""
+        req = validate(inputs.RemoveMember, group=group, name=name, key=key)
+        once = Idempotent.of("member.remove", req, req.key)
 
         def work(unit: Unit) -> views.GroupView:
+            return once.run(
+                unit, replay=partial(self._group_now, unit), write=lambda: removed(unit)
+            )
+
+        def removed(unit: Unit) -> tuple[views.GroupView, int]:
             row = self._group(unit, group, lock=True)
             member = self._member_rows(unit, row).get(name)
             if member is None or member.archived:
@@ -166,7 +195,7 @@ class GroupCases(LedgerCore):
                 entity_id=member.id,
                 payload={"name": name},
             )
-            return self._group_view(unit, row)
+            return self._group_view(unit, row), row.id
 
         return self._write("remove member", work)
 

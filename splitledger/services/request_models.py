@@ -134,12 +134,20 @@ class AddMembers(Request):
 class RenameGroup(Request):
     old: Name
     new: NewName
+    key: Key | None = None
 
 
 class RenameMember(Request):
     group: Name
     old: Name
     new: NewName
+    key: Key | None = None
+
+
+class RemoveMember(Request):
+    group: Name
+    name: Name
+    key: Key | None = None
 
 
 AmountText = Annotated[str, StringConstraints(min_length=1, max_length=40)]

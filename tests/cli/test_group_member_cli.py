@@ -164,3 +164,20 @@ def test_hostile_old_names_are_quoted_plainly(trip: Run) -> None:
         line = _refused(trip(*args))
         assert "\x1b" not in line
         assert "\u202e" not in line
+
+
+def test_renames_and_removal_with_a_key_record_once(trip: Run) -> None:
+    first = ok_json(trip("group", "rename", "Trip", "Voyage", "--key", "r1", "--json"))
+    assert ok_json(trip("group", "rename", "Trip", "Voyage", "--key", "r1", "--json")) == first
+    other = trip("group", "rename", "Voyage", "Other", "--key", "r1")
+    assert other.exit_code == 3
+    before = _snapshot(trip, "Voyage")
+    for args in (
+        ("member", "rename", "Voyage", "cy", "cyrus"),
+        ("member", "remove", "Voyage", "cyrus"),
+    ):
+        assert trip(*args, "--key", f"k-{args[1]}").exit_code == 0
+        after = _snapshot(trip, "Voyage")
+        assert trip(*args, "--key", f"k-{args[1]}").exit_code == 0  # a repeat: nothing new
+        assert _snapshot(trip, "Voyage") == after
+    assert _snapshot(trip, "Voyage") != before

@@ -105,3 +105,17 @@ def test_an_older_request_keeps_its_fingerprint() -> None:
     assert edit.fingerprint("tx.edit") == (
         "7dab591979e3b25460a85380c980ff4d6370a99c13ac4a4477977a2b7a352368"
     )
+
+
+def test_a_total_that_differs_from_the_receipt_is_said_in_money(trip: Ledger) -> None:
+    with pytest.raises(InvalidInput, match=r"add up to 50\.00 EUR, not the bill of 60\.00 EUR"):
+        _record(trip, amount="60.00")
+
+
+def test_receipt_fields_on_an_edit_of_another_split_are_refused(trip: Ledger) -> None:
+    tx = trip.record_expense(
+        group="Trip", description="Taxi", amount="30", paid_by=[("ann", None)], key="taxi"
+    )
+    with pytest.raises(InvalidInput, match="itemised"):
+        trip.edit_expense(tx.id, tax="1.00")
+    assert len(trip.history("Trip")) == 1
