@@ -75,16 +75,23 @@ def connect_sqlite(path: str, *, timeout_ms: int | None = None) -> sqlite3.Conne
         path, timeout=timeout_ms / 1000, check_same_thread=False, isolation_level=None
     )
     try:
-        connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("PRAGMA synchronous = FULL")
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        if mode is None or str(mode[0]).lower() not in {"wal", "memory"}:
-            raise sqlite3.OperationalError("could not switch the database to WAL mode")
+        configure_sqlite(connection, timeout_ms)
     except BaseException:
         connection.close()
         raise
     return connection
+
+
+def configure_sqlite(connection: sqlite3.Connection, timeout_ms: int) -> None:
+    """ADR 0005's settings on a new SQLite connection (ours, or SQLAlchemy's for a
+    migration): our own BEGIN, the busy timeout, foreign keys, full sync, WAL."""
+    connection.isolation_level = None
+    connection.execute(f"PRAGMA busy_timeout = {int(timeout_ms)}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("PRAGMA synchronous = FULL")
+    mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()
+    if mode is None or str(mode[0]).lower() not in {"wal", "memory"}:
+        raise sqlite3.OperationalError("could not switch the database to WAL mode")
 
 
 class _Pooled:

@@ -13,7 +13,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 
-from splitledger.store.connection import BUSY_TIMEOUT_MS, POSTGRES_EXTRA, wait_slice_ms
+from splitledger.store.connection import (
+    BUSY_TIMEOUT_MS,
+    POSTGRES_EXTRA,
+    configure_sqlite,
+    wait_slice_ms,
+)
 from splitledger.store.errors import MissingDriverError
 from splitledger.store.location import Target, prepare_sqlite_file
 
@@ -38,18 +43,8 @@ def _sqlite_engine(url: URL, creator: Callable[[], Any] | None) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, record: Any) -> None:
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         record.info[_BUSY_MS] = BUSY_TIMEOUT_MS
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA synchronous = FULL")
-            mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
-            if mode is None or str(mode[0]).lower() not in {"wal", "memory"}:
-                raise sqlite3.OperationalError("could not switch the database to WAL mode")
-        finally:
-            cursor.close()
+        configure_sqlite(dbapi_connection, BUSY_TIMEOUT_MS)  # (we issue BEGIN ourselves)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
