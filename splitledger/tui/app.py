@@ -21,7 +21,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
@@ -36,6 +36,7 @@ from textual.worker import WorkerFailed
 
 from splitledger.services import logs
 from splitledger.services.errors import Cancelled, NotFound, ServiceError
+from splitledger.tui import config
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain, visible, visible_lines
 from splitledger.tui.screens.balances import BalancesScreen
@@ -60,14 +61,18 @@ def freeze_startup_heap() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Opened:
-    """What opening found: where the ledger is, its first group with that group's
-    balances and change token (None: no group yet), and the reading use cases it was
-    opened with, to adopt into the full `Ledger` after the first frame (None: the app
-    was handed a ledger)."""
+    """What opening found: where the ledger is, the group to show first (the one last
+    opened if it is still there, else the first) with that group's balances and change
+    token (None: no group yet), the reading use cases it was opened with, to adopt into
+    the full `Ledger` after the first frame (None: the app was handed a ledger, or it
+    was adopted already), and the remembered settings (with why the file was ignored,
+    if it was)."""
 
     where: str
     first: FirstScreen | None
     reader: ReadingCases | None
+    settings: config.Settings = field(default_factory=config.Settings)
+    settings_problem: str | None = None
 
 
 def _ledger_commands() -> type[Provider]:
@@ -91,6 +96,12 @@ class SplitLedgerApp(App[None]):
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+        # The use cases' own screens, from anywhere a group is open (see `commands`).
+        Binding("ctrl+r", "open_route('rates')", "Rates", show=False),
+        Binding("ctrl+y", "open_route('payment')", "Record a payment", show=False),
+        Binding("ctrl+n", "open_route('settle_in')", "Settle in one currency", show=False),
+        Binding("ctrl+o", "open_route('import')", "Import a file", show=False),
+        Binding("ctrl+b", "open_route('export')", "Export", show=False),
     ]
     #: Live refresh shows a write elsewhere within about this many seconds: the watch
     #: looks four times as often (one PRAGMA; PostgreSQL is told at once); without the
@@ -99,10 +110,28 @@ class SplitLedgerApp(App[None]):
     #: Seconds of opening after which the screen says that the ledger is opening.
     STATUS_DELAY: ClassVar[float] = 0.2
 
-    def __init__(self, target: str | None = None, *, ledger: Ledger | None = None) -> None:
+    def __init__(
+        self,
+        target: str | None = None,
+        *,
+        ledger: Ledger | None = None,
+        config_path: str | None = None,
+    ) -> None:
+        """`config_path`: the settings file (default: `config.config_file()` when the app
+        opens its ledger; none when it is handed one, as tests and embedders do)."""
         freeze_startup_heap()
         super().__init__()
         self.target = target
+        self.config_path = (
+            config_path if config_path is not None or ledger is not None else config.config_file()
+        )
+        #: The remembered settings (as read at start, then as changed).
+        self.settings = config.Settings()
+        #: Where the open ledger is (the key of its remembered group).
+        self._where = ""
+        #: One settings write at a time, each of the settings as they are then.
+        self._settings_lock = threading.Lock()
+        self._settings_failing = False
         self.ledger: Ledger | None = ledger
         self._owns_ledger = ledger is None
         #: Set once `ledger` is there (opened and adopted, or handed in), or opening
@@ -151,6 +180,9 @@ class SplitLedgerApp(App[None]):
     @work(thread=True, exclusive=True, group="open", exit_on_error=True)
     def _open(self) -> None:
         reader: ReadingCases | None = None
+        settings, problem = (
+            config.load(self.config_path) if self.config_path else (config.Settings(), None)
+        )
         try:
             if self.ledger is None:
                 # The reading use cases alone for the first screen; the others (and
@@ -162,6 +194,10 @@ class SplitLedgerApp(App[None]):
             opened = reader or self.ledger
             assert opened is not None  # noqa: S101 - one of the two, as just set
             first = opened.first_screen()  # one read: the first group and its balances
+            last = settings.last_group(opened.where)
+            if first is not None and last is not None and first[0].name != last:
+                first = self._remembered(reader, last) or first
+                reader = None if self.ledger is not None else reader  # (adopted)
         except ServiceError as exc:
             if reader is not None:
                 reader.close()
@@ -169,7 +205,28 @@ class SplitLedgerApp(App[None]):
             self.call_from_thread(self._cannot_open, str(exc))
             return
         self._reader = reader
-        self.call_from_thread(self._opened, Opened(opened.where, first, reader))
+        self.call_from_thread(self._opened, Opened(opened.where, first, reader, settings, problem))
+
+    def _remembered(self, reader: ReadingCases | None, name: str) -> FirstScreen | None:
+        """The group last opened, with its balances and change token (None: it is gone).
+
+        The reading use cases cannot look a group up by name: the full `Ledger` is
+        adopted here, before the first frame (only when the group remembered is not the
+        first; `first_screen` taking a group would spare that)."""
+        from splitledger.services.reading import FirstScreen
+
+        if reader is not None:
+            from splitledger.services.ledger import Ledger
+
+            self.ledger = Ledger.adopt(reader)
+            self._ledger_ready.set()
+        ledger = self.ledger
+        assert ledger is not None  # noqa: S101 - handed in, or just adopted
+        try:
+            token = ledger.change_token(name)  # first: the data is at least this new
+            return FirstScreen(ledger.group(name), ledger.balances(name), token)
+        except NotFound:
+            return None
 
     @work(thread=True, exclusive=True, group="adopt", exit_on_error=True)
     def _adopt(self, reader: ReadingCases) -> None:
@@ -231,6 +288,8 @@ class SplitLedgerApp(App[None]):
 
     def _opened(self, opened: Opened) -> None:
         self._opening = False
+        self._where = opened.where
+        self._use_settings(opened.settings, opened.settings_problem)
         if self.screen_stack[0].query("#status"):
             self._status(Content.assemble("Ledger: ", plain(opened.where)))
         if opened.first is not None:
@@ -256,6 +315,8 @@ class SplitLedgerApp(App[None]):
         self.group = group
         self._token = token
         self.sub_title = visible(group.name)  # (the header shows it as plain text)
+        if self._where and self.settings.last_group(self._where) != group.name:
+            self._save_settings(self.settings.with_group(self._where, group.name))
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         mounted = self.push_screen(BalancesScreen(balances, token))
@@ -271,6 +332,63 @@ class SplitLedgerApp(App[None]):
         """The current group was renamed or got members (by this app)."""
         self.group = group
         self.sub_title = visible(group.name)
+        if self._where and self.settings.last_group(self._where) != group.name:
+            self._save_settings(self.settings.with_group(self._where, group.name))
+
+    # -- remembered settings -------------------------------------------------------
+
+    def _use_settings(self, settings: config.Settings, problem: str | None) -> None:
+        """Apply the settings read at start (before the first frame), then remember
+        every change of theme from here on (ctrl+t or the palette's theme picker)."""
+        self.settings = settings
+        if problem is not None:
+            self.notify(
+                f"{problem}. It is ignored (and replaced when a setting changes).",
+                title="Settings not read",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if settings.theme is not None:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                self.notify(
+                    f"No theme named {visible(settings.theme)!r}; using {self.theme}.",
+                    title="Settings",
+                    severity="warning",
+                    markup=False,
+                )
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.theme != self.settings.theme:
+            self._save_settings(self.settings.with_theme(self.theme))
+
+    def _save_settings(self, settings: config.Settings) -> None:
+        """Remember `settings` (in a thread: a file write never holds the event loop)."""
+        self.settings = settings
+        if not self.config_path:
+            return
+        self.run_worker(self._write_settings, thread=True, group="settings", exit_on_error=False)
+
+    def _write_settings(self) -> None:
+        with self._settings_lock:  # the latest settings, whichever write runs last
+            path, settings = self.config_path, self.settings
+            if not path:
+                return
+            try:
+                config.save(path, settings)
+            except OSError as exc:
+                if not self._settings_failing:
+                    self._settings_failing = True
+                    self.call_from_thread(
+                        self.notify,
+                        visible(f"Cannot save the settings in {path}: {exc.strerror or exc}"),
+                        title="Settings",
+                        severity="warning",
+                        markup=False,
+                    )
 
     # -- errors --------------------------------------------------------------------
 
@@ -435,6 +553,13 @@ class SplitLedgerApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+
+    def action_open_route(self, name: str) -> None:
+        """Open the screen of one of `commands.ROUTES` (rates, a payment, settling in
+        one currency, import, export) over the current one."""
+        from splitledger.tui.commands import open_route
+
+        open_route(self, name)
 
     def run_group_action(self, action: str) -> None:
         """Run a group screen's action from anywhere (the command palette)."""
