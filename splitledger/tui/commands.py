@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
 
 #: (title, help, action on the group's home screen)
-_GROUP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+GROUP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Add expense", "Record a new shared expense", "add_expense"),
     ("History", "Search and filter the group's transactions", "history"),
     ("Settle up", "The fewest transfers that settle everyone", "settle"),
@@ -92,7 +92,7 @@ class LedgerCommands(Provider):
         app = cast("SplitLedgerApp", self.app)
         found: list[tuple[str, str, Callable[[], object]]] = [
             (title, help_text, partial(app.run_group_action, action))
-            for title, help_text, action in _GROUP_COMMANDS
+            for title, help_text, action in GROUP_COMMANDS
         ]
         found.extend(
             (title, help_text, partial(open_route, app, route))
