@@ -99,7 +99,6 @@ class SplitLedgerApp(App[None]):
         # The use cases' own screens, from anywhere a group is open (see `commands`).
         Binding("ctrl+r", "open_route('rates')", "Rates", show=False),
         Binding("ctrl+y", "open_route('payment')", "Record a payment", show=False),
-        Binding("ctrl+n", "open_route('settle_in')", "Settle in one currency", show=False),
         Binding("ctrl+o", "open_route('import')", "Import a file", show=False),
         Binding("ctrl+b", "open_route('export')", "Export", show=False),
     ]

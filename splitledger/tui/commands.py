@@ -26,7 +26,7 @@ GROUP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Groups", "Switch, create or rename groups", "groups"),
 )
 
-#: (title, help, route): screens opened over the current one (`open_route`); each is
+#: (title, help, route): screens opened over the current one (`open_route`); most are
 #: also an app key (`SplitLedgerApp.BINDINGS`: action `open_route('NAME')`).
 ROUTES: tuple[tuple[str, str, str], ...] = (
     ("Exchange rates", "The group's rates: list, add one, import a rates file", "rates"),

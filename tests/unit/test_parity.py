@@ -102,7 +102,7 @@ APP: dict[str, tuple[str, ...]] = {
         "SettleScreen:payment",
     ),
     "settle_in": (
-        "SplitLedgerApp:open_route('settle_in')",
+        "BalancesScreen:settle_in",
         "palette:Settle in one currency",
         "SettleInScreen:record",
     ),
