@@ -91,6 +91,73 @@ async def test_command_palette_runs_the_apps_actions(demo: Ledger) -> None:
         assert isinstance(app.screen, SettleScreen)
 
 
+@pytest.mark.parametrize(
+    ("key", "title", "screen"),
+    [
+        ("ctrl+r", "Exchange rates", "splitledger.tui.screens.rates:RatesScreen"),
+        ("ctrl+y", "Record a payment", "splitledger.tui.screens.payment:PaymentScreen"),
+        (None, "Settle in one currency", "splitledger.tui.screens.settle_in:SettleInScreen"),
+        ("ctrl+o", "Import a file", "splitledger.tui.screens.porting:ImportScreen"),
+        ("ctrl+b", "Export the group", "splitledger.tui.screens.export:ExportScreen"),
+    ],
+)
+async def test_every_route_opens_by_key_and_from_the_palette(
+    demo: Ledger, key: str | None, title: str, screen: str
+) -> None:
+    import importlib
+
+    module, _, name = screen.partition(":")
+    wanted = getattr(importlib.import_module(module), name)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        if key is not None:
+            await pilot.press(key)
+            await idle(pilot)
+            assert isinstance(app.screen, wanted)
+            await pilot.press(key)  # not the same screen twice
+            await idle(pilot)
+            assert len([s for s in app.screen_stack if isinstance(s, wanted)]) == 1
+            await pilot.press("escape")
+            await idle(pilot)
+            assert isinstance(app.screen, BalancesScreen)
+        await pilot.press("ctrl+p")
+        await idle(pilot)
+        await pilot.press(*title)
+        await idle(pilot)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert isinstance(app.screen, wanted)
+
+
+async def test_routes_need_a_group_except_the_import(ledger: Ledger) -> None:
+    from splitledger.tui.screens.porting import ImportScreen
+
+    app = make_app(ledger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        for key in ("ctrl+r", "ctrl+y", "ctrl+b"):
+            await pilot.press(key)
+            await idle(pilot)
+            assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("ctrl+o")
+        await idle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+
+
+def test_importing_the_app_loads_no_route_screen() -> None:
+    code = (
+        "import sys; import splitledger.tui.app; "
+        "print(sorted(m for m in sys.modules if m.startswith('splitledger.tui.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    for module in ("commands", "screens.porting", "screens.export", "screens.rates"):
+        assert f"splitledger.tui.{module}'" not in out
+
+
 async def test_theme_toggles_between_light_and_dark(demo: Ledger) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -298,3 +298,60 @@ def test_export_snapshot(
 ) -> None:
     monkeypatch.chdir("/")
     assert snap_compare(make_app(demo), terminal_size=size, run_before=keys_then("ctrl+b"))
+
+
+def ten_member_export() -> bytes:
+    """A Splitwise file of ten members, each paying once for everyone."""
+    names = [f"Member {n}" for n in range(10)]
+    rows = []
+    for n in range(10):
+        cells = ["9.00" if m == n else "-1.00" for m in range(10)]
+        rows.append(f"2026-03-{n + 1:02d},Bill {n},General,10.00,EUR,{','.join(cells)}\n")
+    header = "Date,Description,Category,Cost,Currency," + ",".join(names) + "\n"
+    total = "2026-03-20,Total balance, , ,EUR," + ",".join(["0.00"] * 10) + "\n"
+    return (header + "\n" + "".join(rows) + "\n" + total).encode()
+
+
+async def test_ten_members_at_80x24_keep_the_import_button_in_view(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    path = tmp_path / "ten.csv"
+    path.write_bytes(ten_member_export())
+    app = make_app(ledger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, path, "Ten")
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        commit = screen.query_one("#commit", Button)
+        assert commit.has_focus
+        assert screen.region.contains_region(commit.region)
+        assert "Member 9" in rendered(screen.query_one("#reconciliation", Static))
+        screen.query_one("#file", Input).value = str(tmp_path / "missing.csv")
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        error = screen.query_one("#file-error", Static)
+        assert screen.query_one("#file", Input).has_focus
+        assert screen.region.contains_region(error.region)
+
+
+async def test_progress_spins_while_reading_and_counts_while_importing(
+    demo: Ledger, splitwise: Path
+) -> None:
+    import asyncio
+
+    from textual.widgets import ProgressBar
+
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, splitwise, "Flat")
+        show = screen._progress(5)  # (the callback the services call, in a thread)
+        await asyncio.to_thread(show, "read", 120)
+        await pilot.pause()
+        bar = screen.query_one(ProgressBar)
+        assert bar.total is None
+        assert "reading: 120 rows" in text_of(screen, "#progress-label")
+        await asyncio.to_thread(show, "import", 3)
+        await pilot.pause()
+        bar = screen.query_one(ProgressBar)  # (read again: the total has changed)
+        assert (bar.total, bar.progress) == (5, 3)
+        assert "importing: 3 transactions" in text_of(screen, "#progress-label")

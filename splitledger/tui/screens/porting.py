@@ -13,6 +13,7 @@ number known from the check) while they are imported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -214,14 +215,16 @@ class ImportScreen(PortingScreen):
             yield Label("Currency of a new group (default: the file's)")
             yield Input(id="currency", max_length=3, compact=True)
             yield Static(classes="field-error", id="currency-error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Check (ctrl+s)", id="check", compact=True)
-                yield Button("Import", id="commit", variant="primary", compact=True, disabled=True)
             with Horizontal(id="progress-row"):
                 yield ProgressBar(total=None, show_eta=False, id="progress")
                 yield Static(id="progress-label", classes="hint")
+            # The buttons under the summary: the import, focused after a check, brings
+            # the summary into view above it.
             yield Static(id="summary")
             yield Static(id="reconciliation")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Check (ctrl+s)", id="check", compact=True)
+                yield Button("Import", id="commit", variant="primary", compact=True, disabled=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -250,7 +253,7 @@ class ImportScreen(PortingScreen):
         else:
             self.action_run()
 
-    def _progress(self, total: int | None) -> object:
+    def _progress(self, total: int | None) -> Callable[[str, int], None]:
         """A progress callback for the services (called in the worker's thread)."""
         app = self.app
 
@@ -287,7 +290,7 @@ class ImportScreen(PortingScreen):
                 cast("ImportFormat", req.fmt),
                 dry_run=dry_run,
                 currency=req.currency or None,
-                progress=progress,  # type: ignore[arg-type]
+                progress=progress,
             )
             return outcome, None if dry_run else ledger.group(outcome.report.group)
 
@@ -329,7 +332,7 @@ class ImportScreen(PortingScreen):
                 commit.focus()
             elif outcome.ok:
                 self.notify("Nothing to import: every row is already on the ledger.")
-            self.call_after_refresh(reconciliation.scroll_visible, animate=False)
+            self.call_after_refresh(commit.scroll_visible, animate=False)
             return
         r = outcome.report
         self.notify(
