@@ -26,7 +26,9 @@ class BalancesScreen(LedgerScreen):
 
     HELP_TEXT = (
         "A positive balance (green, bar to the right) means the group owes that member; "
-        "a negative one (red, bar to the left) means the member owes the group."
+        "a negative one (red, bar to the left) means the member owes the group. "
+        "p records a payment by hand (any amount, any currency); r lists, adds and imports "
+        "exchange rates; i converts every balance into one currency and settles in it."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_expense", "Add expense"),
@@ -34,6 +36,9 @@ class BalancesScreen(LedgerScreen):
         Binding("s", "settle", "Settle up"),
         Binding("m", "members", "Members"),
         Binding("g", "groups", "Groups"),
+        Binding("p", "payment", "Payment"),
+        Binding("r", "rates", "Rates"),
+        Binding("i", "settle_in", "Settle in…"),
     ]
 
     def __init__(self, view: BalancesView | None = None, token: object = None) -> None:
@@ -158,6 +163,24 @@ class BalancesScreen(LedgerScreen):
         from splitledger.tui.screens.settle import SettleScreen
 
         self.app.push_screen(SettleScreen())
+
+    def action_payment(self) -> None:
+        from splitledger.tui.screens.payment import PaymentScreen
+
+        if len(self.group.members) < 2:
+            self.notify("A payment needs two members: add them first (m).", severity="warning")
+            return
+        self.app.push_screen(PaymentScreen(self.group))
+
+    def action_rates(self) -> None:
+        from splitledger.tui.screens.rates import RatesScreen
+
+        self.app.push_screen(RatesScreen(self.group))
+
+    def action_settle_in(self) -> None:
+        from splitledger.tui.screens.settle_in import SettleInScreen
+
+        self.app.push_screen(SettleInScreen(self.group))
 
     def action_members(self) -> None:
         from splitledger.tui.screens.members import MembersScreen

@@ -51,7 +51,9 @@ class SettleScreen(LedgerScreen):
     HELP_TEXT = (
         "The fewest transfers that bring every balance to zero. Mark one (p) or all (a) as "
         "paid once the money has moved: each is recorded as a payment. x exports the plan "
-        "to CSV; c copies it as text."
+        "to CSV; c copies it as text. e records a payment by hand, prefilled from the "
+        "highlighted line: lower the amount for a partial payment. i settles in one "
+        "currency (converting the others first)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
@@ -59,6 +61,8 @@ class SettleScreen(LedgerScreen):
         Binding("a", "pay_all", "Mark all paid"),
         Binding("x", "export", "Export CSV"),
         Binding("c", "copy", "Copy text"),
+        Binding("e", "payment", "Pay part…"),
+        Binding("i", "settle_in", "Settle in…"),
     ]
 
     def __init__(self) -> None:
@@ -249,6 +253,20 @@ class SettleScreen(LedgerScreen):
                 self._pay(offer, expected, key, single=len(offer) == 1 and one is not None)
 
         self.app.push_screen(ConfirmScreen("\n".join(lines), yes="Paid"), answered)
+
+    def action_payment(self) -> None:
+        """A payment by hand, prefilled from the highlighted plan line (editable: a
+        partial payment is that line with a smaller amount)."""
+        from splitledger.tui.screens.payment import PaymentScreen
+
+        table = self.query_one("#plan", DataTable)
+        line = self.plan[min(table.cursor_row, len(self.plan) - 1)] if self.plan else None
+        self.app.push_screen(PaymentScreen(self.group, line))
+
+    def action_settle_in(self) -> None:
+        from splitledger.tui.screens.settle_in import SettleInScreen
+
+        self.app.push_screen(SettleInScreen(self.group))
 
     # -- sharing -------------------------------------------------------------------
 
