@@ -14,14 +14,15 @@ from splitledger.domain import (
     Posting,
     clean_text,
     format_amount,
+    normalize_currency,
     parse_amount,
     parse_decimal,
     visible,
 )
 from splitledger.services import bill_changes as changes
 from splitledger.services.errors import InvalidInput
-from splitledger.services.inputs import SPLIT_MODES, ExpenseFields, SplitMode
-from splitledger.services.views import ExpenseDefinition, FieldChange
+from splitledger.services.inputs import SPLIT_MODES, ExpenseFields, Items, SplitMode
+from splitledger.services.views import ExpenseDefinition, FieldChange, Receipt
 from splitledger.tui.expense_fields import (
     REST,
     SEVERAL,
@@ -29,13 +30,18 @@ from splitledger.tui.expense_fields import (
     MemberRow,
     to_fields,
 )
+from splitledger.tui.expense_items import from_receipt, normal_receipt
 
 
 def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> FormInput:
-    """A form filled with an expense as it was entered: its split mode, each payer's
-    amount (or `REST`), each participant's value, in the group's order of members (then
-    anyone the definition names who is no longer listed)."""
+    """A form filled with an expense as it was entered: its currency, split mode, each
+    payer's amount (or `REST`), each participant's value (an itemised bill: its lines,
+    tax and tip), in the group's order of members (then anyone the definition names who
+    is no longer listed)."""
     named = [n for n, _ in (*definition.paid_by, *definition.participants)]
+    receipt = definition.receipt
+    if receipt is not None:
+        named += [m for _, _, ms in receipt.items for m in ms]
     names = list(dict.fromkeys([*members, *named]))
     paid = dict(definition.paid_by)
     values = dict(definition.participants)
@@ -51,10 +57,11 @@ def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> Fo
             name=n,
             included=n in values,
             paid=paid_text(n),
-            value="" if definition.split == "equal" else values.get(n) or "",
+            value="" if definition.split in {"equal", "itemised"} else values.get(n) or "",
         )
         for n in names
     )
+    items, tax, tip = from_receipt(receipt) if receipt is not None else ((), "", "")
     return FormInput(
         # Text an older version stored may hold characters that are refused now: the
         # form starts with their visible stand-ins (kept as stored unless edited).
@@ -65,6 +72,10 @@ def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> Fo
         payer=SEVERAL if several else definition.paid_by[0][0],
         mode=definition.split,
         rows=rows,
+        currency=definition.currency,
+        items=items,
+        tax=tax,
+        tip=tip,
     )
 
 
@@ -73,15 +84,33 @@ class EditFields(TypedDict, total=False):
 
     description: str
     amount: str
+    currency: str
     paid_by: tuple[tuple[str, str | None], ...]
     split: str
     participants: tuple[tuple[str, str | None], ...]
     date: dt.date
     category: str
+    items: Items
+    tax: str
+    tip: str
 
 
 #: The fields of a bill, in the order `edit_expense` takes them.
-EDIT_FIELDS = ("description", "amount", "paid_by", "split", "participants", "date", "category")
+EDIT_FIELDS = (
+    "description",
+    "amount",
+    "currency",
+    "paid_by",
+    "split",
+    "participants",
+    "date",
+    "category",
+    "items",
+    "tax",
+    "tip",
+)
+#: The fields that come along when the split mode changes (to itemised, or not).
+RECEIPT_FIELDS = ("items", "tax", "tip")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +164,28 @@ def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> Edit
         before: Mapping[str, object] = to_fields(start)
     except InvalidInput:  # an older expense the form cannot even show as valid
         before = {}
-    names = [k for k in EDIT_FIELDS if fields[k] != before.get(k)]
-    if "split" in names and "participants" not in names:
-        names.append("participants")
-    # (to_fields gives each of these fields its type in EditFields)
-    changed = cast("EditFields", {k: fields[k] for k in EDIT_FIELDS if k in names})
+    itemised = fields["split"] == "itemised"
+    # A field the form leaves out (an empty currency: the bill's) is kept.
+    names = {k for k in EDIT_FIELDS if k in fields and fields[k] != before.get(k)}
+    if "split" in names:  # a new split brings its own fields along
+        names.update(RECEIPT_FIELDS if itemised else ("participants",))
+    # (to_fields gives each of these fields its type in EditFields; a tax or tip left
+    # empty is none, which `edit_expense` takes as "0", None keeping the old one)
+    changed = cast(
+        "EditFields",
+        {
+            k: "0" if k in RECEIPT_FIELDS[1:] and fields.get(k) is None else fields[k]
+            for k in EDIT_FIELDS
+            if k in names and k in fields
+        },
+    )
     merged: ExpenseFields = {**old.as_fields(), **changed}
+    if itemised:  # each mode takes its own fields only
+        merged.pop("participants", None)
+    else:
+        merged.pop("items", None)
+        merged.pop("tax", None)
+        merged.pop("tip", None)
     preview: ExpenseFields = {
         **merged,
         "description": typed["description"],
@@ -167,6 +212,8 @@ def hidden(old: ExpenseDefinition, start: FormInput) -> list[str]:
         return ["amount", "paid by", "split", "shares"]
     pairs = [
         ("amount", old.amount, shown.amount),
+        ("currency", old.currency, shown.currency),
+        ("items", old.receipt, shown.receipt),
         ("paid by", dict(old.paid_by), dict(shown.paid_by)),
         ("split", old.split, shown.split),
         ("shares", dict(old.participants), dict(shown.participants)),
@@ -180,13 +227,16 @@ def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseD
     as the services store it (amounts as the currency writes them, decimals without
     trailing zeros, a lone payer paying it all); None if a value cannot be read (the
     preview says why)."""
-    currency = str(fields["currency"])
+    try:
+        currency = normalize_currency(str(fields["currency"]))
+    except DomainError:
+        return None
     mode = cast("str", fields["split"])
     if mode not in SPLIT_MODES:
         return None
     split: SplitMode = mode
     paid_by = cast("Sequence[tuple[str, str | None]]", fields["paid_by"])
-    participants = cast("Sequence[tuple[str, str | None]]", fields["participants"])
+    participants = cast("Sequence[tuple[str, str | None]]", fields.get("participants", ()))
 
     def money(text: str, *, signed: bool = False) -> str:
         minor = parse_amount(text, currency, allow_zero=True, allow_negative=signed)
@@ -196,7 +246,7 @@ def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseD
         return format(parse_decimal(text, field="value", allow_percent=True).normalize(), "f")
 
     def value(text: str | None) -> str | None:
-        if split == "equal":
+        if split in {"equal", "itemised"}:
             return None
         if split == "exact":
             return None if text is None else money(text)
@@ -210,6 +260,17 @@ def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseD
         payers: tuple[tuple[str, str | None], ...] = ((paid_by[0][0], None),)
         if len(paid_by) > 1:
             payers = tuple((n, None if v is None else money(v)) for n, v in paid_by)
+        receipt: Receipt | None = None
+        if split == "itemised":
+            receipt = normal_receipt(
+                cast("Items", fields["items"]),
+                cast("str | None", fields.get("tax")),
+                cast("str | None", fields.get("tip")),
+                currency,
+                lambda text: _text(text, "item", 200),
+            )
+            members = (m for _, _, ms in receipt.items for m in ms)
+            participants = tuple((n, None) for n in dict.fromkeys(members))
         return ExpenseDefinition(
             tx_id=old.tx_id,
             group=old.group,
@@ -221,6 +282,7 @@ def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseD
             participants=tuple((n, value(v)) for n, v in participants),
             date=cast("dt.date", fields["date"]),
             category=_text(fields["category"], "category", 100),
+            receipt=receipt,
         )
     except DomainError:
         return None

@@ -1,6 +1,7 @@
 """Pure helpers of the expense form: what the user typed → the Ledger's fields, the
 "still to assign" line, and which form field an error belongs to (editing a bill:
-`expense_edits`). Kept apart from the widgets so that they are easy to test."""
+`expense_edits`; an itemised receipt's lines: `expense_items`). Kept apart from the
+widgets so that they are easy to test."""
 
 from __future__ import annotations
 
@@ -12,22 +13,31 @@ from decimal import Decimal
 from splitledger.domain import (
     DomainError,
     format_amount,
+    normalize_currency,
     parse_amount,
     parse_decimal,
 )
 from splitledger.services.errors import InvalidInput
-from splitledger.services.inputs import ExpenseFields
+from splitledger.services.inputs import SPLIT_MODES, ExpenseFields
+from splitledger.tui.expense_items import (
+    ItemRow,
+    extra,
+    item_lines,
+    item_problems,
+    receipt_note,
+)
 
 SEVERAL = "__several__"
 #: Typed in a payer's "Paid" column (with several payers): that payer pays the rest.
 REST = "rest"
-MODES = ("equal", "exact", "percent", "shares", "adjust")
+MODES: tuple[str, ...] = SPLIT_MODES
 MODE_HINTS = {
     "equal": "everyone ticked pays the same",
     "exact": "type each person's amount",
     "percent": "type each person's percentage (they sum to 100)",
     "shares": "type each person's weight (empty = 1)",
     "adjust": "equal split, plus or minus each person's extra (empty = 0)",
+    "itemised": "receipt lines; tax & tip pro rata",
 }
 VALUE_PLACEHOLDERS = {"exact": "0.00", "percent": "%", "shares": "1", "adjust": "±0.00"}
 
@@ -51,6 +61,30 @@ class FormInput:
     payer: str  # a member's name or SEVERAL
     mode: str
     rows: tuple[MemberRow, ...]
+    #: The bill's currency as typed (empty: the group's).
+    currency: str = ""
+    #: The itemised mode's receipt: its lines, tax and tip as typed.
+    items: tuple[ItemRow, ...] = ()
+    tax: str = ""
+    tip: str = ""
+
+
+def currency_code(text: str) -> str | None:
+    """The currency typed (as typed: the services normalise it and quote it so in
+    what they refuse), None when left empty (the group's)."""
+    return text.strip() or None
+
+
+def form_currency(form: FormInput, default: str) -> str:
+    """The currency the form's amounts are read in: the one typed if the domain takes
+    it, else `default` (the bill's or the group's; the field shows why)."""
+    code = currency_code(form.currency)
+    if code is None:
+        return default
+    try:
+        return normalize_currency(code)
+    except DomainError:
+        return default
 
 
 def parse_date(text: str) -> dt.date:
@@ -80,21 +114,29 @@ def to_fields(form: FormInput) -> ExpenseFields:
             raise InvalidInput("paid by: type what each payer paid", field="paid_by")
     else:
         paid_by = ((form.payer, None),)
-    chosen = [r for r in form.rows if r.included]
-    if not chosen:
-        raise InvalidInput("participants: tick at least one person", field="participants")
-    participants = tuple(
-        (r.name, None if form.mode == "equal" or not r.value.strip() else r.value) for r in chosen
-    )
-    return {
+    fields: ExpenseFields = {
         "description": form.description,
         "amount": form.amount,
         "date": date,
         "category": form.category,
         "paid_by": paid_by,
         "split": form.mode,
-        "participants": participants,
     }
+    code = currency_code(form.currency)
+    if code is not None:
+        fields["currency"] = code
+    if form.mode == "itemised":
+        fields["items"] = item_lines(form.items)
+        fields["tax"] = extra(form.tax)
+        fields["tip"] = extra(form.tip)
+        return fields
+    chosen = [r for r in form.rows if r.included]
+    if not chosen:
+        raise InvalidInput("participants: tick at least one person", field="participants")
+    fields["participants"] = tuple(
+        (r.name, None if form.mode == "equal" or not r.value.strip() else r.value) for r in chosen
+    )
+    return fields
 
 
 def pays_rest(paid: str) -> bool:
@@ -145,10 +187,24 @@ def remaining(form: FormInput, currency: str) -> list[str]:
             pct = None
         if pct is not None and pct != 100:
             notes.append(f"percent: {Decimal(100) - pct}% unassigned")
+    if form.mode == "itemised":
+        note = receipt_note(form.amount, form.items, form.tax, form.tip, currency)
+        if note:
+            notes.append(note)
     return notes
 
 
-ERROR_SLOTS = ("description", "amount", "date", "category", "paid_by", "split", "form")
+ERROR_SLOTS = (
+    "description",
+    "amount",
+    "currency",
+    "date",
+    "category",
+    "paid_by",
+    "split",
+    "items",
+    "form",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +236,13 @@ def field_problems(form: FormInput, currency: str) -> list[FieldProblem]:
     name in the message), so that "1e3" or "1 000" is refused as soon as it is typed,
     whatever else is still missing. Empty fields are not problems here."""
     problems: list[FieldProblem] = []
+    code = currency_code(form.currency)
+    if code is not None:
+        try:
+            normalize_currency(code)
+        except DomainError as exc:
+            problems.append(FieldProblem("currency", "currency", f"currency: {exc}"))
+            return problems  # amounts are read in the currency: not before it is one
     if form.amount.strip():
         try:
             parse_amount(form.amount, currency)
@@ -191,18 +254,24 @@ def field_problems(form: FormInput, currency: str) -> list[FieldProblem]:
                 parse_amount(row.paid, currency, field=f"paid by {row.name}")
             except DomainError as exc:
                 problems.append(FieldProblem(f"paid-{index}", "paid_by", str(exc)))
-        if form.mode != "equal" and row.included and row.value.strip():
+        if form.mode not in {"equal", "itemised"} and row.included and row.value.strip():
             try:
                 _read_value(form.mode, row.value, row.name, currency)
             except DomainError as exc:
                 problems.append(FieldProblem(f"value-{index}", "split", str(exc)))
+    if form.mode == "itemised":
+        for item in item_problems(form.items, form.tax, form.tip, currency):
+            where = item.field if item.line is None else f"item-amount-{item.line}"
+            problems.append(FieldProblem(where, "items", item.message))
     return problems
 
 
 def error_slot(field: str | None) -> str:
     """Which inline error line shows an error about `field`."""
-    if field in {"description", "amount", "date", "category"}:
+    if field in {"description", "amount", "currency", "date", "category"}:
         return field
+    if field and (field in {"items", "tax", "tip", "receipt"} or field.startswith("item")):
+        return "items"
     if field and field.startswith("paid"):
         return "paid_by"
     split_fields = {"participants", "exact", "percent", "shares", "adjust", "split"}

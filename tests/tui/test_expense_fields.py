@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import re
 from collections import Counter
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from splitledger.domain import format_amount
+from splitledger.services.errors import InvalidInput
 from splitledger.services.inputs import ExpenseFields
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import ExpenseDefinition, GroupView
@@ -30,8 +32,11 @@ from splitledger.tui.expense_fields import (
     MemberRow,
     error_slot,
     field_problems,
+    form_currency,
     remaining,
+    to_fields,
 )
+from splitledger.tui.expense_items import ItemRow, receipt_line
 
 MEMBERS = ("ann", "bob", "cy", "dee")
 
@@ -208,3 +213,75 @@ def test_an_edited_legacy_expense_starts_with_its_text_as_shown_and_keeps_it() -
     plan = edit_plan(old, form, form)
     assert "description" not in plan.changed  # the stored text is kept, not its stand-ins
     assert plan.unchanged
+
+
+# -- issue 15: the currency field and the itemised receipt -------------------------
+
+RECEIPT = FormInput(
+    "Dinner",
+    "50.00",
+    "2026-06-01",
+    "",
+    "ann",
+    "itemised",
+    tuple(MemberRow(m, True, "", "") for m in MEMBERS),
+    currency="EUR",
+    items=(
+        ItemRow("Pizza", "30.00", ("ann", "bob")),
+        ItemRow("", "", MEMBERS),  # a blank line: not part of the receipt
+        ItemRow("Wine", "12", ("cy",)),
+    ),
+    tax="3",
+    tip="",
+)
+
+
+def test_a_receipt_becomes_items_tax_and_tip_without_participants() -> None:
+    fields = to_fields(RECEIPT)
+    assert fields["split"] == "itemised"
+    assert "participants" not in fields
+    assert fields["items"] == (("Pizza", "30.00", ("ann", "bob")), ("Wine", "12", ("cy",)))
+    assert (fields["tax"], fields["tip"], fields["currency"]) == ("3", None, "EUR")
+    assert remaining(RECEIPT, "EUR") == ["receipt: 5.00 EUR left to assign"]
+    over = dataclasses.replace(RECEIPT, tip="6")
+    assert remaining(over, "EUR") == ["receipt: 1.00 EUR over the amount"]
+    assert receipt_line("50.00", over.items, over.tax, over.tip, "EUR") == (
+        "lines 42.00 + tax 3.00 + tip 6.00 = 51.00 EUR · receipt: 1.00 EUR over the amount"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (ItemRow("", "5", ("ann",)), "item 1: what was it?"),
+        (ItemRow("Soup", "", ("ann",)), "item 1: how much was it?"),
+        (ItemRow("Soup", "5", ()), "item 1: tick who shares it"),
+        (ItemRow(" ", "", ("ann",)), "items: type the receipt's first line"),
+    ],
+)
+def test_an_unfinished_line_is_named_with_what_it_lacks(line: ItemRow, message: str) -> None:
+    with pytest.raises(InvalidInput, match=re.escape(message)) as refused:
+        to_fields(dataclasses.replace(RECEIPT, items=(line,)))
+    assert error_slot(refused.value.field) == "items"
+
+
+def test_a_currency_the_domain_refuses_is_a_problem_before_the_amounts() -> None:
+    form = dataclasses.replace(RECEIPT, currency="XAU", amount="1e3")
+    (problem,) = field_problems(form, "EUR")
+    assert (problem.input_id, problem.slot) == ("currency", "currency")
+    assert problem.message.startswith("currency: XAU is not money that people spend")
+    assert form_currency(form, "EUR") == "EUR"
+    assert form_currency(dataclasses.replace(RECEIPT, currency=" jpy "), "EUR") == "JPY"
+    assert "currency" not in to_fields(dataclasses.replace(RECEIPT, currency=""))
+
+
+def test_a_receipts_numbers_are_problems_at_their_inputs() -> None:
+    items = (ItemRow("a", "1", ("ann",)), ItemRow("b", "1e3", ("ann",)))
+    form = dataclasses.replace(RECEIPT, items=items, tax="x", tip="0")
+    found = [(p.input_id, p.slot) for p in field_problems(form, "EUR")]
+    assert found == [("item-amount-1", "items"), ("tax", "items")]
+
+
+@pytest.mark.parametrize("field", ["items", "item 2", "tax", "tip"])
+def test_receipt_errors_land_under_the_receipt(field: str) -> None:
+    assert error_slot(field) == "items"

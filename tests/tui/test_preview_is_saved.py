@@ -1,8 +1,8 @@
 """The expense form's preview is what saving records (issue 13): for random forms —
-split modes, amounts, payers, who shares, in the group's currency or another — the
-postings the form previews (built through the very functions the form builds its
-request with, under the form's key) are the postings recorded, and an edit's live diff
-is what the services report."""
+split modes, amounts, payers, who shares, in the group's currency or another, itemised
+receipts with tax and tip (issue 15) — the postings the form previews (built through
+the very functions the form builds its request with, under the form's key) are the
+postings recorded, and an edit's live diff is what the services report."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from splitledger.domain import Posting, format_amount, parse_amount
@@ -25,6 +25,7 @@ from splitledger.services.views import TxView
 from splitledger.tui.expense_edits import (
     edit_plan,
     from_definition,
+    hidden,
 )
 from splitledger.tui.expense_fields import (
     MODES,
@@ -34,6 +35,7 @@ from splitledger.tui.expense_fields import (
     MemberRow,
     to_fields,
 )
+from splitledger.tui.expense_items import ItemRow
 
 MEMBERS = ("ann", "bob", "cy", "dee")
 CURRENCIES = ("EUR", "JPY", "KWD")
@@ -109,6 +111,61 @@ def forms(draw: st.DrawFn, start: FormInput, currency: str) -> FormInput:
     )
 
 
+@st.composite
+def receipts(draw: st.DrawFn, start: FormInput, currency: str) -> FormInput:
+    """`start` turned into (or kept as) an itemised receipt: one to four lines, each
+    shared by some members, tax and tip (typed, or left empty), the amount mostly their
+    sum; the rest of the form as `forms` leaves it."""
+    form = draw(forms(start, currency))
+    keep: bool = draw(st.booleans())
+    if start.items and keep:
+        items = list(start.items)
+    else:
+        count = draw(st.integers(1, 4))
+        items = [
+            ItemRow(
+                draw(st.sampled_from(["Pizza", " Wine", "Ωmega", "[b]x[/]"])),
+                format_amount(draw(st.integers(1, 10**5)), currency, grouping=False),
+                tuple(
+                    draw(st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=4, unique=True))
+                ),
+            )
+            for _ in range(count)
+        ]
+        if draw(st.booleans()):  # a blank line left at the end is no line
+            items.append(ItemRow("", "", MEMBERS))
+
+    def extra(old: str) -> str:
+        if old and draw(st.booleans()):
+            return old
+        minor = draw(st.integers(0, 10**4))
+        return "" if minor == 0 and draw(st.booleans()) else format_amount(minor, currency)
+
+    tax, tip = extra(start.tax), extra(start.tip)
+    lines = sum(parse_amount(r.amount, currency) for r in items if r.amount)
+    extras = sum(parse_amount(t, currency, allow_zero=True) for t in (tax, tip) if t)
+    total = lines + extras + draw(st.sampled_from([0, 0, 0, 1]))  # mostly adding up
+    amount = format_amount(total, currency, grouping=False)
+    payer, rows = form.payer, form.rows
+    if payer == SEVERAL:  # who paid what must add up to the new amount
+        payer = draw(st.sampled_from(MEMBERS))
+        rows = tuple(dataclasses.replace(r, paid="") for r in rows)
+    return dataclasses.replace(
+        form,
+        mode="itemised",
+        amount=amount,
+        payer=payer,
+        rows=rows,
+        items=tuple(items),
+        tax=tax,
+        tip=tip,
+    )
+
+
+def any_form(start: FormInput, currency: str) -> st.SearchStrategy[FormInput]:
+    return st.one_of(forms(start, currency), receipts(start, currency))
+
+
 BLANK = FormInput(
     description="",
     amount="",
@@ -147,11 +204,33 @@ def test_a_new_expense_records_what_its_form_previews(ledger: Ledger, data: st.D
 
 
 @QUICK
+@given(data=st.data(), currency=st.sampled_from(CURRENCIES))
+def test_a_new_receipt_records_what_its_form_previews(
+    ledger: Ledger, data: st.DataObject, currency: str
+) -> None:
+    form = dataclasses.replace(data.draw(receipts(BLANK, currency)), currency=currency)
+    group = ledger.group("Trip")
+    key = f"tui:{uuid.uuid4()}"
+    try:
+        fields = to_fields(form)
+        preview = ledger.preview_expense(group, **fields, key=key)
+    except InvalidInput:
+        event("receipt refused")
+        return  # the form refuses to save it
+    event("receipt recorded")
+    recorded = ledger.record_expense(group="Trip", **fields, key=key)
+    assert domain_postings(recorded) == Counter(preview.postings)
+    receipt = ledger.expense_definition(recorded.id).receipt
+    assert receipt is not None
+    assert len(receipt.items) == len([r for r in form.items if not r.blank])
+
+
+@QUICK
 @given(original=st.data(), currency=st.sampled_from(CURRENCIES), data=st.data())
 def test_an_edit_records_what_its_form_previews_and_says_what_changed(
     ledger: Ledger, original: st.DataObject, currency: str, data: st.DataObject
 ) -> None:
-    first = original.draw(forms(BLANK, currency))
+    first = original.draw(any_form(BLANK, currency))
     try:
         fields: ExpenseFields = {**to_fields(first), "currency": currency}
         tx = ledger.record_expense("Trip", key=f"k:{uuid.uuid4()}", **fields)
@@ -159,7 +238,7 @@ def test_an_edit_records_what_its_form_previews_and_says_what_changed(
         return
     old = ledger.expense_definition(tx.id)
     start = from_definition(old, MEMBERS)
-    form = data.draw(forms(start, currency))
+    form = data.draw(any_form(start, currency))
     group = ledger.group("Trip")
     key = f"tui:{uuid.uuid4()}"
     current = [Posting(p.member, p.currency, p.minor) for p in tx.postings]
@@ -167,7 +246,9 @@ def test_an_edit_records_what_its_form_previews_and_says_what_changed(
         plan = edit_plan(old, start, form)
         preview = ledger.preview_expense(group, **plan.preview, key=key)
     except InvalidInput:
+        event(f"edit {old.split} → {form.mode} refused")
         return  # the form refuses to save it
+    event(f"edit {old.split} → {form.mode}" + (" unchanged" if plan.unchanged else ""))
     outcome = ledger.edit_expense(tx.id, **plan.changed, key=key)
     if plan.unchanged:
         assert outcome.tx is None
@@ -194,3 +275,31 @@ def test_an_untouched_form_is_no_change(ledger: Ledger) -> None:
     assert plan.changed == {}
     assert plan.unchanged
     assert ledger.edit_expense(tx.id, key="untouched").tx is None
+
+
+@QUICK
+@given(data=st.data(), currency=st.sampled_from(CURRENCIES))
+def test_a_receipt_opened_and_saved_untouched_is_no_change(
+    ledger: Ledger, data: st.DataObject, currency: str
+) -> None:
+    """Issue 15: an itemised bill opens as its lines, tax and tip; left alone, the form
+    changes nothing, hides nothing and previews the bill's very postings."""
+    form = dataclasses.replace(data.draw(receipts(BLANK, currency)), currency=currency)
+    try:
+        tx = ledger.record_expense("Trip", key=f"k:{uuid.uuid4()}", **to_fields(form))
+    except InvalidInput:
+        return
+    old = ledger.expense_definition(tx.id)
+    start = from_definition(old, MEMBERS)
+    assert start.mode == "itemised"
+    typed = to_fields(form)["items"]
+    assert [(parse_amount(r.amount, currency), r.members) for r in start.items] == [
+        (parse_amount(a, currency), tuple(ms)) for _, a, ms in typed
+    ]
+    assert hidden(old, start) == []
+    plan = edit_plan(old, start, start)
+    assert plan.changed == {}
+    assert plan.unchanged
+    preview = ledger.preview_expense(ledger.group("Trip"), **plan.preview, key=f"k:{uuid.uuid4()}")
+    current = [Posting(p.member, p.currency, p.minor) for p in tx.postings]
+    assert Counter(plan.postings(preview.postings, current)) == Counter(current)

@@ -6,10 +6,16 @@ with the form's idempotency key, fixed when the form opens, which also seeds who
 an odd cent, and saving uses that key. Recording runs in a worker: pressing Enter
 twice, or retrying after a locked database, can never record the expense twice.
 
+The bill's currency is a field (the group's by default; what the domain refuses is said
+at the field) and the preview is in it. The itemised mode swaps the per-member values
+for a receipt editor (`widgets.receipt_editor`: lines, who shares each, tax and tip).
+The form scrolls so that the focused field and its error line are both in view, at
+80×24 with ten members too.
+
 Editing opens the bill as it was entered (`Ledger.expense_definition`, read in a
-worker): its split mode, payers, participants' values and currency. The form shows
-what the edit changes as it is typed (the services' own comparison), and saving passes
-`edit_expense` only the fields that differ, so what the form cannot show is kept.
+worker): its currency, split mode, payers, participants' values or receipt. The form
+shows what the edit changes as it is typed (the services' own comparison), and saving
+passes `edit_expense` only the fields that differ, so what the form cannot show is kept.
 
 A save that waits for another terminal's lock says so after half a second, and Escape
 cancels it (nothing is saved; `jobs.run_write`). Escape on a form with changes asks
@@ -24,8 +30,9 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.events import DescendantFocus
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from splitledger.domain import Posting, Transaction, format_amount, visible
@@ -41,134 +48,33 @@ from splitledger.tui.expense_edits import (
 from splitledger.tui.expense_fields import (
     ERROR_SLOTS,
     MODE_HINTS,
-    MODES,
     SEVERAL,
     VALUE_PLACEHOLDERS,
     FormInput,
     MemberRow,
     error_slot,
     field_problems,
+    form_currency,
     remaining,
     to_fields,
 )
+from splitledger.tui.expense_items import receipt_line
+from splitledger.tui.expense_layout import FORM_CSS, HELP, NUMBER_INPUTS, form_body, slot_of
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_db, run_write
-from splitledger.tui.safe import VisibleHighlighter, clip, plain
+from splitledger.tui.safe import clip, plain
 from splitledger.tui.screens.base import LedgerScreen
-
-#: Inputs whose value is a number: refused inline when the domain cannot read it (never
-#: filtered as typed, which turned "1e3" into 13).
-NUMBER_INPUTS = "#amount, .member-paid, .member-value"
+from splitledger.tui.widgets.receipt_editor import MemberToggles, ReceiptEditor
 
 
 class ExpenseFormScreen(LedgerScreen):
     """A new expense, or (with `editing`) a new version of an existing one."""
 
     # This screen's styles: parsed when it first opens, not when the app starts.
-    DEFAULT_CSS = """
-    #expense-form {
-        padding: 0 1;
-    }
-
-    .form-row {
-        height: 1;
-        margin-top: 1;
-    }
-
-    .form-label {
-        width: 13;
-    }
-
-    .form-label-short {
-        width: 6;
-        margin-left: 2;
-    }
-
-    .currency {
-        width: 5;
-        margin-left: 1;
-    }
-
-    #description {
-        width: 1fr;
-    }
-
-    #amount {
-        width: 16;
-    }
-
-    #date {
-        width: 12;
-    }
-
-    #category {
-        width: 30;
-    }
-
-    #payer, #mode {
-        width: 24;
-    }
-
-    #mode-hint {
-        width: 1fr;
-        margin-left: 2;
-    }
-
-    .member-head {
-        margin-top: 1;
-        color: $text-muted;
-    }
-
-    .member-row {
-        height: 1;
-    }
-
-    .member-name, .member-row Checkbox {
-        width: 18;
-    }
-
-    .member-paid {
-        width: 12;
-        margin-right: 1;
-    }
-
-    .member-value {
-        width: 12;
-        margin-right: 1;
-    }
-
-    .member-share {
-        width: 1fr;
-    }
-
-    #form-error {
-        margin-top: 1;
-    }
-
-    .summary {
-        margin-top: 1;
-        height: auto;
-    }
-
-    #edit-note {
-        margin-top: 1;
-        color: $warning;
-    }
-
-    #changes {
-        margin-top: 1;
-        height: auto;
-    }
-    """
+    DEFAULT_CSS = FORM_CSS
 
     LIVE = False  # never reload under the user's fingers
-    HELP_TEXT = (
-        "Type a description and an amount, pick who paid and how to split. The right-hand "
-        "column previews each person's share as you type (exactly what is recorded); "
-        "ctrl+s (or Enter) records it once every amount adds up. Several payers: choose "
-        "'Several payers' and type what each paid (type 'rest' for the one who pays the "
-        "rest). Editing lists what will change; saving changes only that."
-    )
+    HELP_TEXT = HELP
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -195,8 +101,17 @@ class ExpenseFormScreen(LedgerScreen):
 
     @property
     def currency(self) -> str:
-        """The bill's currency: the edited one's, else the group's."""
-        return self.definition.currency if self.definition else self.group.currency
+        """The currency the form's amounts are read in: the one typed, if it is one;
+        else the edited bill's, else the group's."""
+        default = self.definition.currency if self.definition else self.group.currency
+        if self._start is None:
+            return default
+        return form_currency(self.form_input(), default)
+
+    @property
+    def receipt(self) -> ReceiptEditor:
+        """The itemised mode's receipt editor."""
+        return self.query_one(ReceiptEditor)
 
     # -- layout --------------------------------------------------------------------
 
@@ -218,6 +133,7 @@ class ExpenseFormScreen(LedgerScreen):
                 payer=group.members[0],
                 mode="equal",
                 rows=tuple(MemberRow(m, True, "", "") for m in group.members),
+                currency=group.currency,
             )
         start = self._start
         self._members = [r.name for r in start.rows]
@@ -226,90 +142,9 @@ class ExpenseFormScreen(LedgerScreen):
             if self.editing
             else Content.assemble(("New expense in ", "b"), plain(group.name, "b"))
         )
-        shown = VisibleHighlighter()
         yield Header()
         with VerticalScroll(id="expense-form"):
-            yield Static(title, classes="screen-title")
-            note = self._note()
-            yield Static(note, id="edit-note").set_styles(display="block" if note else "none")
-            with Horizontal(classes="form-row"):
-                yield Label("Description", classes="form-label")
-                yield Input(
-                    start.description,
-                    id="description",
-                    compact=True,
-                    max_length=500,
-                    highlighter=shown,
-                )
-            yield Static(id="description-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Amount", classes="form-label")
-                yield Input(start.amount, id="amount", compact=True, max_length=40)
-                yield Label(self.currency, classes="currency", markup=False)
-                yield Label("Date", classes="form-label-short")
-                yield Input(start.date, id="date", compact=True, max_length=10)
-            yield Static(id="amount-error", classes="field-error")
-            yield Static(id="date-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Category", classes="form-label")
-                yield Input(
-                    start.category,
-                    id="category",
-                    placeholder="food, transport…",
-                    compact=True,
-                    highlighter=shown,
-                )
-            yield Static(id="category-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Paid by", classes="form-label")
-                yield Select(
-                    [(plain(m), m) for m in self._members] + [("Several payers", SEVERAL)],
-                    value=start.payer,
-                    allow_blank=False,
-                    id="payer",
-                    compact=True,
-                )
-            yield Static(id="paid_by-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Split", classes="form-label")
-                yield Select(
-                    [(m, m) for m in MODES],
-                    value=start.mode,
-                    allow_blank=False,
-                    id="mode",
-                    compact=True,
-                )
-                yield Static(MODE_HINTS[start.mode], id="mode-hint", classes="hint")
-            with Horizontal(classes="member-row member-head"):
-                yield Label("Who shares", classes="member-name")
-                yield Label("Paid", classes="member-paid")
-                yield Label("Value", classes="member-value")
-                yield Label("Share", classes="member-share")
-            for index, row in enumerate(start.rows):
-                with Horizontal(classes="member-row"):
-                    yield Checkbox(plain(row.name), row.included, id=f"in-{index}", compact=True)
-                    yield Input(
-                        row.paid,
-                        id=f"paid-{index}",
-                        classes="member-paid",
-                        compact=True,
-                        max_length=40,
-                    )
-                    yield Input(
-                        row.value,
-                        id=f"value-{index}",
-                        classes="member-value",
-                        compact=True,
-                        max_length=40,
-                    )
-                    yield Static(id=f"share-{index}", classes="member-share")
-            yield Static(id="split-error", classes="field-error")
-            yield Static(id="form-error", classes="field-error")
-            yield Static(id="summary", classes="summary")
-            yield Static(id="changes").set_styles(display="none")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Cancel (esc)", id="cancel", compact=True)
+            yield from form_body(start, title, self._note(), group.currency)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -370,6 +205,7 @@ class ExpenseFormScreen(LedgerScreen):
 
         payer = self.query_one("#payer", Select).value
         mode = self.query_one("#mode", Select).value
+        receipt = self.query_one(ReceiptEditor)
         return FormInput(
             description=text("#description"),
             amount=text("#amount"),
@@ -386,12 +222,18 @@ class ExpenseFormScreen(LedgerScreen):
                 )
                 for i, name in enumerate(self._members)
             ),
+            currency=text("#currency"),
+            items=receipt.items(),
+            tax=receipt.tax,
+            tip=receipt.tip,
         )
 
     # -- live preview --------------------------------------------------------------
 
     @on(Input.Changed)
     @on(Checkbox.Changed)
+    @on(MemberToggles.Changed)
+    @on(ReceiptEditor.Changed)
     def _changed(self) -> None:
         if self._start is not None:
             self._update_preview()
@@ -405,14 +247,24 @@ class ExpenseFormScreen(LedgerScreen):
     def _apply_mode_and_payer(self) -> None:
         mode = str(self.query_one("#mode", Select).value)
         several = self.query_one("#payer", Select).value == SEVERAL
+        itemised = mode == "itemised"
+        valued = mode not in {"equal", "itemised"}
         self.query_one("#mode-hint", Static).update(MODE_HINTS.get(mode, ""))
+        self.query_one(ReceiptEditor).display = itemised
+        # Itemised: who shares is ticked per line; the rows show who paid and shares.
+        self.query_one(".member-head .member-name", Label).update(
+            "Member" if itemised else "Who shares"
+        )
         for i in range(len(self._members)):
             value = self.query_one(f"#value-{i}", Input)
-            value.display = mode != "equal"
+            value.display = valued
             value.placeholder = VALUE_PLACEHOLDERS.get(mode, "")
             self.query_one(f"#paid-{i}", Input).display = several
+            self.query_one(f"#in-{i}", Checkbox).display = not itemised
+        for label in self.query(".member-row .member-label"):
+            label.display = itemised
         for label in self.query(".member-head .member-value"):
-            label.display = mode != "equal"
+            label.display = valued
         for label in self.query(".member-head .member-paid"):
             label.display = several
 
@@ -425,15 +277,23 @@ class ExpenseFormScreen(LedgerScreen):
     def _update_preview(self) -> None:
         """Rebuild the preview from the form (pure CPU; no database)."""
         form = self.form_input()
-        currency = self.currency
+        default = self.definition.currency if self.definition else self.group.currency
+        currency = form_currency(form, default)
         # Numbers the domain cannot read, each at its field, whatever else is missing.
         problems = field_problems(form, currency)
         shown: dict[str, str] = {}
         for problem in problems:
             shown.setdefault(problem.slot, problem.message)
         invalid = {p.input_id for p in problems}
+        receipt = self.query_one(ReceiptEditor)
+        lines = receipt.lines()
+        for index, line in enumerate(lines):
+            line.amount.set_class(f"item-amount-{index}" in invalid, "-invalid")
         for number in self.query(NUMBER_INPUTS).results(Input):
-            number.set_class(number.id in invalid, "-invalid")
+            if not number.has_class("item-amount"):
+                number.set_class(number.id in invalid, "-invalid")
+        if form.mode == "itemised":
+            receipt.show_total(receipt_line(form.amount, form.items, form.tax, form.tip, currency))
         self.preview = self.plan = None
         shares: dict[str, int] = {}
         paid: dict[str, int] = {}
@@ -489,6 +349,27 @@ class ExpenseFormScreen(LedgerScreen):
         else:
             summary.update("[b $error]✗[/] " + ("; ".join(notes) or "fix the field above"))
         self.query_one("#save", Button).disabled = self.preview is None
+        self.call_after_refresh(self._reveal)
+
+    # -- scrolling -----------------------------------------------------------------
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        self.call_after_refresh(self._reveal)
+
+    def _reveal(self) -> None:
+        """Scroll the form so that the focused field and, when it shows one, its error
+        line are in view (the error lies below the field: shown first, then the field,
+        which moves only if both cannot fit)."""
+        focused = self.focused
+        if self._start is None or focused is None or not self.is_current:
+            return
+        scroll = self.query_one("#expense-form", VerticalScroll)
+        slot = slot_of(focused)
+        if slot is not None:
+            error = self.query_one(f"#{slot}-error", Static)
+            if error.display:
+                scroll.scroll_to_widget(error, animate=False, immediate=True)
+        scroll.scroll_to_widget(focused, animate=False, immediate=True)
 
     def _show_changes(self) -> None:
         """An edit's live diff: each field that will change, old → new (plain text)."""
