@@ -222,6 +222,21 @@ def hidden(old: ExpenseDefinition, start: FormInput) -> list[str]:
     return [name for name, a, b in pairs if a != b]
 
 
+def edit_note(old: ExpenseDefinition, start: FormInput) -> str:
+    """What to know about the expense being edited, as plain text: an older one opens
+    as exact shares; what the form cannot show is kept."""
+    notes = []
+    if old.derived:
+        notes.append("This older expense opens as exact shares.")
+    kept = hidden(old, start)
+    if kept:
+        notes.append(
+            f"The form cannot show its {', '.join(kept)} exactly: "
+            "they are kept as they are unless you change them."
+        )
+    return "\n".join(notes)
+
+
 def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseDefinition | None:
     """The definition `fields` (those of `ExpenseDefinition.as_fields`) make, normalised
     as the services store it (amounts as the currency writes them, decimals without

@@ -69,6 +69,21 @@ class FormInput:
     tip: str = ""
 
 
+def blank_form(members: Sequence[str], currency: str, today: dt.date) -> FormInput:
+    """A new expense's form: today, the first member paying, everyone sharing equally,
+    in the group's `currency`."""
+    return FormInput(
+        description="",
+        amount="",
+        date=today.isoformat(),
+        category="",
+        payer=members[0],
+        mode="equal",
+        rows=tuple(MemberRow(m, True, "", "") for m in members),
+        currency=currency,
+    )
+
+
 def currency_code(text: str) -> str | None:
     """The currency typed (as typed: the services normalise it and quote it so in
     what they refuse), None when left empty (the group's)."""

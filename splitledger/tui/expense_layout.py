@@ -4,13 +4,17 @@ error line speaks of which field. Kept apart from the screen's behaviour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from splitledger.domain import Posting, format_amount
 from splitledger.tui.expense_fields import MODE_HINTS, MODES, SEVERAL, FormInput
+from splitledger.tui.formatting import money
 from splitledger.tui.safe import VisibleHighlighter, plain
 from splitledger.tui.widgets.receipt_editor import ReceiptEditor
 
@@ -147,6 +151,57 @@ FORM_CSS = """
     height: auto;
 }
 """
+
+
+def _tally(postings: Sequence[Posting]) -> tuple[dict[str, int], dict[str, int]]:
+    """What each member owes (their share) and paid, in minor units."""
+    shares: dict[str, int] = {}
+    paid: dict[str, int] = {}
+    for p in postings:
+        target = paid if p.minor > 0 else shares
+        target[p.account] = target.get(p.account, 0) + abs(p.minor)
+    return shares, paid
+
+
+def share_texts(
+    postings: Sequence[Posting] | None, members: Sequence[str], currency: str
+) -> list[str]:
+    """Each member's share column (markup of amounts only, no user text): `12.50
+    (paid 50.00)`, `—` for no share, empty while nothing can be previewed."""
+    if postings is None:
+        return [""] * len(members)
+    shares, paid = _tally(postings)
+    texts = []
+    for name in members:
+        parts = []
+        if name in shares:
+            parts.append(format_amount(shares[name], currency))
+        if name in paid:
+            parts.append(f"[dim](paid {format_amount(paid[name], currency)})[/]")
+        texts.append(" ".join(parts) or "[dim]—[/]")
+    return texts
+
+
+def summary_text(
+    postings: Sequence[Posting] | None,
+    currency: str,
+    *,
+    unchanged: bool,
+    fresh: bool,
+    notes: Sequence[str],
+) -> str:
+    """The line under the shares (markup; `notes` are the form's own words)."""
+    if unchanged:
+        return "[dim]Nothing changed yet: saving records nothing.[/]"
+    if postings is not None:
+        shares, paid = _tally(postings)
+        total = sum(paid.values())
+        return (
+            f"[b $success]✓[/] {money(total, currency)} split between {len(shares)} · ready to save"
+        )
+    if fresh:
+        return "[dim]Type a description and an amount to see the shares.[/]"
+    return "[b $error]✗[/] " + ("; ".join(notes) or "fix the field above")
 
 
 def form_body(start: FormInput, title: Content, note: Content, default: str) -> ComposeResult:

@@ -35,15 +35,15 @@ from textual.content import Content
 from textual.events import DescendantFocus
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
-from splitledger.domain import Posting, Transaction, format_amount, visible
+from splitledger.domain import Posting, Transaction, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import EditOutcome, ExpenseDefinition, FieldChange, TxView
 from splitledger.tui.expense_edits import (
     EditPlan,
+    edit_note,
     edit_plan,
     from_definition,
-    hidden,
 )
 from splitledger.tui.expense_fields import (
     ERROR_SLOTS,
@@ -52,6 +52,7 @@ from splitledger.tui.expense_fields import (
     VALUE_PLACEHOLDERS,
     FormInput,
     MemberRow,
+    blank_form,
     error_slot,
     field_problems,
     form_currency,
@@ -59,8 +60,15 @@ from splitledger.tui.expense_fields import (
     to_fields,
 )
 from splitledger.tui.expense_items import receipt_line
-from splitledger.tui.expense_layout import FORM_CSS, HELP, NUMBER_INPUTS, form_body, slot_of
-from splitledger.tui.formatting import money
+from splitledger.tui.expense_layout import (
+    FORM_CSS,
+    HELP,
+    NUMBER_INPUTS,
+    form_body,
+    share_texts,
+    slot_of,
+    summary_text,
+)
 from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.safe import clip, plain
 from splitledger.tui.screens.base import LedgerScreen
@@ -100,15 +108,6 @@ class ExpenseFormScreen(LedgerScreen):
             self._current = tuple(Posting(p.member, p.currency, p.minor) for p in editing.postings)
 
     @property
-    def currency(self) -> str:
-        """The currency the form's amounts are read in: the one typed, if it is one;
-        else the edited bill's, else the group's."""
-        default = self.definition.currency if self.definition else self.group.currency
-        if self._start is None:
-            return default
-        return form_currency(self.form_input(), default)
-
-    @property
     def receipt(self) -> ReceiptEditor:
         """The itemised mode's receipt editor."""
         return self.query_one(ReceiptEditor)
@@ -125,16 +124,7 @@ class ExpenseFormScreen(LedgerScreen):
             yield Footer()
             return
         if self._start is None:
-            self._start = FormInput(
-                description="",
-                amount="",
-                date=self.sl_app.today().isoformat(),
-                category="",
-                payer=group.members[0],
-                mode="equal",
-                rows=tuple(MemberRow(m, True, "", "") for m in group.members),
-                currency=group.currency,
-            )
+            self._start = blank_form(group.members, group.currency, self.sl_app.today())
         start = self._start
         self._members = [r.name for r in start.rows]
         title = (
@@ -181,21 +171,10 @@ class ExpenseFormScreen(LedgerScreen):
         self.query_one("#description", Input).focus()
 
     def _note(self) -> Content:
-        """What to know about the expense being edited: an older one opens as exact
-        shares; what the form cannot show is kept."""
-        definition, start = self.definition, self._start
-        if definition is None or start is None:
+        """What to know about the expense being edited (`edit_note`)."""
+        if self.definition is None or self._start is None:
             return Content("")
-        notes = []
-        if definition.derived:
-            notes.append("This older expense opens as exact shares.")
-        kept = hidden(definition, start)
-        if kept:
-            notes.append(
-                f"The form cannot show its {', '.join(kept)} exactly: "
-                "they are kept as they are unless you change them."
-            )
-        return plain("\n".join(notes), lines=True)
+        return plain(edit_note(self.definition, self._start), lines=True)
 
     # -- reading the form ----------------------------------------------------------
 
@@ -286,17 +265,13 @@ class ExpenseFormScreen(LedgerScreen):
             shown.setdefault(problem.slot, problem.message)
         invalid = {p.input_id for p in problems}
         receipt = self.query_one(ReceiptEditor)
-        lines = receipt.lines()
-        for index, line in enumerate(lines):
-            line.amount.set_class(f"item-amount-{index}" in invalid, "-invalid")
+        receipt.mark_invalid(invalid)
         for number in self.query(NUMBER_INPUTS).results(Input):
             if not number.has_class("item-amount"):
                 number.set_class(number.id in invalid, "-invalid")
         if form.mode == "itemised":
             receipt.show_total(receipt_line(form.amount, form.items, form.tax, form.tip, currency))
         self.preview = self.plan = None
-        shares: dict[str, int] = {}
-        paid: dict[str, int] = {}
         notes = remaining(form, currency)
         fresh = not form.description.strip() and not form.amount.strip()
         ledger = self.sl_app.ledger
@@ -319,35 +294,14 @@ class ExpenseFormScreen(LedgerScreen):
                 shown.setdefault(error_slot(exc.field), str(exc))
         for slot in ERROR_SLOTS:
             self._set_error(slot, shown.get(slot, ""))
-        if self.preview is not None:
-            for p in postings:
-                target = paid if p.minor > 0 else shares
-                target[p.account] = target.get(p.account, 0) + abs(p.minor)
-        for i, name in enumerate(self._members):
-            share = self.query_one(f"#share-{i}", Static)
-            if self.preview is None:
-                share.update("")
-                continue
-            parts = []
-            if name in shares:
-                parts.append(format_amount(shares[name], currency))
-            if name in paid:
-                parts.append(f"[dim](paid {format_amount(paid[name], currency)})[/]")
-            share.update(" ".join(parts) or "[dim]—[/]")
-        summary = self.query_one("#summary", Static)
+        built = None if self.preview is None else postings
+        for i, text in enumerate(share_texts(built, self._members, currency)):
+            self.query_one(f"#share-{i}", Static).update(text)
         self._show_changes()
-        if self.plan is not None and self.plan.unchanged:
-            summary.update("[dim]Nothing changed yet: saving records nothing.[/]")
-        elif self.preview is not None:
-            total = sum(paid.values())
-            summary.update(
-                f"[b $success]✓[/] {money(total, currency)} split between "
-                f"{len(shares)} · ready to save"
-            )
-        elif fresh:
-            summary.update("[dim]Type a description and an amount to see the shares.[/]")
-        else:
-            summary.update("[b $error]✗[/] " + ("; ".join(notes) or "fix the field above"))
+        unchanged = self.plan is not None and self.plan.unchanged
+        self.query_one("#summary", Static).update(
+            summary_text(built, currency, unchanged=unchanged, fresh=fresh, notes=notes)
+        )
         self.query_one("#save", Button).disabled = self.preview is None
         self.call_after_refresh(self._reveal)
 

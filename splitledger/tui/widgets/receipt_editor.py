@@ -260,6 +260,12 @@ class ReceiptEditor(Vertical):
     def on_mount(self) -> None:
         self.renumber()
 
+    def mark_invalid(self, inputs: set[str]) -> None:
+        """Mark the amounts of the lines named `item-amount-N` (N: the line's
+        position) in `inputs` as refused, and no other."""
+        for index, line in enumerate(self.lines()):
+            line.amount.set_class(f"item-amount-{index}" in inputs, "-invalid")
+
     def show_total(self, text: str) -> None:
         self.query_one("#receipt-total", Static).update(Content(text))
 
