@@ -60,6 +60,81 @@ async def percent_expense(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+TRIP = "Tokyo & Seoul"
+
+
+def load_trip(ledger: Ledger) -> None:
+    """A second trip in three currencies (EUR, the group's; JPY; KRW) with their rates,
+    one itemised receipt among the bills, for the multi-currency screenshots."""
+    people = ["Alice", "Bob", "Chandra"]
+    ledger.create_group(TRIP, "EUR", people, key="shot:trip")
+    day = dt.date(2026, 5, 1)
+    for base, rate in (("JPY", "0.0061"), ("KRW", "0.00068")):
+        ledger.add_rate(TRIP, base, "EUR", rate, date=day, key=f"shot:rate:{base}")
+    bills: list[tuple[str, str, str, str, str]] = [
+        ("Flights Tokyo → Seoul", "EUR", "420.00", "Alice", "transport"),
+        ("Capsule hotel, 2 nights", "JPY", "36000", "Bob", "lodging"),
+        ("Ramen in Shinjuku", "JPY", "4500", "Chandra", "food"),
+        ("Korean barbecue", "KRW", "96000", "Alice", "food"),
+        ("T-money cards", "KRW", "30000", "Bob", "transport"),
+    ]
+    for n, (what, currency, amount, payer, category) in enumerate(bills):
+        ledger.record_expense(
+            TRIP,
+            key=f"shot:bill:{n}",
+            description=what,
+            amount=amount,
+            currency=currency,
+            paid_by=[(payer, None)],
+            participants=[(p, None) for p in people],
+            date=day + dt.timedelta(days=n),
+            category=category,
+        )
+    ledger.record_expense(
+        TRIP,
+        key="shot:izakaya",
+        description="Izakaya dinner",
+        amount="12210",
+        currency="JPY",
+        paid_by=[("Chandra", None)],
+        split="itemised",
+        items=[
+            ("Sashimi platter", "4800", ["Alice", "Bob"]),
+            ("Yakitori set", "2600", ["Chandra"]),
+            ("Sake flight", "3700", people),
+        ],
+        tax="1110",
+        date=day + dt.timedelta(days=6),
+        category="food",
+    )
+
+
+async def on_trip(pilot: Pilot[None], *keys: str) -> None:
+    """Open the multi-currency trip (through the groups list), then press `keys`."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, SplitLedgerApp)  # noqa: S101 - the screenshots' own app
+    ledger = app.ledger
+    assert ledger is not None  # noqa: S101
+    await app.open_group(ledger.group(TRIP))
+    await press(*keys)(pilot)
+
+
+def trip(*keys: str) -> Step:
+    async def run(pilot: Pilot[None]) -> None:
+        await on_trip(pilot, *keys)
+
+    return run
+
+
+async def itemised_receipt(pilot: Pilot[None]) -> None:
+    """The itemised dinner's edit form: its receipt lines, who shares each, the tax."""
+    await on_trip(pilot, "h", "e")
+    for field in pilot.app.screen.query(Input).results(Input):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     await settle(pilot)
     pilot.app.theme = LIGHT
@@ -74,6 +149,10 @@ SHOTS: Sequence[tuple[str, Step]] = (
     ("settle", press("s")),
     ("help", press("question_mark")),
     ("balances-light", light_theme),
+    ("multi-currency", trip()),
+    ("rates", trip("r")),
+    ("settle-in", trip("i")),
+    ("itemised-receipt", itemised_receipt),
 )
 
 
@@ -95,6 +174,7 @@ async def capture(out: Path) -> list[Path]:
             saved.append(await shoot(empty, "welcome", press(), out))
         with Ledger.open(str(Path(tmp) / "demo.db"), actor="demo") as ledger:
             load_demo(ledger)
+            load_trip(ledger)
             for name, step in SHOTS:
                 saved.append(await shoot(ledger, name, step, out))
     return saved
