@@ -243,12 +243,18 @@ def payment_requests(
             payee=t.payee,
             amount=domain.format_amount(t.minor, t.currency, grouping=False),
             currency=t.currency,
-            description=f"Settle up: {t.payer} paid {t.payee}",
+            description=f"Settle up: {_shortened(t.payer)} paid {_shortened(t.payee)}",
             date=date,
             key=key_of(i),
         )
         for i, t in enumerate(transfers)
     ]
+
+
+def _shortened(name: str, limit: int = 200) -> str:
+    """A member's name as a settle-up description quotes it: two names of up to 500
+    characters would not fit the 500 a description may have."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
 def _transfer_text(t: Transfer) -> str:

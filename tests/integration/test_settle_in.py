@@ -113,3 +113,17 @@ def test_one_currency_only_plans_and_records_without_converting(trip: Ledger) ->
     assert not done.conversions
     assert len(done.payments) == 2
     assert _members(trip) == {}
+
+
+def test_settle_up_descriptions_fit_however_long_the_names() -> None:
+    """Names an import or an older version stored may be longer than new ones can be:
+    a settle-up payment's description quotes them shortened, within its 500 characters."""
+    from splitledger.domain import Transfer
+    from splitledger.services.settling import payment_requests
+
+    (request,) = payment_requests(
+        "G", [Transfer("a" * 500, "b" * 500, "EUR", 100)], lambda i: f"k{i}"
+    )
+    assert len(request.description) <= 500
+    assert request.description.startswith("Settle up: aaa")
+    assert " paid bbb" in request.description
