@@ -13,7 +13,6 @@ from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE
 from splitledger.domain import visible
-from splitledger.services.errors import InvalidInput
 
 if TYPE_CHECKING:
     from splitledger.services.views import RateView
@@ -65,23 +64,7 @@ def rate_add(
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def rate_import(group: str, file: Path) -> None:
     """Record the rates of a CSV file with the header date,base,quote,rate (all or none)."""
-    from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
-
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise InvalidInput(f"file: cannot read {file}: {exc.strerror}", field="file") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"file: {file} is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at offset "
-            f"{exc.start})",
-            field="file",
-        ) from None
-    try:
-        rates = parse_rates_csv(text, source=str(file))
-    except RatesFileError as exc:
-        raise InvalidInput(str(exc), field="file") from None
-    added, known = ledger().import_rates(group, rates, source=str(file))
+    added, known = ledger().import_rates_file(group, str(file))
     already = "was" if known == 1 else "were"
     output.echo(
         f"Recorded {output.count(added, 'rate')} from {visible(str(file))} "

@@ -7,6 +7,7 @@ Conversions are transactions through one hidden exchange account per currency pa
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 
 from splitledger import domain
@@ -69,6 +70,30 @@ class CurrencyCases(LedgerCore):
             return added, len(rates) - added
 
         return self._write("import rates", work)
+
+    def import_rates_file(self, group: str, path: str) -> tuple[int, int]:
+        """Record the rates of the CSV file at `path` (header date,base,quote,rate; UTF-8,
+        a BOM allowed), all or none; returns (added, already there). `InvalidInput`
+        (field "file") names what is wrong with the file, with its row."""
+        from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
+
+        try:
+            with open(os.path.expanduser(path), encoding="utf-8-sig") as stream:
+                text = stream.read()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(f"file: cannot read {path}: {reason}", field="file") from None
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(
+                f"file: {path} is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at "
+                f"offset {exc.start})",
+                field="file",
+            ) from None
+        try:
+            rates = parse_rates_csv(text, source=path)
+        except RatesFileError as exc:
+            raise InvalidInput(str(exc), field="file") from None
+        return self.import_rates(group, rates, source=path)
 
     def rates(self, group: str) -> list[views.RateView]:
         def work(unit: Unit) -> list[views.RateView]:

@@ -54,25 +54,8 @@ class Imported:
 def import_rates_file(ledger: Ledger, group: str, path: Path) -> Imported:
     """Read, check and record the rates of `path` as `splitledger rate import` does;
     `InvalidInput` (field "file") names what is wrong with the file, with its row."""
-    from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
-
     source = str(path)
-    try:
-        text = path.expanduser().read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InvalidInput(f"file: cannot read {source}: {reason}", field="file") from None
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"file: {source} is not UTF-8 text (byte 0x{exc.object[exc.start]:02X} at offset "
-            f"{exc.start})",
-            field="file",
-        ) from None
-    try:
-        rates = parse_rates_csv(text, source=source)
-    except RatesFileError as exc:
-        raise InvalidInput(str(exc), field="file") from None
-    added, known = ledger.import_rates(group, rates, source=source)
+    added, known = ledger.import_rates_file(group, source)
     return Imported(source, added, known)
 
 
