@@ -49,7 +49,7 @@ CLI: dict[str, tuple[str, ...]] = {
     "member remove": ("remove_member",),
     "payment add": ("record_payment",),
     "rate add": ("add_rate",),
-    "rate import": ("import_rates",),
+    "rate import": ("import_rates_file", "import_rates"),
     "rate list": ("rates",),
     # settle: the plan; --record records it; --in settles in one currency.
     "settle": ("settle_up", "settle_plan", "record_settlement", "settle_in"),
@@ -109,6 +109,7 @@ APP: dict[str, tuple[str, ...]] = {
     "convert": ("SettleInScreen:convert",),
     "rates": ("SplitLedgerApp:open_route('rates')", "palette:Exchange rates"),
     "add_rate": ("RatesScreen:add",),
+    "import_rates_file": ("RatesScreen:import_file",),
     "import_rates": ("RatesScreen:import_file",),
     "import_transactions": ("SplitLedgerApp:open_route('import')", "palette:Import a file"),
     "iter_transactions": ("SplitLedgerApp:open_route('export')", "palette:Export the group"),
