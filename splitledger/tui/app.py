@@ -86,7 +86,7 @@ class LedgerChanged(Message):
     """Posted by the watch thread: something may have been committed."""
 
 
-class SplitLedgerApp(App[None]):
+class SplitLedgerApp(config.RememberingApp):
     """Keyboard-first splitter over the ledger services."""
 
     TITLE = "splitledger"
@@ -119,18 +119,10 @@ class SplitLedgerApp(App[None]):
         """`config_path`: the settings file (default: `config.config_file()` when the app
         opens its ledger; none when it is handed one, as tests and embedders do)."""
         freeze_startup_heap()
-        super().__init__()
+        if config_path is None and ledger is None:
+            config_path = config.config_file()
+        super().__init__(config_path)
         self.target = target
-        self.config_path = (
-            config_path if config_path is not None or ledger is not None else config.config_file()
-        )
-        #: The remembered settings (as read at start, then as changed).
-        self.settings = config.Settings()
-        #: Where the open ledger is (the key of its remembered group).
-        self._where = ""
-        #: One settings write at a time, each of the settings as they are then.
-        self._settings_lock = threading.Lock()
-        self._settings_failing = False
         self.ledger: Ledger | None = ledger
         self._owns_ledger = ledger is None
         #: Set once `ledger` is there (opened and adopted, or handed in), or opening
@@ -287,8 +279,7 @@ class SplitLedgerApp(App[None]):
 
     def _opened(self, opened: Opened) -> None:
         self._opening = False
-        self._where = opened.where
-        self._use_settings(opened.settings, opened.settings_problem)
+        self.use_settings(opened.where, opened.settings, opened.settings_problem)
         if self.screen_stack[0].query("#status"):
             self._status(Content.assemble("Ledger: ", plain(opened.where)))
         if opened.first is not None:
@@ -314,8 +305,7 @@ class SplitLedgerApp(App[None]):
         self.group = group
         self._token = token
         self.sub_title = visible(group.name)  # (the header shows it as plain text)
-        if self._where and self.settings.last_group(self._where) != group.name:
-            self._save_settings(self.settings.with_group(self._where, group.name))
+        self.remember_group(group.name)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
         mounted = self.push_screen(BalancesScreen(balances, token))
@@ -331,63 +321,7 @@ class SplitLedgerApp(App[None]):
         """The current group was renamed or got members (by this app)."""
         self.group = group
         self.sub_title = visible(group.name)
-        if self._where and self.settings.last_group(self._where) != group.name:
-            self._save_settings(self.settings.with_group(self._where, group.name))
-
-    # -- remembered settings -------------------------------------------------------
-
-    def _use_settings(self, settings: config.Settings, problem: str | None) -> None:
-        """Apply the settings read at start (before the first frame), then remember
-        every change of theme from here on (ctrl+t or the palette's theme picker)."""
-        self.settings = settings
-        if problem is not None:
-            self.notify(
-                f"{problem}. It is ignored (and replaced when a setting changes).",
-                title="Settings not read",
-                severity="warning",
-                timeout=10,
-                markup=False,
-            )
-        if settings.theme is not None:
-            if settings.theme in self.available_themes:
-                self.theme = settings.theme
-            else:
-                self.notify(
-                    f"No theme named {visible(settings.theme)!r}; using {self.theme}.",
-                    title="Settings",
-                    severity="warning",
-                    markup=False,
-                )
-        self.theme_changed_signal.subscribe(self, self._theme_changed)
-
-    def _theme_changed(self, _theme: object) -> None:
-        if self.theme != self.settings.theme:
-            self._save_settings(self.settings.with_theme(self.theme))
-
-    def _save_settings(self, settings: config.Settings) -> None:
-        """Remember `settings` (in a thread: a file write never holds the event loop)."""
-        self.settings = settings
-        if not self.config_path:
-            return
-        self.run_worker(self._write_settings, thread=True, group="settings", exit_on_error=False)
-
-    def _write_settings(self) -> None:
-        with self._settings_lock:  # the latest settings, whichever write runs last
-            path, settings = self.config_path, self.settings
-            if not path:
-                return
-            try:
-                config.save(path, settings)
-            except OSError as exc:
-                if not self._settings_failing:
-                    self._settings_failing = True
-                    self.call_from_thread(
-                        self.notify,
-                        visible(f"Cannot save the settings in {path}: {exc.strerror or exc}"),
-                        title="Settings",
-                        severity="warning",
-                        markup=False,
-                    )
+        self.remember_group(group.name)
 
     # -- errors --------------------------------------------------------------------
 

@@ -1,11 +1,12 @@
 """The app's remembered settings: the theme, and the group last opened in each ledger.
 
 One small JSON file in the user's config directory (`$SPLITLEDGER_CONFIG` names another
-file): read by the opening worker, off the event loop and with nothing to import (json,
-os and tempfile are loaded by Textual already); written atomically (a private temporary
-file beside it, then a rename) whenever a setting changes, so a crash mid-write leaves
-the old file. A file that cannot be read or parsed is ignored, and the caller is told
-why (the app says so in a notification); it is never a reason not to start.
+file): read by the app's opening worker, off the event loop and with nothing to import
+(json, os, tempfile and textual.app are loaded by the app already); written atomically
+(a private temporary file beside it, then a rename) whenever a setting changes, so a
+crash mid-write leaves the old file. A file that cannot be read or parsed is ignored,
+and the caller is told why (the app says so in a notification); it is never a reason
+not to start.
 
 On Linux the directory follows the XDG rules as `store.location` does (platformdirs
 gives the same answer, at an import's cost); elsewhere platformdirs answers.
@@ -18,7 +19,10 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field, replace
+
+from textual.app import App
 
 from splitledger.domain import visible
 
@@ -138,3 +142,79 @@ def save(path: str, settings: Settings) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class RememberingApp(App[None]):
+    """An app that applies the settings read at start and remembers every change of
+    theme and of group (written from a worker thread: a file write never holds the
+    event loop); `config_path` None remembers nothing."""
+
+    def __init__(self, config_path: str | None) -> None:
+        super().__init__()
+        self.config_path = config_path
+        #: The remembered settings (as read at start, then as changed).
+        self.settings = Settings()
+        #: Where the open ledger is (the key of its remembered group).
+        self.settings_where = ""
+        #: One settings write at a time, each of the settings as they are then.
+        self._settings_lock = threading.Lock()
+        self._settings_failing = False
+
+    def use_settings(self, where: str, settings: Settings, problem: str | None) -> None:
+        """Apply the settings read at start for the ledger at `where` (before the first
+        frame), then remember every change of theme (ctrl+t or the palette's picker)."""
+        self.settings_where, self.settings = where, settings
+        if problem is not None:
+            self.notify(
+                f"{problem}. It is ignored (and replaced when a setting changes).",
+                title="Settings not read",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
+        if settings.theme is not None:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                self.notify(
+                    f"No theme named {visible(settings.theme)!r}; using {self.theme}.",
+                    title="Settings",
+                    severity="warning",
+                    markup=False,
+                )
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def remember_group(self, name: str) -> None:
+        """`name` is the group now open in the ledger."""
+        where = self.settings_where
+        if where and self.settings.last_group(where) != name:
+            self._save_settings(self.settings.with_group(where, name))
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self.theme != self.settings.theme:
+            self._save_settings(self.settings.with_theme(self.theme))
+
+    def _save_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        if self.config_path:
+            self.run_worker(
+                self._write_settings, thread=True, group="settings", exit_on_error=False
+            )
+
+    def _write_settings(self) -> None:
+        with self._settings_lock:  # the latest settings, whichever write runs last
+            path, settings = self.config_path, self.settings
+            if not path:
+                return
+            try:
+                save(path, settings)
+            except OSError as exc:
+                if not self._settings_failing:
+                    self._settings_failing = True
+                    self.call_from_thread(
+                        self.notify,
+                        visible(f"Cannot save the settings in {path}: {exc.strerror or exc}"),
+                        title="Settings",
+                        severity="warning",
+                        markup=False,
+                    )

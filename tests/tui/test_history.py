@@ -16,6 +16,7 @@ from splitledger.services.errors import InvalidInput, Unavailable
 from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
+from splitledger.tui import history_cells
 from splitledger.tui.history_query import HistoryQuery, parse_query
 from splitledger.tui.screens import history as history_screen
 from splitledger.tui.screens.balances import BalancesScreen
@@ -469,16 +470,16 @@ def _tx(kind: str, *postings: tuple[str, int]) -> TxView:
 
 def test_payers_are_the_positive_postings_of_an_expense() -> None:
     tx = _tx("expense", ("Ann", 900), ("Bob", 300), ("Ann", -600), ("Bob", -600))
-    assert history_screen.payers_text(tx, 20) == "Ann, Bob"
-    assert history_screen.payers_text(tx, 7) == "Ann +1"
+    assert history_cells.payers_text(tx, 20) == "Ann, Bob"
+    assert history_cells.payers_text(tx, 7) == "Ann +1"
 
 
 def test_a_payment_reads_payer_to_payee_and_a_reversal_names_who_paid() -> None:
     payment = _tx("payment", ("Bob", 1500), ("Alice", -1500))
-    assert history_screen.payers_text(payment, 20) == "Bob → Alice"
-    assert history_screen.payers_text(payment, 9) == "Bob → Al…"
+    assert history_cells.payers_text(payment, 20) == "Bob → Alice"
+    assert history_cells.payers_text(payment, 9) == "Bob → Al…"
     reversal = _tx("reversal", ("Bob", -4500), ("Ann", 2250), ("Bob", 2250))
-    assert history_screen.payers_text(reversal, 20) == "Bob"
+    assert history_cells.payers_text(reversal, 20) == "Bob"
 
 
 @pytest.mark.parametrize("width", [8, 12, 20])
@@ -487,7 +488,7 @@ def test_hostile_payer_names_stay_visible_and_within_the_width(width: int) -> No
 
     names = ["[bold]x[/]", "\x1b[31mred", "e\u202evil", "N" * 500]
     tx = _tx("expense", *((n, 100) for n in names), ("Ann", -400))
-    shown = history_screen.payers_text(tx, width)
+    shown = history_cells.payers_text(tx, width)
     assert cell_len(shown) <= width
     assert shown.isprintable()
 
@@ -500,4 +501,4 @@ async def test_the_history_says_who_paid_at_80_columns(demo: Ledger) -> None:
         assert [c.label.plain for c in table.columns][3] == "Paid by"
         assert sum(c.width for c in table.columns) + 2 * len(table.columns) <= 80
         payment = next(tx for tx in screen.rows if tx.kind == "payment")
-        assert history_screen.payers_text(payment, 40) == "Bob → Alice"
+        assert history_cells.payers_text(payment, 40) == "Bob → Alice"

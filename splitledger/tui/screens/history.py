@@ -38,10 +38,10 @@ from textual.widgets import Footer, Header, Input, Static
 from splitledger.services.errors import InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
-from splitledger.tui.formatting import tx_amount_text
+from splitledger.tui.history_cells import cells, column_widths
 from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
-from splitledger.tui.safe import VisibleHighlighter, clip, plain, plain_text, visible
+from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.lazy_table import LazyTable
 
@@ -58,73 +58,6 @@ SEARCH_DELAY = 0.25
 #: Which rows a load reads: the newest page, the page older than the last row held,
 #: the page newer than the first, the oldest page, or the window held (a refresh).
 Where = Literal["newest", "older", "newer", "oldest", "window"]
-_FIXED_WIDTH = 10 + 8 + 16 + 2 * 6 + 4  # date, kind, amount, padding, bar
-
-
-def column_widths(width: int) -> tuple[int, int, int]:
-    """(description, paid by, category) for a terminal `width`: the description gets
-    three fifths of what the fixed columns leave, the payers the rest (8 to 20 cells)."""
-    category = 10 if width >= 100 else 8
-    left = max(width - _FIXED_WIDTH - category, 24)
-    payer = max(8, min(20, left * 2 // 5))
-    return left - payer, payer, category
-
-
-def _cells(tx: TxView, *, entries: bool = True, payer_width: int = 20) -> tuple[str | Text, ...]:
-    return (
-        tx.date.isoformat(),
-        tx.kind,
-        describe(tx, entries=entries),
-        plain_text(payers_text(tx, payer_width)),
-        plain_text(tx.category),
-        Text(tx_amount_text(tx), justify="right"),
-    )
-
-
-def payers_text(tx: TxView, width: int) -> str:
-    """Who paid, in at most `width` cells (visible text): an expense's payers (its
-    positive postings), "payer → payee" for a payment; for a reversal, who paid what it
-    undoes (its negative postings). Names that do not fit become "first +N more"."""
-    sign = -1 if tx.kind == "reversal" else 1
-    paid = list(dict.fromkeys(visible(p.member) for p in tx.postings if p.minor * sign > 0))
-    if tx.kind == "payment":
-        payees = [visible(p.member) for p in tx.postings if p.minor < 0]
-        if len(paid) == 1 and len(payees) == 1:
-            half = max((width - 3) // 2, 1)
-            whole = f"{paid[0]} → {payees[0]}"
-            return (
-                whole
-                if cell_len(whole) <= width
-                else f"{_cut(paid[0], half)} → {_cut(payees[0], half)}"
-            )
-    whole = ", ".join(paid)
-    if cell_len(whole) <= width or len(paid) < 2:
-        return _cut(whole, width)
-    more = f" +{len(paid) - 1}"
-    return _cut(paid[0], width - len(more)) + more
-
-
-def _cut(text: str, width: int) -> str:
-    """`text` in at most `width` cells, an ellipsis marking a cut."""
-    if cell_len(text) <= width:
-        return text
-    while text and cell_len(text) > width - 1:
-        text = text[:-1]
-    return text + "…"
-
-
-def describe(tx: TxView, *, entries: bool = True) -> Text:
-    """The description cell (plain, visible text), marked "edited" when it is a new
-    version of a bill. A ledger entry undone by a reversal is struck through; a bill
-    (not `entries`) that was deleted is struck through and marked "deleted"."""
-    text = plain_text(tx.description)
-    if tx.reversed_by is not None:
-        text.stylize("strike dim")
-    if tx.replaces_id is not None:
-        text.append("  edited", style="italic dim")
-    if tx.reversed_by is not None and not entries:
-        text.append("  deleted", style="bold red")
-    return text
 
 
 def read_first_page(ledger: Ledger, group: str) -> list[TxView]:
@@ -310,9 +243,9 @@ class HistoryScreen(LedgerScreen):
         more = len(page) > limit  # there are rows beyond these (the extra one read)
         if more:  # the extra row is the one furthest from where the read started
             page = page[-limit:] if where in ("newer", "oldest") else page[:limit]
-        cells = [_cells(tx, entries=self.entries, payer_width=self._payer_width) for tx in page]
+        lines = [cells(tx, entries=self.entries, payer_width=self._payer_width) for tx in page]
         if where == "older":
-            table.add_rows(cells)
+            table.add_rows(lines)
             self.rows.extend(page)
             self.exhausted = not more
             extra = len(self.rows) - MAX_ROWS
@@ -321,7 +254,7 @@ class HistoryScreen(LedgerScreen):
                 table.remove_first(extra)
                 self.at_newest = False
         elif where == "newer":
-            table.prepend_rows(cells)
+            table.prepend_rows(lines)
             self.rows[:0] = page
             self.at_newest = not more
             extra = len(self.rows) - MAX_ROWS
@@ -338,7 +271,7 @@ class HistoryScreen(LedgerScreen):
                 self.at_newest = self.at_newest if where == "window" else True
             keep_row, keep_y = table.cursor_row, table.scroll_y
             table.clear()
-            table.add_rows(cells)
+            table.add_rows(lines)
             self.rows = list(page)
             if where == "window":
                 table.scroll_y = table.scroll_target_y = keep_y  # the view stays too
