@@ -37,7 +37,11 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def _private_logs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SPLITLEDGER_LOG_DIR", str(tmp_path_factory.getbasetemp() / "logs"))
+    """Logs and the app's settings go to the session's temporary folder (processes the
+    tests start too), never to the user's."""
+    base = tmp_path_factory.getbasetemp()
+    monkeypatch.setenv("SPLITLEDGER_LOG_DIR", str(base / "logs"))
+    monkeypatch.setenv("SPLITLEDGER_CONFIG", str(base / "config" / "config.json"))
 
 
 @pytest.fixture

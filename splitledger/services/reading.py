@@ -51,20 +51,23 @@ class ReadingCases(LedgerCore):
 
         return self._read(work)
 
-    def first_screen(self, *, on: dt.date | None = None) -> FirstScreen | None:
-        """The first group (as `groups()` lists them) with its balances (as
-        `balances`) and its change token, in one read: what the app shows when it
-        starts, and what live refresh compares with (a write landing between the read
-        and a later look at the token would never be shown). None if there is no group
-        yet."""
+    def first_screen(
+        self, *, on: dt.date | None = None, prefer: str | None = None
+    ) -> FirstScreen | None:
+        """The group named `prefer` if there is one, else the first (as `groups()` lists
+        them), with its balances (as `balances`) and its change token, in one read: what
+        the app shows when it starts (the group it showed last), and what live refresh
+        compares with (a write landing between the read and a later look at the token
+        would never be shown). None if there is no group yet."""
 
         def work(unit: Unit) -> FirstScreen | None:
             rows = repository.list_groups(unit)
             if not rows:
                 return None
-            group = self._group_view(unit, rows[0])
-            token = repository.group_token(rows[0], self._member_rows(unit, rows[0]))
-            return FirstScreen(group, balances_view(unit, rows[0], set(group.members), on), token)
+            row = next((r for r in rows if r.name == prefer), rows[0])
+            group = self._group_view(unit, row)
+            token = repository.group_token(row, self._member_rows(unit, row))
+            return FirstScreen(group, balances_view(unit, row, set(group.members), on), token)
 
         return self._read(work)
 

@@ -2,8 +2,9 @@
 
 The app holds the open `Ledger` and the current group; screens ask it for data through
 `jobs.run_db`, so no database call runs on the event loop. Start-up is one worker that
-opens the ledger and reads the first screen (`Ledger.first_screen`); the balances screen
-is then composed with that data, painted once, and it is the first frame: nothing is
+opens the ledger and reads the first screen (`first_screen`: the group shown last); the
+balances screen is then composed with that data, painted once, and it is the first
+frame: nothing is
 painted while the ledger opens (unless it takes `STATUS_DELAY`). Importing this module
 loads no service beyond errors and logs, nor any screen but the balances. Live refresh
 reloads the visible screen when the group's change token moves (ADR 0012). How start-up
@@ -184,11 +185,8 @@ class SplitLedgerApp(config.RememberingApp):
                 reader = ReadingCases.open(self.target)
             opened = reader or self.ledger
             assert opened is not None  # noqa: S101 - one of the two, as just set
-            first = opened.first_screen()  # one read: the first group and its balances
-            last = settings.last_group(opened.where)
-            if first is not None and last is not None and first[0].name != last:
-                first = self._remembered(reader, last) or first
-                reader = None if self.ledger is not None else reader  # (adopted)
+            # One read: the group shown last (else the first) and its balances.
+            first = opened.first_screen(prefer=settings.last_group(opened.where))
         except ServiceError as exc:
             if reader is not None:
                 reader.close()
@@ -197,27 +195,6 @@ class SplitLedgerApp(config.RememberingApp):
             return
         self._reader = reader
         self.call_from_thread(self._opened, Opened(opened.where, first, reader, settings, problem))
-
-    def _remembered(self, reader: ReadingCases | None, name: str) -> FirstScreen | None:
-        """The group last opened, with its balances and change token (None: it is gone).
-
-        The reading use cases cannot look a group up by name: the full `Ledger` is
-        adopted here, before the first frame (only when the group remembered is not the
-        first; `first_screen` taking a group would spare that)."""
-        from splitledger.services.reading import FirstScreen
-
-        if reader is not None:
-            from splitledger.services.ledger import Ledger
-
-            self.ledger = Ledger.adopt(reader)
-            self._ledger_ready.set()
-        ledger = self.ledger
-        assert ledger is not None  # noqa: S101 - handed in, or just adopted
-        try:
-            token = ledger.change_token(name)  # first: the data is at least this new
-            return FirstScreen(ledger.group(name), ledger.balances(name), token)
-        except NotFound:
-            return None
 
     @work(thread=True, exclusive=True, group="adopt", exit_on_error=True)
     def _adopt(self, reader: ReadingCases) -> None:

@@ -100,7 +100,7 @@ def test_edit_replaces_the_lines_and_keeps_the_rest(trip: Run) -> None:
         (("--item", "Pizza=2O:ann"), "error: item 1: '2O' is not an amount"),
         (("--item", "Pizza=20:ann,zed"), "error: 'zed' is not a member of 'Trip'"),
         (("--item", "Pizza=20:ann,ann"), "error: item 1: ann listed twice"),
-        (("--item", "Pizza=19:ann"), "receipt: items + tax + tip"),
+        (("--item", "Pizza=19:ann"), "add up to 19.00 EUR, not the bill of 20.00 EUR"),
         (("--item", "Pizza=15:ann", "--tax", "-5"), "tax"),
         (("--item", "Pizza=20:ann", "--for", "bob"), "--split itemised takes --item lines"),
         ((), "error: --split itemised needs at least one --item"),

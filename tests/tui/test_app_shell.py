@@ -174,9 +174,9 @@ async def test_a_slow_ledger_says_it_is_opening(
 ) -> None:
     first_screen = Ledger.first_screen
 
-    def slow(self: Ledger) -> tuple[GroupView, BalancesView] | None:
+    def slow(self: Ledger, prefer: str | None = None) -> tuple[GroupView, BalancesView] | None:
         time.sleep(0.4)
-        return first_screen(self)
+        return first_screen(self, prefer=prefer)
 
     monkeypatch.setattr(Ledger, "first_screen", slow)
     monkeypatch.setattr(SplitLedgerApp, "STATUS_DELAY", 0.05)

@@ -121,8 +121,8 @@ def write_right_after_the_first_read(monkeypatch: pytest.MonkeyPatch, target: Pa
     before the app has painted (let alone looked at) anything."""
     first_screen = Ledger.first_screen
 
-    def then_a_write_elsewhere(self: Ledger) -> FirstScreen | None:
-        first = first_screen(self)
+    def then_a_write_elsewhere(self: Ledger, prefer: str | None = None) -> FirstScreen | None:
+        first = first_screen(self, prefer=prefer)
         with Ledger.open(str(target), actor="friend") as other:
             other.record_payment(group="Trip", payer="ann", payee="bob", amount="5")
         return first
