@@ -4,8 +4,8 @@ The app holds the open `Ledger` and the current group; screens ask it for data t
 `jobs.run_db`, so no database call runs on the event loop. Start-up is one worker that
 opens the ledger and reads the first screen (`first_screen`: the group shown last); the
 balances screen is then composed with that data, painted once, and it is the first
-frame: nothing is
-painted while the ledger opens (unless it takes `STATUS_DELAY`). Importing this module
+frame: nothing is painted while the ledger opens (unless it takes `STATUS_DELAY`); the
+other use cases are adopted after it (`_adopt`). Importing this module
 loads no service beyond errors and logs, nor any screen but the balances. Live refresh
 reloads the visible screen when the group's change token moves (ADR 0012). How start-up
 was measured and tuned: docs/performance-notes.md.
