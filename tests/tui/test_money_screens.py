@@ -54,7 +54,7 @@ def text_of(screen: object, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
 
 
-def signature(txs: tuple[TxView, ...] | list[TxView]) -> list[object]:
+def signature(txs: tuple[TxView, ...] | list[TxView]) -> list[tuple[object, ...]]:
     return sorted((t.kind, t.description, t.date, sorted(map(tuple_of, t.postings))) for t in txs)
 
 
@@ -313,6 +313,7 @@ async def test_a_partial_payment_from_a_plan_line(travel: Ledger) -> None:
         form.query_one("#description", Input).value = "half now, half later"
         await press(pilot, "ctrl+s")
         assert app.screen is settle  # back, and the plan read again
+        assert isinstance(settle, SettleScreen)  # (for mypy: `is` narrowed it to a Screen)
         assert settle.plan != before
         assert settle.plan == list(travel.settle_up(TRIP).transfers)
         owed = {(m, c): a for m, c, a in settle.basis}
