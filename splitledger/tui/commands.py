@@ -38,18 +38,24 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ),
     ("Import a file", "A Splitwise CSV or a JSON backup: checked, then imported", "import"),
     ("Export the group", "CSV, JSON backup, hledger or beancount, to a file", "export"),
+    ("Activity", "What happened in the group, newest first: who, when, what changed", "activity"),
+    ("Check the ledger", "Every transaction balances and is as recorded (verify)", "verify"),
 )
 ROUTE_NAMES = frozenset(route for _title, _help, route in ROUTES)
 
 
 def route_screen(app: SplitLedgerApp, name: str) -> Screen[Any] | None:
     """The screen of route `name` for the current group (None, said, without one:
-    only an import can make a group)."""
+    only an import can make a group, and the ledger check needs none)."""
     group = app.group
     if name == "import":
         from splitledger.tui.screens.porting import ImportScreen
 
         return ImportScreen(group)
+    if name == "verify":
+        from splitledger.tui.screens.verify import VerifyScreen
+
+        return VerifyScreen()  # the whole ledger, any group or none
     if group is None:
         app.notify("Create or load a group first.", severity="warning")
         return None
@@ -72,6 +78,10 @@ def route_screen(app: SplitLedgerApp, name: str) -> Screen[Any] | None:
         from splitledger.tui.screens.export import ExportScreen
 
         return ExportScreen(group)
+    if name == "activity":
+        from splitledger.tui.screens.activity import ActivityScreen
+
+        return ActivityScreen(group)
     raise ValueError(f"no route {name!r}")
 
 

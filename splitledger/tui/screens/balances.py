@@ -39,6 +39,7 @@ class BalancesScreen(LedgerScreen):
         Binding("p", "payment", "Payment"),
         Binding("r", "rates", "Rates"),
         Binding("i", "settle_in", "Settle in…"),
+        Binding("l", "activity", "Activity", show=False),
     ]
 
     def __init__(self, view: BalancesView | None = None, token: object = None) -> None:
@@ -181,6 +182,11 @@ class BalancesScreen(LedgerScreen):
         from splitledger.tui.screens.settle_in import SettleInScreen
 
         self.app.push_screen(SettleInScreen(self.group))
+
+    def action_activity(self) -> None:
+        from splitledger.tui.commands import open_route
+
+        open_route(self.sl_app, "activity")
 
     def action_members(self) -> None:
         from splitledger.tui.screens.members import MembersScreen
