@@ -5,6 +5,7 @@ hostile text shown plainly."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -18,7 +19,7 @@ from splitledger.tui.screens.activity import ActivityScreen
 from splitledger.tui.screens.verify import VerifyScreen
 from tests.tui.conftest import idle, make_app
 
-HOSTILE = "[bold]x[/] [@click=app.quit]q[/] " + "n" * 60
+HOSTILE = "[bold]x[/] [@click=app.quit]q[/] " + "n" * 40
 
 
 def edited_trip(ledger: Ledger) -> Ledger:
@@ -106,14 +107,20 @@ async def test_activity_pages_with_m(ledger: Ledger, monkeypatch: pytest.MonkeyP
         assert screen.before is not None  # the group's creation is one page further
 
 
-async def test_hostile_text_is_shown_plainly(ledger: Ledger) -> None:
-    app = make_app(edited_trip(ledger))
+async def test_hostile_text_is_shown_plainly(ledger: Ledger, db_path: Path) -> None:
+    edited_trip(ledger)
+    with Ledger.open(str(db_path), actor="[@click=app.quit]m[/]") as other:
+        other.rename_member("Trip", "cy", "[bold]cy[/]")
+    app = make_app(ledger)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_activity(pilot)
         table = screen.query_one("#activity", DataTable)
-        cell = table.get_row_at(0)[3]
+        cell = table.get_row_at(1)[3]
         assert HOSTILE in cell.plain
         assert not any("@click" in str(span.style) for span in cell.spans)
+        renamed = next(row for row in cells(screen, "activity") if row[2] == "member renamed")
+        assert renamed[1] == "[@click=a…"  # the actor, cut to its column
+        assert renamed[3] == "[bold]cy[/]\nname: cy → [bold]cy[/]"
         await pilot.click("#activity", offset=(60, 2))  # nothing actionable in it
         await idle(pilot)
         assert app.is_running

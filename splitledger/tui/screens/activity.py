@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 #: Items read at a time.
 PAGE = 50
-#: Characters of a description, or of a change's old and new values, shown in a cell.
-TEXT_CLIP = 120
+#: Lines of the last column a description, or a change, fills at most (a long value is
+#: cut, with an ellipsis: the transaction screen shows a bill in full).
+LINES_EACH = 3
 
 
 def when(at: dt.datetime) -> str:
@@ -35,15 +36,19 @@ def when(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M")
 
 
-def item_text(item: ActivityItem) -> Text:
-    """An item's description and, one a line, its changes (old → new), plain."""
-    text = Text(clip(item.description, TEXT_CLIP) if item.description else "", end="")
+def item_text(item: ActivityItem, width: int = 60) -> Text:
+    """An item's description and, one a line, its changes (old → new), plain, each cut
+    to about `LINES_EACH` lines of a column `width` wide."""
+    room = LINES_EACH * width
+    text = Text(clip(item.description, room) if item.description else "", end="")
     for change in item.changes:
-        old = clip(change.old, TEXT_CLIP) if change.old else "(none)"
-        new = clip(change.new, TEXT_CLIP) if change.new else "(none)"
+        field = visible(change.field)
+        each = max(12, (room - len(field) - 5) // 2)
+        old = clip(change.old, each) if change.old else "(none)"
+        new = clip(change.new, each) if change.new else "(none)"
         if text.plain:
             text.append("\n")
-        text.append(f"{visible(change.field)}: ", style="bold")
+        text.append(f"{field}: ", style="bold")
         text.append(old, style="red")
         text.append(" → ")
         text.append(new, style="green")
@@ -83,6 +88,8 @@ class ActivityScreen(LedgerScreen):
         #: A read is in flight (a second `m` waits for it).
         self._reading = False
         self._text_column = ColumnKey("text")
+        #: The last column's width (set to what the screen leaves it).
+        self._width = 60
 
     @property
     def group(self) -> GroupView:
@@ -122,6 +129,7 @@ class ActivityScreen(LedgerScreen):
         if column.width != width:
             column.width = width
             column.auto_width = False
+            self._width = width
             self._fill()
 
     def reload(self) -> None:
@@ -189,7 +197,7 @@ class ActivityScreen(LedgerScreen):
                 Text(when(item.at), end=""),
                 Text(clip(item.actor, 10), end=""),
                 Text(visible(item.kind.replace("_", " ")), end=""),
-                item_text(item),
+                item_text(item, self._width),
                 height=None,
             )
         table.display = bool(self.items)

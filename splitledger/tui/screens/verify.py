@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable, Footer, Header, LoadingIndicator, Static
+from textual.widgets.data_table import ColumnKey
 
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, visible
@@ -77,6 +78,7 @@ class VerifyScreen(LedgerScreen):
         self.report: VerifyReport | None = None
         self._checking = False
         self._started = False
+        self._message = ColumnKey("message")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,8 +94,21 @@ class VerifyScreen(LedgerScreen):
         table.add_column("Problem", width=16, key="code")
         table.add_column("Tx", width=7, key="tx")
         table.add_column("Group", width=14, key="group")
-        table.add_column("What is wrong", key="message")
+        self._message = table.add_column("What is wrong", key="message")
         table.display = False
+
+    def on_resize(self) -> None:
+        """The message column takes the width the others leave (messages wrap in it)."""
+        table = self.query_one("#problems", DataTable)
+        if self._message not in table.columns:
+            return  # not laid out yet
+        column = table.columns[self._message]
+        width = max(20, self.size.width - (16 + 7 + 14) - 4 * 2 - 2 - 2)
+        if column.width != width:
+            column.width = width
+            column.auto_width = False
+            if self.report is not None and not self._checking:
+                self._show(self.report)
 
     def on_screen_resume(self) -> None:
         """Check once when shown; coming back from help does not check again."""
