@@ -152,8 +152,11 @@ class SplitLedgerApp(config.RememberingApp):
     def on_mount(self) -> None:
         # No paint of the empty default screen while the ledger opens: the first frame
         # is the first screen's, and the opening does not share the CPU with a paint
-        # nobody needs (released once the first screen is up, or by the status).
-        self._first_paint.enter_context(self.batch_update())
+        # nobody needs (released once the first screen is up, or by the status). Not
+        # headless: with no terminal to spare, Textual re-renders the held screen without
+        # end there, and the opening's hand-over to the event loop never gets its turn.
+        if not self.is_headless:
+            self._first_paint.enter_context(self.batch_update())
         self._open()
         self.set_timer(self.STATUS_DELAY, self._still_opening, name="opening status")
         self.set_interval(self.POLL_SECONDS, self._poll, name="live refresh")
