@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from splitledger.domain import format_amount
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
+from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_write
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
@@ -258,19 +259,11 @@ class PaymentScreen(LedgerScreen):
     # -- errors --------------------------------------------------------------------
 
     def _clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            error.update("")
-            error.display = False
+        clear_field_errors(self)
 
     def show_error(self, slot: str, message: str) -> None:
-        """`message` (plain: it may quote what was typed) under `slot`, which gets the
-        focus; both scrolled into view (at 80×24 the form may be scrolled)."""
-        error = self.query_one(f"#{slot}-error", Static)
-        error.update(plain(message, lines=True))
-        error.display = True
-        if slot in FIELDS:
-            self.query_one(f"#{slot}").focus()
-        self.call_after_refresh(error.scroll_visible, animate=False)
+        """`message` under `slot`, which gets the focus if it is a field."""
+        show_field_error(self, slot, message, focus=slot in FIELDS)
 
     # -- recording -----------------------------------------------------------------
 

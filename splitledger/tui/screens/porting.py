@@ -28,6 +28,7 @@ from textual.content import Content
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
 
 from splitledger.services.errors import InvalidInput, ServiceError
+from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import ledger_app, run_db
 from splitledger.tui.safe import VisibleHighlighter, plain, plain_text, visible
@@ -151,16 +152,10 @@ class PortingScreen(LedgerScreen):
 
     def _say(self, field: str, error: str | Content) -> None:
         """Show `error` under `field`, and focus the field (scrolled into view)."""
-        line = self.query_one(f"#{field}-error", Static)
-        line.update(error)
-        line.display = True
-        self.query_one(f"#{field}").focus()
-        self.call_after_refresh(line.scroll_visible, animate=False)
+        show_field_error(self, field, error)
 
     def _clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            error.update("")
-            error.display = False
+        clear_field_errors(self)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

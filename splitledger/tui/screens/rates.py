@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
 
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
+from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.safe import plain, visible
 from splitledger.tui.screens.base import LedgerScreen
@@ -243,17 +244,10 @@ class RatesScreen(LedgerScreen):
         return self.query_one(f"#{name}", Input).value.strip()
 
     def _show_error(self, slot: str, message: str) -> None:
-        error = self.query_one(f"#{slot}-error", Static)
-        error.update(plain(message, lines=True))
-        error.display = True
-        if slot in ADD_FIELDS:
-            self.query_one(f"#{slot}", Input).focus()
-        self.call_after_refresh(error.scroll_visible, animate=False)
+        show_field_error(self, slot, message, focus=slot in ADD_FIELDS)
 
     def _clear_errors(self) -> None:
-        for error in self.query(".field-error").results(Static):
-            error.update("")
-            error.display = False
+        clear_field_errors(self)
 
     # -- writing -----------------------------------------------------------------------
 
