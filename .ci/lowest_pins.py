@@ -3,14 +3,17 @@
 under it proves each bound, since pip picks exactly that version or fails.
 
 pip installs it from the package sources it is configured with; nothing here names one.
+The standard library alone reads the requirements (CI runs this with the system Python,
+before any venv exists): each is a name, maybe extras, and comma-separated specifiers.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
-from packaging.requirements import Requirement
+_REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*([^;]*)")
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,13 +25,20 @@ def pins() -> list[str]:
         listed += extra
     found: dict[str, str] = {}
     for text in listed:
-        req = Requirement(text)
-        if req.name == project["name"]:
+        match = _REQUIREMENT.match(text)
+        if match is None:
+            raise SystemExit(f"{text!r}: not a requirement this script can read")
+        name, specifiers = match.group(1), match.group(2)
+        if name == project["name"]:
             continue  # the package's own extras, listed above already
-        lows = [spec.version for spec in req.specifier if spec.operator == ">="]
+        lows = [
+            spec.strip()[2:].strip()
+            for spec in specifiers.split(",")
+            if spec.strip().startswith(">=")
+        ]
         if len(lows) != 1:
             raise SystemExit(f"{text!r}: give one lower bound (>=) to prove")
-        found[req.name] = lows[0]
+        found[name] = lows[0]
     return [f"{name}=={version}" for name, version in sorted(found.items())]
 
 
