@@ -20,6 +20,10 @@ passes `edit_expense` only the fields that differ, so what the form cannot show 
 A save that waits for another terminal's lock says so after half a second, and Escape
 cancels it (nothing is saved; `jobs.run_write`). Escape on a form with changes asks
 before throwing them away.
+
+Some 430 lines: the form's state and its live preview, which every field feeds; the
+layout is in `expense_layout.py`, parsing in `expense_fields.py`, edits in
+`expense_edits.py`, the receipt in `widgets/receipt_editor.py`.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ window, cursor on the oldest transaction; scrolling up from there loads newer pa
 The balances screen reads the first page before it shows this screen (if the page
 comes within `FIRST_PAGE_WAIT`): the screen is then laid out and painted once, rows
 included, instead of empty first and again when the rows (and the scrollbar) arrive.
+
+Some 450 lines: the list, its search and its two ways of paging work on one cursor and
+keep one state; the cells and column widths are in `tui/history_cells.py`.
 """
 
 from __future__ import annotations
