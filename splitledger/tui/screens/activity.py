@@ -17,6 +17,7 @@ from textual.widgets.data_table import ColumnKey
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, plain, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.table_fit import fill_last_column
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -121,14 +122,8 @@ class ActivityScreen(LedgerScreen):
     def _fit(self) -> None:
         """The last column takes the width the others leave (its text wraps in it)."""
         table = self.query_one("#activity", DataTable)
-        if self._text_column not in table.columns:
-            return  # not laid out yet
-        column = table.columns[self._text_column]
-        # The three fixed columns, each cell's padding, the body's and a scrollbar.
-        width = max(20, self.size.width - (16 + 10 + 15) - 4 * 2 - 2 - 2)
-        if column.width != width:
-            column.width = width
-            column.auto_width = False
+        width = fill_last_column(table, self._text_column, (16, 10, 15), self.size.width)
+        if width is not None:
             self._width = width
             self._fill()
 

@@ -18,6 +18,7 @@ from textual.widgets.data_table import ColumnKey
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.table_fit import fill_last_column
 
 if TYPE_CHECKING:
     from splitledger.services.errors import ServiceError
@@ -100,15 +101,9 @@ class VerifyScreen(LedgerScreen):
     def on_resize(self) -> None:
         """The message column takes the width the others leave (messages wrap in it)."""
         table = self.query_one("#problems", DataTable)
-        if self._message not in table.columns:
-            return  # not laid out yet
-        column = table.columns[self._message]
-        width = max(20, self.size.width - (16 + 7 + 14) - 4 * 2 - 2 - 2)
-        if column.width != width:
-            column.width = width
-            column.auto_width = False
-            if self.report is not None and not self._checking:
-                self._show(self.report)
+        width = fill_last_column(table, self._message, (16, 7, 14), self.size.width)
+        if width is not None and self.report is not None and not self._checking:
+            self._show(self.report)
 
     def on_screen_resume(self) -> None:
         """Check once when shown; coming back from help does not check again."""
