@@ -45,11 +45,17 @@ async def test_bad_group_input_is_shown_inline_and_nothing_is_written(ledger: Le
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert app.screen is dialog
-        assert "ZZQ" in str(dialog.query_one("#currency-error", Static).render())
+        error = dialog.query_one("#currency-error", Static)
+        assert "ZZQ" in str(error.render())
+        assert error.display  # shown, not only written (the style hides an empty one)
+        assert dialog.focused is dialog.query_one("#currency", Input)
         dialog.query_one("#currency", Input).value = "EUR"
         await pilot.press("ctrl+s")
         await idle(pilot)
-        assert "listed twice" in str(dialog.query_one("#members-error", Static).render())
+        error = dialog.query_one("#members-error", Static)
+        assert "listed twice" in str(error.render())
+        assert error.display
+        assert not dialog.query_one("#currency-error", Static).display  # cleared
     assert ledger.groups() == []
 
 

@@ -13,8 +13,9 @@ from textual.widgets import Button, Input, Label, Static
 
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.services.views import GroupView
+from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.jobs import ledger_app, run_db
-from splitledger.tui.safe import VisibleHighlighter, plain
+from splitledger.tui.safe import VisibleHighlighter
 
 
 def split_names(text: str) -> list[str]:
@@ -85,8 +86,7 @@ class CreateGroupScreen(ModalScreen[GroupView | None]):
     def action_save(self) -> None:
         if self._saving:
             return
-        for error in self.query(".field-error").results(Static):
-            error.update("")
+        clear_field_errors(self)
         name = self.query_one("#name", Input).value
         currency = self.query_one("#currency", Input).value
         members = split_names(self.query_one("#members", Input).value)
@@ -107,7 +107,6 @@ class CreateGroupScreen(ModalScreen[GroupView | None]):
         self._saving = False
         field = error.field if isinstance(error, InvalidInput) else None
         if field in {"name", "currency", "members"}:
-            self.query_one(f"#{field}-error", Static).update(plain(str(error), lines=True))
-            self.query_one(f"#{field}", Input).focus()
+            show_field_error(self, field, str(error))
         else:
             ledger_app(self).show_error(error)
