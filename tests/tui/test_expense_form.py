@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, Select, Static
+from textual.widgets import Button, Checkbox, Input, Select
 
 from splitledger.domain import DomainError, format_amount, parse_amount, parse_decimal
 from splitledger.services.inputs import ExpenseFields
@@ -22,25 +22,7 @@ from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from tests.integration.legacy import no_definitions
 from tests.tui.conftest import TODAY, idle, make_app
-
-
-async def open_form(pilot: Pilot[None]) -> ExpenseFormScreen:
-    await idle(pilot)
-    await pilot.press("a")
-    await idle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, ExpenseFormScreen)
-    return screen
-
-
-def fill(screen: ExpenseFormScreen, **values: str) -> None:
-    for name, value in values.items():
-        screen.query_one(f"#{name.replace('_', '-')}", Input).value = value
-
-
-def text_of(screen: ExpenseFormScreen, selector: str) -> str:
-    widget = screen.query_one(selector, Static)
-    return str(widget.render()) if widget.display else ""
+from tests.tui.expense_pilot import fill, open_edit, open_form, text_of
 
 
 def owed(tx: TxView) -> list[str]:
@@ -182,16 +164,6 @@ async def test_double_submit_and_retry_record_once(trip: Ledger, db_path: Path) 
         await idle(pilot)
     history = trip.history("Trip")
     assert [tx.id for tx in history] == [first.id]
-
-
-async def open_edit(pilot: Pilot[None], tx: TxView) -> ExpenseFormScreen:
-    """The form on `tx`, once its definition is read."""
-    await idle(pilot)
-    pilot.app.push_screen(ExpenseFormScreen(editing=tx))
-    await idle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, ExpenseFormScreen)
-    return form
 
 
 def toasts(app: SplitLedgerApp) -> list[str]:

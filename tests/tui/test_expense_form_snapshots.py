@@ -14,23 +14,10 @@ from textual.widgets import Input, Select
 from splitledger.services.ledger import Ledger
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from tests.tui.conftest import idle, make_app
+from tests.tui.expense_pilot import fill, open_form
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 SnapCompare = Callable[..., bool]
-
-
-async def open_form(pilot: Pilot[None]) -> ExpenseFormScreen:
-    await idle(pilot)
-    await pilot.press("a")
-    await idle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, ExpenseFormScreen)
-    return form
-
-
-def fill(form: ExpenseFormScreen, **values: str) -> None:
-    for name, value in values.items():
-        form.query_one(f"#{name.replace('_', '-')}", Input).value = value
 
 
 async def still(pilot: Pilot[None], form: ExpenseFormScreen, selector: str) -> None:

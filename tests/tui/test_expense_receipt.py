@@ -23,34 +23,7 @@ from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.widgets.receipt_editor import MemberToggles
 from tests.tui.conftest import idle, make_app
-
-
-async def open_form(pilot: Pilot[None]) -> ExpenseFormScreen:
-    await idle(pilot)
-    await pilot.press("a")
-    await idle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, ExpenseFormScreen)
-    return form
-
-
-async def open_edit(pilot: Pilot[None], tx: TxView) -> ExpenseFormScreen:
-    await idle(pilot)
-    pilot.app.push_screen(ExpenseFormScreen(editing=tx))
-    await idle(pilot)
-    form = pilot.app.screen
-    assert isinstance(form, ExpenseFormScreen)
-    return form
-
-
-def fill(form: ExpenseFormScreen, **values: str) -> None:
-    for name, value in values.items():
-        form.query_one(f"#{name.replace('_', '-')}", Input).value = value
-
-
-def text_of(form: ExpenseFormScreen, selector: str) -> str:
-    widget = form.query_one(selector, Static)
-    return str(widget.render()) if widget.display else ""
+from tests.tui.expense_pilot import fill, open_edit, open_form, text_of
 
 
 def shares(form: ExpenseFormScreen) -> list[str]:
