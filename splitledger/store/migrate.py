@@ -5,7 +5,7 @@ not know was written by a newer splitledger: refused, untouched. A file that is 
 SQLite database: refused, untouched.
 
 The app and the CLI call `schema_version.ensure_current`, which answers the common case (a
-ledger at `HEAD_REVISION`) with one plain query on the driver and imports this module,
+ledger at `HEAD_REVISION`) with one plain read on the driver and imports this module,
 SQLAlchemy and Alembic (~0.5 s together) only when a ledger must be created or migrated.
 """
 

@@ -1,6 +1,6 @@
-"""Is the ledger at the schema this code needs? One plain query on the driver answers it
-for the common case (an up-to-date ledger, ADR 0015); only a ledger to create or migrate
-imports SQLAlchemy and Alembic (store/migrate.py)."""
+"""Is the ledger at the schema this code needs? One plain read on the driver (two small
+queries in one transaction) answers it for the common case (an up-to-date ledger, ADR
+0015); only a ledger to create or migrate imports SQLAlchemy and Alembic (migrate.py)."""
 
 from __future__ import annotations
 
