@@ -51,6 +51,13 @@ def _years_after(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years, day=28)
 
 
+def _in_range(date: dt.date, field: str) -> None:
+    try:
+        check_date(date, field=field)
+    except DomainError as exc:
+        raise RecurrenceError(str(exc), field=field) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     """Every `interval` `every`s from `starts` (the first date counted), on
@@ -85,7 +92,7 @@ class Rule:
                     f"day of month: must be from 1 to 31 or 'last', not {self.day_of_month}",
                     field="day_of_month",
                 )
-        check_date(self.starts, field="from")
+        _in_range(self.starts, "from")
         if self.until is not None and self.count is not None:
             raise RecurrenceError("give an end date or a count, not both", field="until")
         if self.count is not None and not 1 <= self.count <= MAX_COUNT:
@@ -93,7 +100,7 @@ class Rule:
                 f"count: must be from 1 to {MAX_COUNT}, not {self.count}", field="count"
             )
         if self.until is not None:
-            check_date(self.until, field="until")
+            _in_range(self.until, "until")
             if self.until < self.starts:
                 raise RecurrenceError(
                     f"until: {self.until.isoformat()} is before the start "
