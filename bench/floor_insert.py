@@ -32,6 +32,17 @@ _UPSERT_SPENDING = (
     "INSERT INTO spending (group_id, currency, amount) VALUES (?, ?, ?) "
     "ON CONFLICT (group_id, currency) DO UPDATE SET amount = spending.amount + excluded.amount"
 )
+_UPSERT_BALANCE_DAY = (
+    "INSERT INTO balance_days (group_id, day, member_id, currency, amount) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, day, member_id, currency) "
+    "DO UPDATE SET amount = balance_days.amount + excluded.amount"
+)
+_UPSERT_SPENDING_DAY = (
+    "INSERT INTO spending_days (group_id, day, category, member_id, currency, paid, consumed) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (group_id, day, category, member_id, currency) "
+    "DO UPDATE SET paid = spending_days.paid + excluded.paid, "
+    "consumed = spending_days.consumed + excluded.consumed"
+)
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -103,8 +114,16 @@ def _write(
     for m, a in postings:
         net[m] = net.get(m, 0) + a
     conn.executemany(_UPSERT_BALANCE, [(m, currency, gid, a) for m, a in net.items()])
+    conn.executemany(_UPSERT_BALANCE_DAY, [(gid, today, m, currency, a) for m, a in net.items()])
     if expense:
         conn.execute(_UPSERT_SPENDING, (gid, currency, total))
+        cells = {m: [0, 0] for m in net}
+        for m, a in postings:
+            cells[m][0 if a > 0 else 1] += abs(a)
+        conn.executemany(
+            _UPSERT_SPENDING_DAY,
+            [(gid, today, category, m, currency, p, k) for m, (p, k) in cells.items()],
+        )
     conn.execute(
         "UPDATE groups SET head_seq = ?, head_hash = ? WHERE id = ?", (seq + 1, digest, gid)
     )

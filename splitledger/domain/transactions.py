@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from splitledger.domain.splits import Split
 
 MAX_TEXT = 500
+#: A note is longer free text beside the description (issue 16).
+MAX_NOTE = 2000
 
 
 class TxKind(StrEnum):
@@ -64,12 +66,12 @@ def currency_sums(postings: Iterable[Posting]) -> dict[str, int]:
     return dict(sums)
 
 
-def _clean_text(value: str, what: str, *, required: bool) -> str:
+def _clean_text(value: str, what: str, *, required: bool, limit: int = MAX_TEXT) -> str:
     text = " ".join(value.split())
     if required and not text:
         raise SplitError(f"{what} must not be empty", field=what)
-    if len(text) > MAX_TEXT:
-        raise SplitError(f"{what} is longer than {MAX_TEXT} characters", field=what)
+    if len(text) > limit:
+        raise SplitError(f"{what} is longer than {limit} characters", field=what)
     return text
 
 
@@ -84,6 +86,7 @@ class Transaction:
     idempotency_key: str
     category: str = ""
     reverses: int | None = None
+    note: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", TxKind(self.kind))
@@ -102,6 +105,8 @@ class Transaction:
             self, "description", _clean_text(self.description, "description", required=True)
         )
         object.__setattr__(self, "category", _clean_text(self.category, "category", required=False))
+        note = _clean_text(self.note, "note", required=False, limit=MAX_NOTE)
+        object.__setattr__(self, "note", note)
         if (self.kind is TxKind.REVERSAL) != (self.reverses is not None):
             raise UnbalancedError("exactly the reversal kind names the transaction it reverses")
 

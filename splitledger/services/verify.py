@@ -1,19 +1,22 @@
 """`verify`: prove the books from first principles, and say where they are wrong.
 
 Checks, each reported with the transaction (and group) it concerns: every transaction has
-two or more postings that sum to zero per currency; the maintained balances equal the
-sums of postings; nothing is orphaned or crosses groups; reversals negate exactly what
-they reverse; and every group's hash chain recomputes, link by link, to its head.
+two or more postings that sum to zero per currency; the maintained balances and daily
+totals equal the sums of postings; nothing is orphaned or crosses groups; reversals
+negate exactly what they reverse; and every group's hash chain recomputes, link by link,
+to its head.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from splitledger.services import views
 from splitledger.store import repository
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.records import GroupRecord, TxRecord
+from splitledger.store.repository import daily_totals
 from splitledger.store.unit import Unit
 
 _BATCH = 2_000
@@ -87,6 +90,7 @@ def run_checks(unit: Unit) -> views.VerifyReport:
     problems.extend(_check_reversals(unit, names))
     for group in groups.values():
         problems.extend(_check_chain(unit, group))
+        problems.extend(_check_daily_totals(unit, group))
         maintained_spent = repository.total_spent(unit, group.id)
         if maintained_spent != repository.spent_from_postings(unit, group.id):
             problems.append(
@@ -98,6 +102,33 @@ def run_checks(unit: Unit) -> views.VerifyReport:
                 )
             )
     return views.VerifyReport(tuple(problems), len(tx_rows), postings_checked)
+
+
+def _check_daily_totals(unit: Unit, group: GroupRecord) -> list[views.Problem]:
+    """The maintained daily totals (ADR 0017) equal what the postings say."""
+    problems: list[views.Problem] = []
+    checks = (
+        ("balance-days-mismatch", "balances by day", daily_totals.stored_balance_days,
+         daily_totals.balance_days_from_postings),
+        ("spending-days-mismatch", "spending by day", daily_totals.stored_spending_days,
+         daily_totals.spending_days_from_postings),
+    )  # fmt: skip
+    for code, what, stored, derived in checks:
+        kept: dict[Any, Any] = stored(unit, group.id)
+        truth: dict[Any, Any] = derived(unit, group.id)
+        wrong = sorted(k for k in kept.keys() | truth.keys() if kept.get(k) != truth.get(k))
+        if wrong:
+            day = wrong[0][0]
+            problems.append(
+                views.Problem(
+                    code,
+                    f"maintained {what} differ from the postings on {len(wrong)} "
+                    f"row(s), the first on {day.isoformat()}",
+                    None,
+                    group.name,
+                )
+            )
+    return problems
 
 
 def _check_reversals(unit: Unit, names: dict[int, str]) -> list[views.Problem]:
@@ -174,6 +205,7 @@ def _check_chain(unit: Unit, group: GroupRecord) -> list[views.Problem]:
                 replaces_id=tx.replaces_id,
                 actor=tx.actor,
                 postings=postings.get(tx.id, []),
+                note=tx.note,
             )
             if digest != tx.hash:
                 problems.append(

@@ -26,24 +26,28 @@ def transaction_hash(
     replaces_id: int | None,
     actor: str,
     postings: Sequence[tuple[int, str, int]],
+    note: str = "",
 ) -> str:
     """SHA-256 over the previous hash and a canonical JSON form of the transaction.
+    A note is hashed only when there is one, so hashes written before notes existed
+    (revision 0005) stay valid.
     (hashlib is imported here: a read never hashes, and its import costs a command ~3 ms.)"""
     import hashlib
 
-    body = _CANONICAL.encode(
-        [
-            group_id,
-            seq,
-            kind,
-            date.isoformat(),
-            description,
-            category,
-            idempotency_key,
-            reverses_id,
-            replaces_id,
-            actor,
-            [list(p) for p in postings],
-        ]
-    )
+    fields: list[object] = [
+        group_id,
+        seq,
+        kind,
+        date.isoformat(),
+        description,
+        category,
+        idempotency_key,
+        reverses_id,
+        replaces_id,
+        actor,
+        [list(p) for p in postings],
+    ]
+    if note:
+        fields.append(note)
+    body = _CANONICAL.encode(fields)
     return hashlib.sha256(f"{prev_hash}:{body}".encode()).hexdigest()

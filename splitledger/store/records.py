@@ -32,11 +32,12 @@ class TxRecord:
     created_at: dt.datetime
     prev_hash: str
     hash: str
+    note: str
 
 
 TX_COLUMNS = (
     "id", "group_id", "seq", "kind", "date", "description", "category", "idempotency_key",
-    "reverses_id", "replaces_id", "actor", "created_at", "prev_hash", "hash",
+    "reverses_id", "replaces_id", "actor", "created_at", "prev_hash", "hash", "note",
 )  # fmt: skip
 #: The columns of `TxRecord`, qualified by the table alias `t`.
 TX_SELECT = ", ".join(f"t.{c}" for c in TX_COLUMNS)
@@ -59,14 +60,16 @@ class GroupRecord:
     created_at: dt.datetime
     head_seq: int
     head_hash: str
+    archived_at: dt.datetime | None
 
 
-GROUP_SELECT = "id, name, currency, created_at, head_seq, head_hash"
+GROUP_SELECT = "id, name, currency, created_at, head_seq, head_hash, archived_at"
 
 
 def group_from(unit: Unit, row: tuple[Any, ...]) -> GroupRecord:
-    gid, name, currency, created, seq, digest = row
-    return GroupRecord(gid, name, currency, unit.read_stamp(created), seq, digest)
+    gid, name, currency, created, seq, digest, archived = row
+    archived_at = None if archived is None else unit.read_stamp(archived)
+    return GroupRecord(gid, name, currency, unit.read_stamp(created), seq, digest, archived_at)
 
 
 @dataclass(frozen=True, slots=True)

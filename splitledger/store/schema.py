@@ -44,6 +44,8 @@ class GroupRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     head_seq: Mapped[int] = mapped_column(Integer, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    #: Set while the group is archived: read-only and left out of the default lists.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MemberRow(Base):
@@ -84,6 +86,8 @@ class TransactionRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    #: Free text beside the description; in the chain hash only when not empty.
+    note: Mapped[str] = mapped_column(String(2000), default="", server_default="")
 
 
 class PostingRow(Base):
@@ -194,3 +198,55 @@ class ExpenseDefinitionRow(Base):
 
     transaction_id: Mapped[int] = mapped_column(Integer, autoincrement=False)
     body: Mapped[str] = mapped_column(Text)
+
+
+class PeriodCloseRow(Base):
+    """A group's dates through `through` are closed from `closed_at` on: nothing dated
+    then can be recorded, edited or deleted. Append-only; the latest close is in force."""
+
+    __tablename__ = "period_closes"
+    __table_args__ = (
+        UniqueConstraint("group_id", "through", name="uq_period_closes_group_through"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    through: Mapped[dt.date] = mapped_column(Date)
+    closed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class BalanceDayRow(Base):
+    """The sum of a day's postings per member and currency (by the transaction's date),
+    maintained with the postings: a balance as of a date is one range sum (ADR 0017)."""
+
+    __tablename__ = "balance_days"
+    __table_args__ = (
+        PrimaryKeyConstraint("group_id", "day", "member_id", "currency", name="pk_balance_days"),
+    )
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class SpendingDayRow(Base):
+    """What expenses paid and consumed per day, category, member and currency, a reversal
+    taking its expense back on the expense's day: the reports' source (ADR 0017)."""
+
+    __tablename__ = "spending_days"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "group_id", "day", "category", "member_id", "currency", name="pk_spending_days"
+        ),
+    )
+
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(500))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    currency: Mapped[str] = mapped_column(String(3))
+    paid: Mapped[int] = mapped_column(BigInteger)
+    consumed: Mapped[int] = mapped_column(BigInteger)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from unittest import mock
 
 from alembic import command
+from sqlalchemy import Connection, text
 
 from splitledger.domain.currency import pin, unpin
 from splitledger.services.core import LedgerCore
@@ -45,13 +46,50 @@ def ledger_at(
     engine = make_engine(target)
     with writer(engine).begin() as conn:
         command.upgrade(migrate._config(conn), revision)
-    engine.dispose()
+        if revision < "0005":
+            _add_0005(conn)
     with (
         old_exponents(exponents or {}),
         no_definitions() if revision < "0004" else contextlib.nullcontext(),
         Ledger(Database(target), actor="old") as ledger,
     ):
         write(ledger)
+    if revision < "0005":
+        with writer(engine).begin() as conn:
+            _drop_0005(conn)
+    engine.dispose()
+
+
+#: What revision 0005 adds, in the plainest form today's services write to; taken away
+#: again after writing, so the ledger holds exactly the old revision's schema (and the
+#: migration under test fills the daily totals from its postings).
+_TABLES_0005 = {
+    "balance_days": "group_id INTEGER, day DATE, member_id INTEGER, currency VARCHAR(3), "
+    "amount BIGINT, PRIMARY KEY (group_id, day, member_id, currency)",
+    "spending_days": "group_id INTEGER, day DATE, category VARCHAR(500), member_id INTEGER, "
+    "currency VARCHAR(3), paid BIGINT, consumed BIGINT, "
+    "PRIMARY KEY (group_id, day, category, member_id, currency)",
+    "period_closes": "id INTEGER PRIMARY KEY, group_id INTEGER, through DATE, "
+    "closed_at TIMESTAMP, actor VARCHAR(100)",
+}
+_COLUMNS_0005 = {
+    "transactions": "note VARCHAR(2000) NOT NULL DEFAULT ''",
+    "groups": "archived_at TIMESTAMP",
+}
+
+
+def _add_0005(conn: Connection) -> None:
+    for table, columns in _TABLES_0005.items():
+        conn.execute(text(f"CREATE TABLE {table} ({columns})"))
+    for table, column in _COLUMNS_0005.items():
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column}"))
+
+
+def _drop_0005(conn: Connection) -> None:
+    for table in _TABLES_0005:
+        conn.execute(text(f"DROP TABLE {table}"))
+    for table, column in _COLUMNS_0005.items():
+        conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column.split()[0]}"))
 
 
 @contextlib.contextmanager

@@ -26,6 +26,8 @@ TABLES = (
     "postings",
     "balances",
     "spending",
+    "balance_days",
+    "spending_days",
     "audit_log",
     "expense_definitions",
     "requests",

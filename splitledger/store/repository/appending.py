@@ -12,6 +12,11 @@ from splitledger.domain import Transaction, TxKind
 from splitledger.store.chain import transaction_hash
 from splitledger.store.records import TX_COLUMNS, TxRecord
 from splitledger.store.repository.clock import utcnow
+from splitledger.store.repository.daily_totals import (
+    apply_balance_days,
+    apply_spending_days,
+    reversed_expenses,
+)
 from splitledger.store.repository.groups import GroupHead
 from splitledger.store.unit import Unit
 
@@ -56,8 +61,8 @@ def append_transactions(
     actor: str,
 ) -> list[Written]:
     """Insert transactions (each with the id it replaces, if an edit) with their postings,
-    extend the group's hash chain, and apply them to the maintained balances and spending,
-    in a handful of statements however many there are. `group` must be locked by the
+    extend the group's hash chain, and apply them to the maintained balances, spending and
+    daily totals, in a handful of statements however many there are. `group` must be locked by the
     caller; its head follows the appends. Returns what was written, in order."""
     if not items:
         return []
@@ -69,6 +74,7 @@ def append_transactions(
     written: list[Written] = []
     tx_rows: list[tuple[Any, ...]] = []
     posting_rows: list[tuple[int, int, str, int]] = []
+    by_tx: list[tuple[Transaction, list[tuple[int, str, int]]]] = []
     for tx_id, (tx, replaces_id) in zip(ids, items, strict=True):
         seq += 1
         postings = [(member_ids[p.account], p.currency, p.minor) for p in tx.postings]
@@ -86,35 +92,41 @@ def append_transactions(
             replaces_id=replaces_id,
             actor=actor,
             postings=postings,
+            note=tx.note,
         )
         values = (tx_id, group.id, seq, kind, tx.date, tx.description, tx.category,
                   tx.idempotency_key, tx.reverses, replaces_id, actor, now, prev,
-                  digest)  # fmt: skip
+                  digest, tx.note)  # fmt: skip
         written.append(Written(*values))
         row = list(values)  # the same values, with the date and time as the driver stores them
         row[_DATE], row[_CREATED] = raw.date(tx.date), created
         tx_rows.append(tuple(row))
         posting_rows.extend((tx_id, m, c, a) for m, c, a in postings)
+        by_tx.append((tx, postings))
         prev = digest
     raw.insert("transactions", _TX_COLUMNS, tx_rows)
     raw.insert("postings", _POSTING_COLUMNS, posting_rows)
     _apply_balances(raw, group.id, posting_rows)
-    _apply_spending(raw, group.id, [tx for tx, _ in items])
+    txs = [tx for tx, _ in items]
+    expenses = reversed_expenses(raw, txs)
+    _apply_spending(raw, group.id, txs, expenses)
+    apply_balance_days(raw, group.id, by_tx)
+    apply_spending_days(raw, group.id, by_tx, expenses)
     raw.run("UPDATE groups SET head_seq = ?, head_hash = ? WHERE id = ?", (seq, prev, group.id))
     group.head_seq, group.head_hash = seq, prev
     return written
 
 
-def _apply_spending(raw: Unit, group_id: int, txs: Sequence[Transaction]) -> None:
-    """Expenses add what was paid; the reversal of an expense takes it back."""
-    reversed_ids = [tx.reverses for tx in txs if tx.reverses is not None]
-    query = "SELECT id, kind FROM transactions WHERE id IN ({})"
-    kinds: dict[int, str] = dict(raw.all_in(query, reversed_ids))
+def _apply_spending(
+    raw: Unit, group_id: int, txs: Sequence[Transaction], expenses: Mapping[int, object]
+) -> None:
+    """Expenses add what was paid; the reversal of an expense (a key of `expenses`) takes
+    it back."""
     spent: dict[str, int] = defaultdict(int)
     for tx in txs:
         if tx.kind is TxKind.EXPENSE:
             sign = 1
-        elif tx.reverses is not None and kinds.get(tx.reverses) == TxKind.EXPENSE.value:
+        elif tx.reverses is not None and tx.reverses in expenses:
             sign = -1
         else:
             continue

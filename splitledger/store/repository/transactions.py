@@ -65,6 +65,7 @@ def to_domain(row: TxRecord, postings: Sequence[Posting]) -> Transaction:
         idempotency_key=row.idempotency_key,
         category=row.category,
         reverses=row.reverses_id,
+        note=row.note,
     )
 
 
