@@ -12,38 +12,25 @@ import click
 
 from splitledger.cli import output
 from splitledger.cli.activity import change_json, change_line
+from splitledger.cli.bill_options import (
+    Item,
+    bill_changes,
+    bill_options,
+    category_change,
+    category_option,
+    check_receipt,
+    currency_change,
+    currency_option,
+)
 from splitledger.cli.context import json_option, key_option, ledger
-from splitledger.cli.params import DATE, ITEM, ITEM_FORM, TXID, assignment, no_such_transaction
+from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
 from splitledger.domain import visible
 from splitledger.services.errors import NotFound
-from splitledger.services.inputs import SPLIT_MODES
 
 if TYPE_CHECKING:
     from splitledger.services.views import EditOutcome, TxView
 
 T = TypeVar("T")
-Item = tuple[str, str, tuple[str, ...]]
-
-item_option = click.option(
-    "--item",
-    "items",
-    multiple=True,
-    type=ITEM,
-    metavar=ITEM_FORM,
-    help="With --split itemised, repeat for each line of the receipt: its members share "
-    "AMOUNT equally. Split at the last ':' and the '=' before it, so DESCRIPTION may hold "
-    "'=' and ':'; a member name here may not hold ':' or ','.",
-)
-tax_option = click.option(
-    "--tax",
-    metavar="AMOUNT",
-    help="With --split itemised: spread over the members in proportion to their items.",
-)
-tip_option = click.option(
-    "--tip",
-    metavar="AMOUNT",
-    help="With --split itemised: spread like --tax.",
-)
 
 
 def _show(tx: TxView, verb: str, as_json: bool) -> None:
@@ -74,35 +61,10 @@ def expense_cmd() -> None:
 @click.argument("group")
 @click.argument("description")
 @click.argument("amount")
-@click.option(
-    "--paid-by",
-    "paid_by",
-    multiple=True,
-    required=True,
-    metavar="M[=AMT]",
-    help="Who paid; repeat with =AMT for several payers (one may omit it: the rest).",
-)
-@click.option(
-    "--split",
-    type=click.Choice(SPLIT_MODES),
-    default="equal",
-    show_default=True,
-    help="How to share the amount among the --for members (itemised: by --item lines).",
-)
-@click.option(
-    "--for",
-    "for_",
-    multiple=True,
-    metavar="M[=VALUE]",
-    help="Who shares it (default: everyone). VALUE: an amount (exact), a percent "
-    "(percent), a weight (shares) or a signed amount on top of an equal share (adjust).",
-)
-@item_option
-@tax_option
-@tip_option
+@bill_options
 @click.option("--date", type=DATE, help="Default: today.")
-@click.option("--category", default="", help="Free text, e.g. food.")
-@click.option("--currency", metavar="CODE", help="Default: the group's currency.")
+@category_option
+@currency_option
 @key_option
 @json_option
 def expense_add(
@@ -125,7 +87,7 @@ def expense_add(
 
     An itemised receipt (--split itemised) lists its lines with --item instead of --for;
     AMOUNT must equal the items plus --tax and --tip."""
-    _check_receipt(split, for_, items, tax, tip)
+    check_receipt(split, for_, items, tax, tip)
     if split == "itemised" and not items:
         raise click.UsageError("--split itemised needs at least one --item")
     tx = ledger().record_expense(
@@ -146,52 +108,14 @@ def expense_add(
     _show(tx, "Recorded", as_json)
 
 
-def _check_receipt(
-    split: str | None,
-    for_: tuple[str, ...],
-    items: tuple[Item, ...],
-    tax: str | None,
-    tip: str | None,
-) -> None:
-    """Refuse, in the options' words, what only goes with --split itemised (or not)."""
-    if split == "itemised" and for_:
-        raise click.UsageError("--split itemised takes --item lines, not --for")
-    if split not in (None, "itemised") and (items or tax is not None or tip is not None):
-        raise click.UsageError("--item, --tax and --tip go with --split itemised")
-
-
 @expense_cmd.command("edit")
 @click.argument("tx_id", metavar="TXID", type=TXID)
 @click.option("--description", help="A new description.")
 @click.option("--amount", help="A new amount (the shares are worked out again).")
-@click.option(
-    "--paid-by",
-    "paid_by",
-    multiple=True,
-    metavar="M[=AMT]",
-    help="New payers, as for 'expense add' (replaces all of them).",
-)
-@click.option("--split", type=click.Choice(SPLIT_MODES), help="A new split mode.")
-@click.option(
-    "--for",
-    "for_",
-    multiple=True,
-    metavar="M[=VALUE]",
-    help="New participants and values, as for 'expense add' (replaces all of them).",
-)
-@click.option(
-    "--item",
-    "items",
-    multiple=True,
-    type=ITEM,
-    metavar=ITEM_FORM,
-    help="New receipt lines, as for 'expense add' (replaces all of them).",
-)
-@click.option("--tax", metavar="AMOUNT", help="A new tax of an itemised receipt.")
-@click.option("--tip", metavar="AMOUNT", help="A new tip of an itemised receipt.")
+@bill_changes
 @click.option("--date", type=DATE, help="A new date.")
-@click.option("--category", help="A new category ('' for none).")
-@click.option("--currency", metavar="CODE", help="A new currency.")
+@category_change
+@currency_change
 @key_option
 @json_option
 def expense_edit(
@@ -215,7 +139,7 @@ def expense_edit(
 
     The change is recorded as a new version (the old one reversed); with nothing
     different, nothing is recorded."""
-    _check_receipt(split, for_, items, tax, tip)
+    check_receipt(split, for_, items, tax, tip)
     outcome = _about(
         tx_id,
         lambda: ledger().edit_expense(
