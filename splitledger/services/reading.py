@@ -40,14 +40,23 @@ class FirstScreen(tuple[views.GroupView, views.BalancesView]):
 class ReadingCases(LedgerCore):
     """Balances, history and verify."""
 
-    def balances(self, group: str, *, on: dt.date | None = None) -> views.BalancesView:
+    def balances(
+        self, group: str, *, on: dt.date | None = None, as_of: dt.date | None = None
+    ) -> views.BalancesView:
         """Each member's balance per currency (current members show zero too), what the
         exchange accounts hold, and each member's indicative total in the group currency
-        at the rates of `on` (today): an estimate, not an entry on the ledger."""
+        at the rates of `on` (today): an estimate, not an entry on the ledger.
+
+        With `as_of`, the balances of every transaction dated on or before it (a
+        reversal on its own date; before the group's first transaction, all zero; a
+        date after the last, today's), what the bills dated by then cost, and the
+        indicative totals at that date's rates (unless `on` says otherwise): a range sum
+        over the maintained daily totals (ADR 0017), never a scan of the postings."""
 
         def work(unit: Unit) -> views.BalancesView:
             row = self._group(unit, group)
-            return balances_view(unit, row, set(self._group_view(unit, row).members), on)
+            active = set(self._group_view(unit, row).members)
+            return balances_view(unit, row, active, on, as_of=as_of)
 
         return self._read(work)
 
@@ -198,12 +207,22 @@ def _check_page(limit: int, kind: str | None) -> None:
 
 
 def balances_view(
-    unit: Unit, row: GroupHead | GroupRecord, active: set[str], on: dt.date | None
+    unit: Unit,
+    row: GroupHead | GroupRecord,
+    active: set[str],
+    on: dt.date | None,
+    *,
+    as_of: dt.date | None = None,
 ) -> views.BalancesView:
     """`ReadingCases.balances` of the group `row`, whose current members are `active`."""
+    if as_of is None:
+        rows, spent = repository.balances(unit, row.id), repository.total_spent(unit, row.id)
+    else:
+        rows = repository.balances_as_of(unit, row.id, as_of)
+        spent = repository.spent_as_of(unit, row.id, as_of)
     found: dict[tuple[str, str], int] = {}
     exchange: list[views.BalanceView] = []
-    for name, currency, amount in repository.balances(unit, row.id):
+    for name, currency, amount in rows:
         if domain.is_exchange_account(name):
             if amount:
                 exchange.append(views.BalanceView(name, currency, amount))
@@ -218,9 +237,9 @@ def balances_view(
         row.name,
         row.currency,
         items,
-        repository.total_spent(unit, row.id),
+        spent,
         tuple(exchange),
-        indicative_totals(items, row.currency, table, on or dt.date.today()),
+        indicative_totals(items, row.currency, table, on or as_of or dt.date.today()),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from splitledger import domain
 from splitledger.domain import Transfer
@@ -30,11 +30,13 @@ Basis = tuple[tuple[str, str, int], ...]
 
 @dataclass(frozen=True, slots=True)
 class SettlePlan:
-    """The fewest transfers that settle `group`, and the balances they settle."""
+    """The fewest transfers that settle `group`, and the balances they settle; `as_of`:
+    the balances as of that date (a read: what settled the group then), else today's."""
 
     group: str
     transfers: tuple[Transfer, ...]
     basis: Basis
+    as_of: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,19 +112,27 @@ def changes_between(before: Basis, after: Basis) -> tuple[BalanceChange, ...]:
 class SettleCases(LedgerCore):
     """The settle-up plan and recording it as payments."""
 
-    def settle_up(self, group: str) -> SettlePlan:
+    def settle_up(self, group: str, *, as_of: dt.date | None = None) -> SettlePlan:
         """The fewest transfers that zero every balance, per currency, with the
-        balances they zero (pass them to `record_settlement` as `expected`). One read."""
+        balances they zero (pass them to `record_settlement` as `expected`). One read.
+
+        With `as_of`, the plan of the balances as of that date (`balances(as_of=...)`):
+        what would have settled the group then. It is for reading: its `basis` is not
+        today's balances unless nothing is dated after it, so `record_settlement` with
+        it as `expected` refuses it as stale (the CLI does not offer to record it)."""
 
         def work(unit: Unit) -> SettlePlan:
             row = self._group(unit, group)
-            return plan_of(row.name, repository.balances(unit, row.id))
+            if as_of is None:
+                return plan_of(row.name, repository.balances(unit, row.id))
+            rows = repository.balances_as_of(unit, row.id, as_of)
+            return replace(plan_of(row.name, rows), as_of=as_of)
 
         return self._read(work)
 
-    def settle_plan(self, group: str) -> list[Transfer]:
+    def settle_plan(self, group: str, *, as_of: dt.date | None = None) -> list[Transfer]:
         """`settle_up`'s transfers."""
-        return list(self.settle_up(group).transfers)
+        return list(self.settle_up(group, as_of=as_of).transfers)
 
     def record_settlement(
         self,

@@ -22,6 +22,13 @@ from splitledger.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from splitledger.store.repository.appending import KIND_TEXT, Written, append_transactions
+    from splitledger.store.repository.as_of import (
+        balance_flows,
+        balances_as_of,
+        reversals_apart,
+        spending_rows,
+        spent_as_of,
+    )
     from splitledger.store.repository.audit_log import audit, audit_many, audit_trail
     from splitledger.store.repository.clock import utcnow
     from splitledger.store.repository.exchange_rates import add_rate, find_rate, rates
@@ -59,6 +66,11 @@ _LAZY: dict[str, str] = {
     "KIND_TEXT": "appending",
     "Written": "appending",
     "append_transactions": "appending",
+    "balance_flows": "as_of",
+    "balances_as_of": "as_of",
+    "reversals_apart": "as_of",
+    "spending_rows": "as_of",
+    "spent_as_of": "as_of",
     "audit": "audit_log",
     "audit_many": "audit_log",
     "audit_trail": "audit_log",
@@ -113,7 +125,9 @@ __all__ = [
     "audit",
     "audit_many",
     "audit_trail",
+    "balance_flows",
     "balances",
+    "balances_as_of",
     "change_token",
     "find_by_keys",
     "find_rate",
@@ -131,9 +145,12 @@ __all__ = [
     "rates",
     "rename_group",
     "rename_member",
+    "reversals_apart",
     "reversals_of",
     "save_request",
     "set_archived",
+    "spending_rows",
+    "spent_as_of",
     "spent_from_postings",
     "to_domain",
     "total_spent",
