@@ -250,3 +250,43 @@ class SpendingDayRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     paid: Mapped[int] = mapped_column(BigInteger)
     consumed: Mapped[int] = mapped_column(BigInteger)
+
+
+class RecurringScheduleRow(Base):
+    """A recurring bill (ADR 0016): its bill as an expense definition's JSON (members by
+    id), its rule, and its state. Configuration, not history: pausing and ending update
+    the row (the audit log keeps each change); its occurrences are ordinary expenses
+    keyed `recurring:<id>:<date>`. An edit ends a schedule and adds a successor naming
+    it in `replaces_id`."""
+
+    __tablename__ = "recurring_schedules"
+    __table_args__ = (
+        CheckConstraint("step BETWEEN 1 AND 1000", name="ck_recurring_interval"),
+        CheckConstraint("times IS NULL OR times BETWEEN 1 AND 10000", name="ck_recurring_count"),
+        CheckConstraint("until IS NULL OR times IS NULL", name="ck_recurring_one_end"),
+        Index("ix_recurring_schedules_group", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"))
+    description: Mapped[str] = mapped_column(String(500))
+    category: Mapped[str] = mapped_column(String(500), default="")
+    bill: Mapped[str] = mapped_column(Text)
+    every: Mapped[str] = mapped_column(String(8))
+    #: Every `step` periods (1-1000).
+    step: Mapped[int] = mapped_column(Integer)
+    #: 1-31, -1 for the month's last day, or None (the start's day).
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    starts: Mapped[dt.date] = mapped_column(Date)
+    until: Mapped[dt.date | None] = mapped_column(Date)
+    #: How many dates it falls on (the RFC 5545 COUNT), or None.
+    times: Mapped[int | None] = mapped_column(Integer)
+    effective_from: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    #: JSON [[first day, last day or null], ...].
+    pauses: Mapped[str] = mapped_column(Text, default="[]")
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recurring_schedules.id"), unique=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(100))

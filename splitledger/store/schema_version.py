@@ -11,7 +11,7 @@ from splitledger.store.errors import NotADatabaseError, StoreError, driver_error
 
 #: The newest migration's revision. A test checks it against Alembic's own head, so a
 #: new migration cannot be added without updating it.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 _SQLITE_HAS_TABLE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
 _PG_HAS_TABLE = "SELECT to_regclass('alembic_version')"
 
