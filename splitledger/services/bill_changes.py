@@ -53,6 +53,7 @@ def derived(
         date=row.date,
         category=row.category,
         derived=True,
+        note=row.note,
     )
 
 
@@ -88,6 +89,7 @@ def merged(old: views.ExpenseDefinition, req: inputs.EditExpense) -> inputs.Reco
         items=items,
         tax=req.tax or (receipt.tax if receipt else None) if extra else None,
         tip=req.tip or (receipt.tip if receipt else None) if extra else None,
+        note=old.note if req.note is None else req.note,
     )
 
 
@@ -105,6 +107,7 @@ def built(tx_id: int, group: str, tx: domain.Transaction, bill: Bill) -> views.E
         date=tx.date,
         category=tx.category,
         receipt=bill.receipt,
+        note=tx.note,
     )
 
 
@@ -118,6 +121,7 @@ def kept(
         new,
         description=old.description if req.description is None else new.description,
         category=old.category if req.category is None else new.category,
+        note=old.note if req.note is None else new.note,
     )
 
 
@@ -126,7 +130,7 @@ def same(a: views.ExpenseDefinition, b: views.ExpenseDefinition) -> bool:
 
     def key(d: views.ExpenseDefinition) -> tuple[object, ...]:
         return (d.description, d.amount, d.currency, dict(d.paid_by), d.split,
-                dict(d.participants), d.date, d.category, d.receipt)  # fmt: skip
+                dict(d.participants), d.date, d.category, d.receipt, d.note)  # fmt: skip
 
     return key(a) == key(b)
 
@@ -167,6 +171,7 @@ def diff(
         ("shares", *shares),
         ("date", old.date.isoformat(), new.date.isoformat()),
         ("category", old.category, new.category),
+        ("note", old.note, new.note),
     ]
     return tuple(views.FieldChange(f, a, b) for f, a, b in pairs if a != b)
 

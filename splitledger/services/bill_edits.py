@@ -46,12 +46,14 @@ class BillEditCases(BillCases, EntryCases):
         items: inputs.Items | None = None,
         tax: str | None = None,
         tip: str | None = None,
+        note: str | None = None,
     ) -> views.EditOutcome:
         """Change the fields given of expense `tx_id`, keeping the rest of its
         definition, and record the result as a new version (the current one reversed,
         the new one replacing it, atomically). Shares are recomputed from the definition:
         an equal split stays equal. Nothing given or nothing different records nothing
-        (`tx` None). Only the bill's current version can be edited."""
+        (`tx` None). Only the bill's current version can be edited. `note` None keeps
+        the note, '' clears it."""
         check_id(tx_id)
         req = validate(
             inputs.EditExpense,
@@ -68,6 +70,7 @@ class BillEditCases(BillCases, EntryCases):
             items=None if items is None else tuple((d, a, tuple(m)) for d, a, m in items),
             tax=tax,
             tip=tip,
+            note=note,
         )
         key_ = req.key or new_key()
         once = Idempotent.of("tx.edit", req, key_)
@@ -115,7 +118,7 @@ class BillEditCases(BillCases, EntryCases):
             return views.EditOutcome(None, ()), None  # nothing recorded, nothing to replay
         before = repository.postings_of(unit, [original.id])[original.id]
         if changes.same_money(old, new):  # its odd cents stay where they were
-            tx = _expense_of(before, tx.date, tx.description, tx.category, key_)
+            tx = _expense_of(before, tx.date, tx.description, tx.category, key_, tx.note)
         view = self._replace(unit, group, original, tx, bill, key_, action)
         order = list(self._member_rows(unit, group))
         return views.EditOutcome(view, changes.diff(old, new, before, tx.postings, order)), view.id
@@ -240,7 +243,9 @@ class BillEditCases(BillCases, EntryCases):
         definition, to store unless derived (the copy derives the same from them)."""
         defn = self._definition(unit, group, version)
         postings = repository.postings_of(unit, [version.id])[version.id]
-        tx = _expense_of(postings, version.date, version.description, version.category, key)
+        tx = _expense_of(
+            postings, version.date, version.description, version.category, key, version.note
+        )
         if defn.derived:
             return tx, None
         return tx, Bill(
@@ -249,7 +254,12 @@ class BillEditCases(BillCases, EntryCases):
 
 
 def _expense_of(
-    postings: Sequence[domain.Posting], date: dt.date, description: str, category: str, key: str
+    postings: Sequence[domain.Posting],
+    date: dt.date,
+    description: str,
+    category: str,
+    key: str,
+    note: str = "",
 ) -> domain.Transaction:
     """An expense of exactly these postings (rather than built anew, where the odd cents
     would follow the new key's seed)."""
@@ -260,4 +270,5 @@ def _expense_of(
         description=description,
         idempotency_key=key,
         category=category,
+        note=note,
     )

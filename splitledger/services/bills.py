@@ -77,6 +77,7 @@ class BillCases(LedgerCore):
                     got.receipt.tax,
                     got.receipt.tip,
                 ),
+                note=row.note,
             )
         return found
 

@@ -2,28 +2,37 @@
 write) and its members, views of transactions, appending transactions with their audit
 rows (pinning new currencies), recording rates, and the audit log of other changes.
 
+Two refusals live here, where every write passes (ADR 0018): a locked lookup refuses an
+archived group, and every append (and rate) refuses a date on or before the group's
+close, a reversal the date of what it reverses too; so no use case can forget them.
+
 `LedgerCore` is the base of every family of use cases (see `ledger.py`); the database
 and the unit of work themselves are `LedgerDatabase`'s (database.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from splitledger import domain
 from splitledger.services import logs, views
 from splitledger.services.database import LedgerDatabase
-from splitledger.services.errors import InvalidInput, NotFound
+from splitledger.services.errors import InvalidInput, NotFound, ReadOnly
 from splitledger.store import repository
 from splitledger.store.records import GroupRecord, TxRecord
-from splitledger.store.repository import GroupHead, MemberRef
+from splitledger.store.repository import GroupHead, MemberRef, periods
 from splitledger.store.unit import Unit
 
 
 class LedgerCore(LedgerDatabase):
     """The lookups and appends every use case shares."""
 
-    def _group(self, unit: Unit, name: str, *, lock: bool = False) -> GroupHead:
+    def _group(
+        self, unit: Unit, name: str, *, lock: bool = False, archived_ok: bool = False
+    ) -> GroupHead:
+        """The group `name` (or one whose name reads the same); `lock` it for a write,
+        which an archived group refuses unless `archived_ok` (unarchiving it)."""
         group = repository.group_head(unit, name=name, lock=lock)
         if group is None:
             # `flat` finds `Flat`: names that read the same are one name (ADR 0010).
@@ -32,7 +41,27 @@ class LedgerCore(LedgerDatabase):
                 group = repository.group_head(unit, name=same, lock=lock)
         if group is None:
             raise NotFound(f"no group named {name!r}", field="group")
+        if lock and not archived_ok:
+            refuse_archived(group)
         return group
+
+    @staticmethod
+    def _refuse_closed(
+        unit: Unit, group: GroupHead, dates: Iterable[dt.date], reverses: Iterable[int] = ()
+    ) -> None:
+        """Refuse a write dated on or before the group's close, or reversing a
+        transaction that is (`reverses`: ids). Free while the group was never closed."""
+        through = group.closed_through
+        if through is None:
+            return
+        wanted = sorted(set(reverses))
+        if wanted:
+            rows = unit.all_in("SELECT date FROM transactions WHERE id IN ({})", wanted)
+            dates = [*dates, *(unit.read_date(d) for (d,) in rows)]
+        if all(d > through for d in dates):
+            return
+        close = periods.latest_close(unit, group.id)
+        raise ReadOnly(closed_message(group.name, close, through), group=group.name)
 
     @staticmethod
     def _group_named_like(unit: Unit, name: str, *, but: int | None = None) -> str | None:
@@ -110,7 +139,13 @@ class LedgerCore(LedgerDatabase):
 
     def _group_view(self, unit: Unit, group: GroupHead | GroupRecord) -> views.GroupView:
         active = tuple(name for name, m in self._member_rows(unit, group).items() if m.active)
-        return views.GroupView(group.id, group.name, group.currency, active)
+        if isinstance(group, GroupHead):
+            archived, closed = group.archived, group.closed_through
+        else:  # a listed group: the closes of all groups read once per unit of work
+            if "closed" not in unit.info:
+                unit.info["closed"] = periods.latest_throughs(unit)
+            archived, closed = group.archived_at is not None, unit.info["closed"].get(group.id)
+        return views.GroupView(group.id, group.name, group.currency, active, archived, closed)
 
     def _tx_views(self, unit: Unit, rows: Sequence[TxRecord]) -> list[views.TxView]:
         if not rows:
@@ -137,6 +172,7 @@ class LedgerCore(LedgerDatabase):
                 replaces_id=r.replaces_id,
                 reversed_by=reversed_by.get(r.id),
                 actor=r.actor,
+                note=r.note,
             )
             for r in rows
         ]
@@ -171,6 +207,7 @@ class LedgerCore(LedgerDatabase):
             reverses_id=row.reverses_id,
             replaces_id=row.replaces_id,
             actor=row.actor,
+            note=tx.note,
         )
 
     def _append_many(
@@ -182,7 +219,15 @@ class LedgerCore(LedgerDatabase):
         action: str,
         log_each: bool = True,
     ) -> list[repository.Written]:
-        """Append transactions with one audit row each, in a few statements."""
+        """Append transactions with one audit row each, in a few statements; refused
+        (nothing written) in an archived group or on or before its close."""
+        refuse_archived(group)
+        self._refuse_closed(
+            unit,
+            group,
+            (tx.date for tx, _ in items),
+            (tx.reverses for tx, _ in items if tx.reverses is not None),
+        )
         touched = {p.account for tx, _ in items for p in tx.postings}
         codes = {p.currency for tx, _ in items for p in tx.postings}
         if not codes <= self._pinned:  # the common case costs this comparison only
@@ -206,6 +251,8 @@ class LedgerCore(LedgerDatabase):
                 "postings": [[p.account, p.currency, p.minor] for p in tx.postings],
                 "hash": row.hash,
             }
+            if tx.note:  # absent when empty: payloads of entries without one unchanged
+                payload["note"] = tx.note
             audits.append(
                 {
                     "actor": self.actor,
@@ -222,6 +269,8 @@ class LedgerCore(LedgerDatabase):
 
     def _add_rate_locked(self, unit: Unit, group: GroupHead, rate: domain.Rate, where: str) -> bool:
         """Record `rate`; False if the same rate is already there for that day."""
+        refuse_archived(group)
+        self._refuse_closed(unit, group, (rate.date,))
         text = format(rate.rate.normalize(), "f")
         existing = repository.find_rate(unit, group.id, rate.date, rate.base, rate.quote)
         if existing is not None:
@@ -253,3 +302,25 @@ class LedgerCore(LedgerDatabase):
         if account not in self._member_rows(unit, group):
             repository.add_member(unit, group.id, account, kind="exchange")
             self._members_changed(unit)
+
+
+def refuse_archived(group: GroupHead) -> None:
+    """An archived group is read-only: refuse any write to it."""
+    if group.archived:
+        raise ReadOnly(
+            f"{group.name} is archived, so it is read-only; unarchive it to change it",
+            group=group.name,
+        )
+
+
+def closed_message(group: str, close: periods.CloseRecord | None, through: dt.date) -> str:
+    """ "Trip is closed through 2026-12-31 (closed 2027-01-05 by ann); record a correction
+    dated after it"."""
+    when = ""
+    if close is not None:
+        at = close.closed_at
+        day = (at if at.tzinfo is None else at.astimezone(dt.UTC)).date()  # SQLite: naive UTC
+        when = f" (closed {day.isoformat()} by {close.actor})"
+    return (
+        f"{group} is closed through {through.isoformat()}{when}; record a correction dated after it"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 from typing import Unpack
@@ -13,7 +13,7 @@ from typing import Unpack
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services import inputs, views
-from splitledger.services.core import LedgerCore
+from splitledger.services.core import LedgerCore, refuse_archived
 from splitledger.services.errors import (
     Conflict,
     InvalidInput,
@@ -61,6 +61,8 @@ class EntryCases(LedgerCore):
                 idempotency_key=key,
                 category=req.category,
             )
+            if req.note:
+                tx = replace(tx, note=req.note)
         except DomainError as exc:
             raise InvalidInput(str(exc), field=exc.field) from None
         amount = domain.format_amount(total, currency, grouping=False)
@@ -98,6 +100,8 @@ class EntryCases(LedgerCore):
                     idempotency_key=key,
                     description=req.description,
                 )
+                if req.note:
+                    payment = replace(payment, note=req.note)
                 return payment, None
             except DomainError as exc:
                 raise InvalidInput(str(exc), field=exc.field) from None
@@ -152,6 +156,7 @@ class EntryCases(LedgerCore):
     def _locked_group_of(unit: Unit, original: TxRecord) -> GroupHead:
         group = repository.group_head(unit, group_id=original.group_id, lock=True)
         assert group is not None  # noqa: S101 (a foreign key guarantees it)
+        refuse_archived(group)
         return group
 
     def reverse(

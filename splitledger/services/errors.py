@@ -24,6 +24,15 @@ class Conflict(ServiceError):
     """The request contradicts what the ledger already holds (e.g. reversing twice)."""
 
 
+class ReadOnly(Conflict):
+    """The write would change what is read-only: an archived group, or dates on or
+    before a group's close (ADR 0018). Nothing was written; the message names why."""
+
+    def __init__(self, message: str, *, group: str) -> None:
+        super().__init__(message)
+        self.group = group
+
+
 class IdempotencyConflict(Conflict):
     """An idempotency key was reused with a different payload."""
 

@@ -1,4 +1,5 @@
-"""Use cases for groups and members."""
+"""Use cases for groups and members, and archiving a group (read-only, left out of the
+default lists; ADR 0018)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from splitledger.services.idempotency import Idempotent
 from splitledger.services.inputs import validate
 from splitledger.store import repository
 from splitledger.store.repository import MemberRef
+from splitledger.store.repository import groups as group_rows
 from splitledger.store.unit import Unit
 
 
 class GroupCases(LedgerCore):
-    """Create, rename and list groups; add, rename and remove members."""
+    """Create, rename, list and archive groups; add, rename and remove members."""
 
     def create_group(
         self, name: str, currency: str, members: Sequence[str] = (), *, key: str | None = None
@@ -90,8 +92,51 @@ class GroupCases(LedgerCore):
 
         return self._write("add members", work)
 
-    def groups(self) -> list[views.GroupView]:
-        return self._read(lambda s: [self._group_view(s, g) for g in repository.list_groups(s)])
+    def list_groups(self, *, include_archived: bool = False) -> list[views.GroupView]:
+        """The groups by name; archived ones only with `include_archived`."""
+
+        def work(unit: Unit) -> list[views.GroupView]:
+            rows = repository.list_groups(unit)
+            shown = rows if include_archived else [r for r in rows if r.archived_at is None]
+            return [self._group_view(unit, g) for g in shown]
+
+        return self._read(work)
+
+    def groups(self, *, include_archived: bool = False) -> list[views.GroupView]:
+        """As `list_groups` (the app's group list: archived groups left out)."""
+        return self.list_groups(include_archived=include_archived)
+
+    def archive_group(self, name: str, *, key: str | None = None) -> views.GroupView:
+        """Archive group `name`: read-only (every write refused with `ReadOnly`; reads,
+        exports and verify go on) and left out of `list_groups`. Audited; archiving an
+        archived group is refused."""
+        return self._set_archived(name, True, key)
+
+    def unarchive_group(self, name: str, *, key: str | None = None) -> views.GroupView:
+        """Make archived group `name` writable and listed again. Audited."""
+        return self._set_archived(name, False, key)
+
+    def _set_archived(self, name: str, archived: bool, key: str | None) -> views.GroupView:
+        req = validate(inputs.ArchiveGroup, name=name, archived=archived, key=key)
+        operation = "group.archive" if archived else "group.unarchive"
+        once = Idempotent.of(operation, req, req.key)
+
+        def work(unit: Unit) -> views.GroupView:
+            def write() -> tuple[views.GroupView, int]:
+                row = self._group(unit, req.name, lock=True, archived_ok=True)
+                if row.archived == archived:
+                    state = "archived" if archived else "not archived"
+                    raise InvalidInput(f"{row.name!r} is already {state}", field="name")
+                group_rows.set_group_archived(unit, row.id, archived)
+                row.archived = archived
+                self._changed(
+                    unit, operation, group_id=row.id, entity_id=row.id, payload={"name": row.name}
+                )
+                return self._group_view(unit, row), row.id
+
+            return once.run(unit, replay=partial(self._group_now, unit), write=write)
+
+        return self._write("archive group" if archived else "unarchive group", work)
 
     def group(self, name: str) -> views.GroupView:
         return self._read(lambda s: self._group_view(s, self._group(s, name)))

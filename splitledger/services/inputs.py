@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from splitledger.services.request_models import (
         AddMembers,
         AddRate,
+        ArchiveGroup,
+        ClosePeriod,
         Convert,
         CreateGroup,
         EditExpense,
@@ -44,7 +46,9 @@ __all__ = [
     "SPLIT_MODES",
     "AddMembers",
     "AddRate",
+    "ArchiveGroup",
     "Assignments",
+    "ClosePeriod",
     "Convert",
     "CreateGroup",
     "EditExpense",
@@ -70,6 +74,8 @@ _MODELS = frozenset(
     {
         "AddMembers",
         "AddRate",
+        "ArchiveGroup",
+        "ClosePeriod",
         "Convert",
         "CreateGroup",
         "EditExpense",
@@ -127,6 +133,8 @@ class ExpenseFields(TypedDict, total=False):
     items: Items
     tax: str | None
     tip: str | None
+    #: Free text beside the description (at most 2000 characters; '' for none).
+    note: str
 
 
 class PaymentFields(TypedDict, total=False):
@@ -139,6 +147,8 @@ class PaymentFields(TypedDict, total=False):
     currency: str | None
     date: dt.date | None
     description: str
+    #: Free text beside the description (at most 2000 characters; '' for none).
+    note: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ transaction. The use cases live in one module per family, each a class over
 | `ImportCases` | imports.py | atomic imports, reading a group in batches |
 | `CurrencyCases` | currencies.py | exchange rates, conversions |
 | `SettleInCases` | settle_in.py | settling in one currency (convert, plan, record) |
+| `PeriodCases` | periods.py | closing a period, the close in force |
 
 Beneath them: `LedgerCore` (core.py: lookups, views, appends with audit rows) over
 `LedgerDatabase` (database.py: opening, the unit of work, currency pins).
@@ -35,6 +36,7 @@ from splitledger.services.entries import EntryCases
 from splitledger.services.groups import GroupCases
 from splitledger.services.imports import ImportCases
 from splitledger.services.inputs import validate
+from splitledger.services.periods import PeriodCases
 from splitledger.services.reading import ReadingCases
 from splitledger.services.settle_in import SettleInCases
 from splitledger.services.settling import SettleCases
@@ -54,5 +56,6 @@ class Ledger(
     SettleCases,
     ImportCases,
     CurrencyCases,
+    PeriodCases,
 ):
     """One open ledger database and every use case over it."""

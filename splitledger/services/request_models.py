@@ -59,6 +59,8 @@ Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Description = Annotated[str, _text("description", 500)]
 Category = Annotated[str, _text("category", 100, required=False)]
 Note = Annotated[str, _text("description", 500, required=False)]
+#: A transaction's note: free text beside the description, under the same policy.
+TxNote = Annotated[str, _text("note", 2000, required=False)]
 LedgerDate = Annotated[dt.date, AfterValidator(check_date)]
 
 
@@ -175,7 +177,7 @@ def _extra_for_itemised(value: str | None, info: ValidationInfo) -> str | None:
 
 
 class RecordExpense(Request):
-    _added_later = frozenset({"items", "tax", "tip"})
+    _added_later = frozenset({"items", "tax", "tip", "note"})
 
     group: Name
     description: Description
@@ -192,6 +194,7 @@ class RecordExpense(Request):
     items: tuple[ItemLine, ...] = Field(default=(), validate_default=True)
     tax: AmountText | None = None
     tip: AmountText | None = None
+    note: TxNote = ""
 
     _check_currency = field_validator("currency")(_currency)
     _check_items = field_validator("items")(_lines_for_itemised)
@@ -199,6 +202,8 @@ class RecordExpense(Request):
 
 
 class RecordPayment(Request):
+    _added_later = frozenset({"note"})
+
     group: Name
     payer: Name
     payee: Name
@@ -207,6 +212,7 @@ class RecordPayment(Request):
     date: LedgerDate | None = None
     description: Note = ""
     key: Key | None = None
+    note: TxNote = ""
 
     _check_currency = field_validator("currency")(_currency)
 
@@ -257,9 +263,10 @@ Payers = Annotated[tuple[tuple[Name, str | None], ...], Field(min_length=1)]
 
 class EditExpense(Request):
     """A change to an expense: each field given replaces the current version's, the
-    rest is kept (None keeps; empty participants mean every member, as when recording)."""
+    rest is kept (None keeps; empty participants mean every member, as when recording;
+    an empty note clears it)."""
 
-    _added_later = frozenset({"items", "tax", "tip"})
+    _added_later = frozenset({"items", "tax", "tip", "note"})
 
     tx_id: int = Field(gt=0, le=MAX_ID)
     description: Description | None = None
@@ -274,10 +281,27 @@ class EditExpense(Request):
     items: tuple[ItemLine, ...] | None = None
     tax: AmountText | None = None
     tip: AmountText | None = None
+    note: TxNote | None = None
 
     _check_currency = field_validator("currency")(_currency)
 
 
 class Undo(Request):
     tx_id: int = Field(gt=0, le=MAX_ID)
+    key: Key | None = None
+
+
+class ClosePeriod(Request):
+    """Close `group` through `through` (ADR 0018)."""
+
+    group: Name
+    through: LedgerDate
+    key: Key | None = None
+
+
+class ArchiveGroup(Request):
+    """Archive (`archived`) or unarchive group `name`."""
+
+    name: Name
+    archived: bool
     key: Key | None = None

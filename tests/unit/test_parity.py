@@ -71,6 +71,13 @@ CLI_WITHOUT: dict[str, str] = {
     # options given, and `activity` lists every version's changes.
     "expense_definition": "the app's edit form",
     "bill_versions": "the app's transaction screen (the CLI: activity)",
+    # Issue 16: their commands (close, group archive|unarchive) land next.
+    "list_groups": "issue 16: commands next",
+    "archive_group": "issue 16: commands next",
+    "unarchive_group": "issue 16: commands next",
+    "close_period": "issue 16: commands next",
+    "closed_through": "issue 16: commands next",
+    "period_closes": "issue 16: commands next",
 }
 
 #: Every use case and the app's routes to it (at least one must exist).
@@ -123,6 +130,13 @@ APP_WITHOUT: dict[str, str] = {
     "first_screen": "the app's start",
     "watch_changes": "the app's live refresh",
     "change_token": "the app's live refresh",
+    # Issue 16, parts 4 and 5: the services first; the app's screens for them follow.
+    "list_groups": "issue 16: the app's group list calls `groups` (the same, archived left out)",
+    "archive_group": "issue 16: the app's archive action comes with its screens",
+    "unarchive_group": "issue 16: the app's archive action comes with its screens",
+    "close_period": "issue 16: the app's close action comes with its screens",
+    "closed_through": "issue 16: the app shows the closed period with its screens",
+    "period_closes": "issue 16: the app shows the closed period with its screens",
 }
 
 

@@ -62,6 +62,8 @@ class ExpenseDefinition:
     derived: bool = False
     #: The lines, tax and tip of an itemised split (None for the other modes).
     receipt: Receipt | None = None
+    #: Free text beside the description ('' when none).
+    note: str = ""
 
     def as_fields(self) -> ExpenseFields:
         """The fields of `record_expense` / `preview_expense` that rebuild this bill
@@ -78,6 +80,7 @@ class ExpenseDefinition:
                 "items": self.receipt.items,
                 "tax": self.receipt.tax,
                 "tip": self.receipt.tip,
+                "note": self.note,
             }
         return {
             "description": self.description,
@@ -88,6 +91,7 @@ class ExpenseDefinition:
             "participants": self.participants,
             "date": self.date,
             "category": self.category,
+            "note": self.note,
         }
 
 

@@ -8,12 +8,27 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class GroupView:
-    """A group: its name, its currency and its members' names."""
+    """A group: its name, its currency and its members' names; whether it is archived
+    (read-only, left out of the default lists), and the date its latest close runs
+    through (nothing dated then can be written; None: never closed)."""
 
     id: int
     name: str
     currency: str
     members: tuple[str, ...]
+    archived: bool = False
+    closed_through: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodClose:
+    """A close of `group`: nothing dated on or before `through` can be recorded, edited
+    or deleted since `closed_at` (UTC), when `actor` closed it (ADR 0018)."""
+
+    group: str
+    through: dt.date
+    closed_at: dt.datetime
+    actor: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +58,8 @@ class TxView:
     replaces_id: int | None = None
     reversed_by: int | None = None
     actor: str = ""
+    #: Free text beside the description ('' when none).
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

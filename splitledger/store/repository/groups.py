@@ -1,9 +1,10 @@
 """Groups and their members (exchange accounts included), as the write path reads them
-(`GroupHead`, `MemberRef`: plain values from one query each), and the change tokens a
-screen compares to know whether to read again."""
+(`GroupHead`, `MemberRef`: plain values from one query each), archiving a group, and the
+change tokens a screen compares to know whether to read again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -17,13 +18,16 @@ from splitledger.store.unit import Unit
 class GroupHead:
     """A group as the use cases need it, read with one plain query (not an ORM row: the
     write path reads it on every write). `head_seq`/`head_hash` follow this unit of
-    work's appends."""
+    work's appends. `archived`: the group is read-only; `closed_through`: the latest
+    close's date (ADR 0018), nothing dated on or before it may be written."""
 
     id: int
     name: str
     currency: str
     head_seq: int
     head_hash: str
+    archived: bool = False
+    closed_through: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,14 +50,33 @@ def group_head(
 ) -> GroupHead | None:
     """The group called `name` (or with id `group_id`); with `lock`, its row is locked
     until commit (PostgreSQL `FOR UPDATE`; SQLite's BEGIN IMMEDIATE already holds the
-    write lock). Every writer locks the group first: one lock order, no deadlocks."""
+    write lock). Every writer locks the group first: one lock order, no deadlocks.
+
+    The latest close comes with the row in the same statement, except for a lock on
+    PostgreSQL: a `FOR UPDATE` that waited for a closer's lock returns the group's newest
+    row, but a subquery would still read its snapshot from before the close committed,
+    so the close is read by a second statement once the lock is held."""
     column, value = ("name", name) if group_id is None else ("id", group_id)
+    separate = lock and not unit.sqlite
+    closed = "" if separate else f", ({_LATEST_CLOSE})"
     suffix = unit.for_update() if lock else ""
     row = unit.one(
-        f"SELECT id, name, currency, head_seq, head_hash FROM groups WHERE {column} = ?{suffix}",  # noqa: S608
+        "SELECT id, name, currency, head_seq, head_hash, archived_at IS NOT NULL"  # noqa: S608
+        f"{closed} FROM groups WHERE {column} = ?{suffix}",
         (value,),
     )
-    return None if row is None else GroupHead(*row)
+    if row is None:
+        return None
+    gid, gname, currency, seq, digest, archived, *through = row
+    if separate:
+        found = unit.one("SELECT MAX(c.through) FROM period_closes c WHERE c.group_id = ?", (gid,))
+        through = [found[0] if found else None]
+    when = None if through[0] is None else unit.read_date(through[0])
+    return GroupHead(gid, gname, currency, seq, digest, bool(archived), when)
+
+
+#: The latest `through` of the group's closes, as a subquery of a SELECT on `groups`.
+_LATEST_CLOSE = "SELECT MAX(c.through) FROM period_closes c WHERE c.group_id = groups.id"
 
 
 def group_names(unit: Unit, ids: Iterable[int]) -> dict[int, str]:
@@ -74,6 +97,17 @@ def add_group(unit: Unit, name: str, currency: str) -> GroupHead:
 
 def rename_group(unit: Unit, group_id: int, name: str) -> None:
     unit.run("UPDATE groups SET name = ? WHERE id = ?", (name, group_id))
+
+
+def set_group_archived(unit: Unit, group_id: int, archived: bool) -> dt.datetime | None:
+    """Archive (read-only, left out of the default lists) or unarchive a group; returns
+    the time it was archived at (None when unarchived)."""
+    at = utcnow() if archived else None
+    unit.run(
+        "UPDATE groups SET archived_at = ? WHERE id = ?",
+        (None if at is None else unit.stamp(at), group_id),
+    )
+    return at
 
 
 def member_refs(unit: Unit, group_id: int) -> dict[str, MemberRef]:
@@ -104,10 +138,14 @@ def rename_member(unit: Unit, member_id: int, name: str) -> None:
 
 
 def change_token(unit: Unit, group: str | None) -> tuple[object, ...]:
-    """For all groups (count, max id, sum of heads); for one group (id, name, head
-    sequence, member names). Each changes on any write that a screen would show."""
+    """For all groups (count, max id, sum of heads, archived ones, closes); for one group
+    (id, name, head sequence, member names, archived). Each changes on any write that a
+    screen would show."""
     if group is None:
-        row = unit.one("SELECT COUNT(id), MAX(id), SUM(head_seq) FROM groups")
+        row = unit.one(
+            "SELECT COUNT(id), MAX(id), SUM(head_seq), COUNT(archived_at), "
+            "(SELECT COUNT(*) FROM period_closes) FROM groups"
+        )
         return tuple(row or ())
     found = group_head(unit, name=group)
     if found is None:
@@ -122,4 +160,5 @@ def group_token(
     gives them): a screen's data and its token from one read cost no extra query."""
     # O(members): renames and removals change `names`.
     names = tuple(m.name for m in members.values() if m.active)
-    return (group.id, group.name, group.head_seq, names)
+    archived = group.archived if isinstance(group, GroupHead) else group.archived_at is not None
+    return (group.id, group.name, group.head_seq, names, archived)
