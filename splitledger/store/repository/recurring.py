@@ -185,17 +185,3 @@ def set_pauses(unit: Unit, schedule_id: int, pauses: Sequence[Pause]) -> None:
         "UPDATE recurring_schedules SET pauses = ? WHERE id = ?",
         (_pauses_text(pauses), schedule_id),
     )
-
-
-def closed_through(unit: Unit, group_id: int) -> dt.date | None:
-    """The last date of `group_id`'s closed period, or None (issue 16's closing: the
-    latest date closed). A hook for the recurring bills until
-    the closing use cases export their own reader."""
-    row = unit.one("SELECT MAX(through) FROM period_closes WHERE group_id = ?", (group_id,))
-    return None if row is None or row[0] is None else unit.read_date(row[0])
-
-
-def archived(unit: Unit, group_id: int) -> bool:
-    """Whether `group_id` is archived (read-only): its bills are not recorded."""
-    row = unit.one("SELECT archived_at FROM groups WHERE id = ?", (group_id,))
-    return row is not None and row[0] is not None
