@@ -16,6 +16,7 @@ transaction. The use cases live in one module per family, each a class over
 | `ActivityCases` | activity.py | a group's activity |
 | `ReadingCases` | reading.py | balances, history, verify, watching for changes |
 | `SettleCases` | settling.py | the settle-up plan, recording it |
+| `ReportCases` | reports.py | spending reports, reconciled with the balances |
 | `ImportCases` | imports.py | atomic imports, reading a group in batches |
 | `CurrencyCases` | currencies.py | exchange rates, conversions |
 | `SettleInCases` | settle_in.py | settling in one currency (convert, plan, record) |
@@ -38,6 +39,7 @@ from splitledger.services.imports import ImportCases
 from splitledger.services.inputs import validate
 from splitledger.services.periods import PeriodCases
 from splitledger.services.reading import ReadingCases
+from splitledger.services.reports import ReportCases
 from splitledger.services.settle_in import SettleInCases
 from splitledger.services.settling import SettleCases
 
@@ -57,5 +59,6 @@ class Ledger(
     ImportCases,
     CurrencyCases,
     PeriodCases,
+    ReportCases,
 ):
     """One open ledger database and every use case over it."""

@@ -1,6 +1,6 @@
 """What the services return: plain immutable values, safe to hand to any face or thread.
 
-One module per kind of answer (reading, bills, activity, checks); the names load lazily
+One module per kind of answer (reading, bills, activity, checks, reports); the names load lazily
 (PEP 562, ADR 0015), so that a read builds only the classes it returns: a frozen
 dataclass costs ~0.6 ms to create, and a command pays for each one it imports. No
 module here imports pydantic: the request types named come from `services.inputs` for
@@ -42,6 +42,14 @@ if TYPE_CHECKING:
         RateView,
         TxView,
     )
+    from splitledger.services.views.reports import (
+        REPORT_BYS,
+        MemberFlow,
+        MemberShare,
+        ReportBucket,
+        ReportBy,
+        SpendingReport,
+    )
 
 #: Each public name -> the submodule (of this package) that defines it.
 _LAZY: dict[str, str] = {
@@ -65,9 +73,16 @@ _LAZY: dict[str, str] = {
     "Problem": "checks",
     "VerifyReport": "checks",
     "ImportReport": "checks",
+    "REPORT_BYS": "reports",
+    "ReportBy": "reports",
+    "MemberShare": "reports",
+    "ReportBucket": "reports",
+    "MemberFlow": "reports",
+    "SpendingReport": "reports",
 }
 
 __all__ = [
+    "REPORT_BYS",
     "ActivityItem",
     "ActivityPage",
     "AuditEntry",
@@ -80,11 +95,16 @@ __all__ = [
     "GroupView",
     "HistoryPage",
     "ImportReport",
+    "MemberFlow",
+    "MemberShare",
     "PeriodClose",
     "PostingView",
     "Problem",
     "RateView",
     "Receipt",
+    "ReportBucket",
+    "ReportBy",
+    "SpendingReport",
     "TxDetail",
     "TxView",
     "VerifyReport",
