@@ -21,6 +21,7 @@ transaction. The use cases live in one module per family, each a class over
 | `CurrencyCases` | currencies.py | exchange rates, conversions |
 | `SettleInCases` | settle_in.py | settling in one currency (convert, plan, record) |
 | `PeriodCases` | periods.py | closing a period, the close in force |
+| `RecurringCases` | recurring*.py | recurring bills: schedules, what is due, recording it |
 
 Beneath them: `LedgerCore` (core.py: lookups, views, appends with audit rows) over
 `LedgerDatabase` (database.py: opening, the unit of work, currency pins).
@@ -39,6 +40,7 @@ from splitledger.services.imports import ImportCases
 from splitledger.services.inputs import validate
 from splitledger.services.periods import PeriodCases
 from splitledger.services.reading import ReadingCases
+from splitledger.services.recurring import RecurringCases
 from splitledger.services.reports import ReportCases
 from splitledger.services.settle_in import SettleInCases
 from splitledger.services.settling import SettleCases
@@ -48,6 +50,7 @@ __all__ = ["Ledger", "LedgerCore", "validate"]
 
 class Ledger(
     # Every family once; one that builds on another comes before it.
+    RecurringCases,
     GroupCases,
     BillEditCases,
     ActivityCases,
