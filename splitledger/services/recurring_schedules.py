@@ -34,7 +34,10 @@ _Change = Callable[[Unit, GroupHead, ScheduleRecord], int]
 def _day_of_month(value: int | str | None) -> int | None:
     if value is None or isinstance(value, int):
         return value
-    return recurrence.parse_day_of_month(value)
+    try:
+        return recurrence.parse_day_of_month(value)
+    except RecurrenceError as exc:
+        raise InvalidInput(str(exc), field=exc.field) from None
 
 
 def _make_rule(**fields: object) -> Rule:
