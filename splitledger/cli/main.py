@@ -58,6 +58,11 @@ COMMANDS: dict[str, Entry] = {
         "splitledger.cli.currencies:rate_cmd",
         "Exchange rates of a group (1 BASE = RATE QUOTE from a date on).",
     ),
+    "report": Entry(
+        "splitledger.cli.spending_report:report_cmd",
+        "What GROUP spent, per bucket: the bills' totals, and what each member paid and "
+        "consumed (their shares).",
+    ),
     "settle": Entry(
         "splitledger.cli.reports:settle_cmd",
         "The fewest transfers that settle GROUP, per currency.",

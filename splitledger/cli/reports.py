@@ -25,15 +25,27 @@ csv_option = click.option(
 )
 
 
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    help="As of this date: every transaction dated on or before it (a deletion "
+    "counts from the date it is dated).",
+)
+
+
 @click.command("balances")
 @click.argument("group")
 @json_option
 @csv_option
-def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
+@as_of_option
+def balances_cmd(group: str, as_json: bool, csv_file: str | None, as_of: dt.date | None) -> None:
     """Each member's balance in GROUP.
 
-    > 0: the group owes the member; < 0: the member owes."""
-    view = ledger().balances(group)
+    > 0: the group owes the member; < 0: the member owes. With --as-of DATE, the
+    balances then: before the group's first transaction all zero, after its last
+    today's."""
+    view = ledger().balances(group, as_of=as_of)
     if csv_file:
         from splitledger.interop import tables
 
@@ -42,9 +54,13 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
         if csv_file == "-":
             return
     if as_json:
-        output.emit_json(output.balances_json(view))
+        data = output.balances_json(view)
+        if as_of is not None:
+            data["as_of"] = as_of.isoformat()
+        output.emit_json(data)
         return
-    output.echo(f"{visible(view.group)} ({view.currency})")
+    when = "" if as_of is None else f" as of {as_of}"
+    output.echo(f"{visible(view.group)} ({view.currency}){when}")
     rows = [
         [
             b.member,
@@ -74,6 +90,7 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None) -> None:
     help="With --in: show what would be converted (and, with --record, paid); record nothing.",
 )
 @key_option
+@as_of_option
 def settle_cmd(
     group: str,
     as_json: bool,
@@ -82,19 +99,26 @@ def settle_cmd(
     in_currency: str | None,
     dry_run: bool,
     key: str | None,
+    as_of: dt.date | None,
 ) -> None:
     """The fewest transfers that settle GROUP, per currency.
 
     With --in CODE, balances in other currencies are converted into CODE first (the
     conversions are recorded), in the same write as the payments. With --record, each
-    transfer is recorded as a payment."""
+    transfer is recorded as a payment. With --as-of DATE, the transfers that settled
+    the balances of that date: a plan to read, never recorded."""
+    if as_of is not None and (record or in_currency is not None or dry_run):
+        raise click.UsageError(
+            "--as-of plans from the balances of a past date, to read: it cannot be "
+            "recorded or settled --in a currency (settle without --as-of for today's plan)"
+        )
     if in_currency is not None:
         _settle_in(group, in_currency, as_json, csv_file, record, dry_run, key)
         return
     if dry_run:
         raise click.UsageError("--dry-run goes with --in CODE")
     book = ledger()
-    planned = book.settle_up(group)
+    planned = book.settle_up(group, as_of=as_of)
     plan, name = list(planned.transfers), planned.group
     _write_plan_csv(csv_file, plan)
     # Recorded only if the balances are still those the plan settles (else exit 2:
@@ -113,8 +137,12 @@ def settle_cmd(
         }
         if record:
             data["recorded"] = [tx.id for tx in recorded]
+        if as_of is not None:
+            data["as_of"] = as_of.isoformat()
         output.emit_json(data)
         return
+    if as_of is not None:
+        output.echo(f"As of {as_of} (a plan to read, not recorded):")
     _show_plan(name, plan)
     if recorded:
         ids = ", ".join(f"#{t.id}" for t in recorded)

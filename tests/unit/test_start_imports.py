@@ -113,6 +113,9 @@ READS = {
     "balances": ["balances", "G", "--json"],
     "history": ["history", "G", "--json"],
     "settle": ["settle", "G", "--json"],
+    "balances --as-of": ["balances", "G", "--as-of", "2026-01-31", "--json"],
+    "settle --as-of": ["settle", "G", "--as-of", "2026-01-31", "--json"],
+    "report": ["report", "G", "--by", "category,month", "--json"],
 }
 WRITES = {
     "expense add": ["expense", "add", "G", "Taxi", "12.00", "--paid-by", "bob"],
