@@ -108,13 +108,15 @@ class ReadingCases(LedgerCore):
         date_to: dt.date | None = None,
         entries: bool = True,
         show_deleted: bool = False,
+        note: str | None = None,
     ) -> list[views.TxView]:
         """A page of transactions, newest first; pass the last one's (date, id) as
         `before` for the next (older) page. From the other end: `oldest` gives the
         oldest page, and the first one's (date, id) as `after` the next newer page (the
         `limit` transactions just newer than it, still newest first). At most one of
         `before`, `after` and `oldest`; every filter applies to each. `text` matches
-        literally (`%` is a percent sign); `member` must name a member of the group
+        descriptions and categories literally (`%` is a percent sign), `note` notes
+        alike; `member` must name a member of the group
         (as `ann` or anything that reads the same), else `NotFound`.
 
         `entries` (the default): every ledger entry, reversals and replaced versions
@@ -124,7 +126,7 @@ class ReadingCases(LedgerCore):
         _check_page(limit, kind)
         if sum((before is not None, after is not None, oldest)) > 1:
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
-        wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
+        wanted = HistoryFilter(text, member, category, kind, date_from, date_to, note)
 
         def work(unit: Unit) -> list[views.TxView]:
             row = self._group(unit, group)
@@ -156,12 +158,13 @@ class ReadingCases(LedgerCore):
         kind: str | None = None,
         date_from: dt.date | None = None,
         date_to: dt.date | None = None,
+        note: str | None = None,
     ) -> views.HistoryPage:
         """Like `history`, newest first, and whether older transactions match beyond
         the page: pass the last one's id as `before_id` for the next page (a transaction
         of the group; `NotFound` otherwise)."""
         _check_page(limit, kind)
-        wanted = HistoryFilter(text, member, category, kind, date_from, date_to)
+        wanted = HistoryFilter(text, member, category, kind, date_from, date_to, note)
 
         def work(unit: Unit) -> views.HistoryPage:
             row = self._group(unit, group)

@@ -21,6 +21,8 @@ class HistoryFilter:
     kind: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    #: Text the note contains (as `text` matches descriptions and categories).
+    note: str | None = None
 
 
 def history_query(
@@ -47,17 +49,9 @@ def history_query(
         else:
             where.append(f"NOT {reversed_}")
     if flt.text:
-        # Case-insensitive as far as the database's lower() goes (SQLite's folds ASCII
-        # only), and the text as typed always matches itself; its `%`, `_` and `/` match
-        # themselves, not any text or character.
-        folded, typed = flt.text.lower(), flt.text
-        like = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"
-        terms = [f"lower(t.description) {like}", f"lower(t.category) {like}"]
-        params += [like_pattern(folded)] * 2
-        if typed != folded:
-            terms += [f"t.description {like}", f"t.category {like}"]
-            params += [like_pattern(typed)] * 2
-        where.append(f"({' OR '.join(terms)})")
+        where.append(_contains(["t.description", "t.category"], flt.text, params))
+    if flt.note:
+        where.append(_contains(["t.note"], flt.note, params))
     if flt.category:
         where.append("lower(t.category) = ?")
         params.append(flt.category.lower())
@@ -74,6 +68,20 @@ def history_query(
         )
         params += [group_id, flt.member]
     return where, params
+
+
+def _contains(columns: list[str], text: str, params: list[Any]) -> str:
+    """A condition: one of `columns` contains `text`. Case-insensitive as far as the
+    database's lower() goes (SQLite's folds ASCII only), and the text as typed always
+    matches itself; its `%`, `_` and `/` match themselves, not any text or character."""
+    folded = text.lower()
+    like = f"LIKE ? ESCAPE '{LIKE_ESCAPE}'"
+    terms = [f"lower({c}) {like}" for c in columns]
+    params += [like_pattern(folded)] * len(columns)
+    if text != folded:
+        terms += [f"{c} {like}" for c in columns]
+        params += [like_pattern(text)] * len(columns)
+    return f"({' OR '.join(terms)})"
 
 
 def history(
