@@ -76,6 +76,7 @@ def from_definition(definition: ExpenseDefinition, members: Sequence[str]) -> Fo
         items=items,
         tax=tax,
         tip=tip,
+        note=visible(definition.note),
     )
 
 
@@ -93,6 +94,7 @@ class EditFields(TypedDict, total=False):
     items: Items
     tax: str
     tip: str
+    note: str
 
 
 #: The fields of a bill, in the order `edit_expense` takes them.
@@ -108,6 +110,7 @@ EDIT_FIELDS = (
     "items",
     "tax",
     "tip",
+    "note",
 )
 #: The fields that come along when the split mode changes (to itemised, or not).
 RECEIPT_FIELDS = ("items", "tax", "tip")
@@ -190,6 +193,7 @@ def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> Edit
         **merged,
         "description": typed["description"],
         "category": typed.get("category", ""),
+        "note": typed.get("note", ""),
     }
     new = normalised(old, merged)
     if new is not None:  # text left alone stays as stored (an older version's, say)
@@ -197,6 +201,7 @@ def edit_plan(old: ExpenseDefinition, start: FormInput, form: FormInput) -> Edit
             new,
             description=new.description if "description" in changed else old.description,
             category=new.category if "category" in changed else old.category,
+            note=new.note if "note" in changed else old.note,
         )
     return EditPlan(old, changed, preview, new)
 
@@ -298,6 +303,7 @@ def normalised(old: ExpenseDefinition, fields: Mapping[str, object]) -> ExpenseD
             date=cast("dt.date", fields["date"]),
             category=_text(fields["category"], "category", 100),
             receipt=receipt,
+            note=_text(fields.get("note", ""), "note", 2000),
         )
     except DomainError:
         return None

@@ -67,6 +67,8 @@ class FormInput:
     items: tuple[ItemRow, ...] = ()
     tax: str = ""
     tip: str = ""
+    #: Free text beside the description (empty: none).
+    note: str = ""
 
 
 def blank_form(members: Sequence[str], currency: str, today: dt.date) -> FormInput:
@@ -136,6 +138,8 @@ def to_fields(form: FormInput) -> ExpenseFields:
         "category": form.category,
         "paid_by": paid_by,
         "split": form.mode,
+        # Always given (empty: none), so that an edit that empties it clears it.
+        "note": form.note,
     }
     code = currency_code(form.currency)
     if code is not None:
@@ -215,6 +219,7 @@ ERROR_SLOTS = (
     "currency",
     "date",
     "category",
+    "note",
     "paid_by",
     "split",
     "items",
@@ -283,7 +288,7 @@ def field_problems(form: FormInput, currency: str) -> list[FieldProblem]:
 
 def error_slot(field: str | None) -> str:
     """Which inline error line shows an error about `field`."""
-    if field in {"description", "amount", "currency", "date", "category"}:
+    if field in {"description", "amount", "currency", "date", "category", "note"}:
         return field
     if field and (field in {"items", "tax", "tip", "receipt"} or field.startswith("item")):
         return "items"

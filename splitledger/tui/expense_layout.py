@@ -26,7 +26,7 @@ NUMBER_INPUTS = "#amount, #currency, .member-paid, .member-value, .item-amount, 
 def slot_of(widget: Widget | None) -> str | None:
     """The error line that speaks of what `widget` holds (None: none)."""
     name = (widget.id or "") if widget is not None else ""
-    if name in {"description", "amount", "currency", "date", "category"}:
+    if name in {"description", "amount", "currency", "date", "category", "note"}:
         return name
     if name == "payer" or name.startswith("paid-"):
         return "paid_by"
@@ -48,6 +48,7 @@ HELP = (
     "it (←/→ move, space ticks, a ticks everyone or no one); ctrl+n adds a line, "
     "ctrl+l removes the line you are on; tax and tip are spread in proportion to "
     "each person's lines, and lines + tax + tip must make the amount. "
+    "The note is optional free text kept with the expense (history search: note:word). "
     "Editing lists what will change; saving changes only that."
 )
 
@@ -89,6 +90,10 @@ FORM_CSS = """
 
 #category {
     width: 30;
+}
+
+#note {
+    width: 1fr;
 }
 
 #payer, #mode {
@@ -245,6 +250,17 @@ def form_body(start: FormInput, title: Content, note: Content, default: str) -> 
             highlighter=shown,
         )
     yield Static(id="category-error", classes="field-error")
+    with Horizontal(classes="form-row"):
+        yield Label("Note", classes="form-label")
+        yield Input(
+            start.note,
+            id="note",
+            placeholder="optional: anything to remember about it",
+            compact=True,
+            max_length=2000,
+            highlighter=shown,
+        )
+    yield Static(id="note-error", classes="field-error")
     with Horizontal(classes="form-row"):
         yield Label("Paid by", classes="form-label")
         yield Select(

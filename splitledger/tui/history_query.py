@@ -1,5 +1,6 @@
-"""The history search box: free text plus `member:`, `cat:`, `kind:`, `from:` and `to:`
-filters, so that every filter is one keystroke sequence away (no mouse, no dialogs).
+"""The history search box: free text plus `member:`, `cat:`, `note:`, `kind:`, `from:` and
+`to:` filters (the CLI's `history` options; `note:` finds words in notes), so that every
+filter is one keystroke sequence away (no mouse, no dialogs).
 
 Free text goes to the search as typed: `%`, `_`, backslashes and apostrophes are
 characters to find, never wildcards or escapes. Words are separated by spaces; quotes
@@ -17,7 +18,7 @@ from splitledger.domain import TxKind
 from splitledger.services.errors import InvalidInput
 
 SEARCH_HINT = (
-    "text · member:NAME · cat:CATEGORY · kind:expense|payment|reversal · "
+    "text · member:NAME · cat:CATEGORY · note:TEXT · kind:expense|payment|reversal · "
     "from:YYYY-MM-DD · to:YYYY-MM-DD"
 )
 _KEYS = {
@@ -25,6 +26,7 @@ _KEYS = {
     "m": "member",
     "cat": "category",
     "category": "category",
+    "note": "note",
     "kind": "kind",
     "k": "kind",
     "from": "date_from",
@@ -40,10 +42,11 @@ class HistoryQuery:
     kind: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    note: str | None = None
 
     def as_kwargs(self) -> dict[str, object]:
-        """The filter arguments of `Ledger.history`."""
-        return {
+        """The filter arguments of `Ledger.history` (`note` only when searched for)."""
+        found: dict[str, object] = {
             "text": self.text,
             "member": self.member,
             "category": self.category,
@@ -51,6 +54,9 @@ class HistoryQuery:
             "date_from": self.date_from,
             "date_to": self.date_to,
         }
+        if self.note is not None:
+            found["note"] = self.note
+        return found
 
 
 #: A word: a quoted phrase (after an optional `key:`) closed before a space or the end,
@@ -81,7 +87,7 @@ def parse_query(raw: str) -> HistoryQuery:
             if key is None and value:
                 text.append(value)
             elif key is not None:
-                text.append(word)  # `http://…`, `note:x`: not a filter, text as typed
+                text.append(word)  # `http://…`, `x:y`: not a filter, text as typed
             continue
         if not value:
             raise InvalidInput(f"search: {key}: needs a value", field="search")

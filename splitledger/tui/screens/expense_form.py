@@ -43,12 +43,7 @@ from splitledger.domain import Posting, Transaction, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import EditOutcome, ExpenseDefinition, FieldChange, TxView
-from splitledger.tui.expense_edits import (
-    EditPlan,
-    edit_note,
-    edit_plan,
-    from_definition,
-)
+from splitledger.tui.expense_edits import EditPlan, edit_note, edit_plan, from_definition
 from splitledger.tui.expense_fields import (
     ERROR_SLOTS,
     MODE_HINTS,
@@ -209,6 +204,7 @@ class ExpenseFormScreen(LedgerScreen):
             items=receipt.items(),
             tax=receipt.tax,
             tip=receipt.tip,
+            note=text("#note"),
         )
 
     # -- live preview --------------------------------------------------------------

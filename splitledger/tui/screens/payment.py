@@ -1,4 +1,4 @@
-"""Record a payment by hand: from, to, amount, currency, date and a note.
+"""Record a payment by hand: from, to, amount, currency, date, a description and a note.
 
 Opened empty (from the balances) or prefilled from a settle-up plan line, every field
 editable, so a partial payment is the plan line with a smaller amount. The form's
@@ -32,9 +32,9 @@ if TYPE_CHECKING:
     from splitledger.services.views import GroupView, TxView
 
 #: The form's fields, in order; each has an input `#NAME` and an error line `#NAME-error`.
-FIELDS = ("payer", "payee", "amount", "currency", "date", "description")
+FIELDS = ("payer", "payee", "amount", "currency", "date", "description", "note")
 #: What the services call a field → the form's field it belongs to.
-_SLOTS = {"from": "payer", "to": "payee", "note": "description"}
+_SLOTS = {"from": "payer", "to": "payee"}
 
 
 def parse_day(text: str) -> dt.date:
@@ -70,7 +70,7 @@ class PaymentScreen(LedgerScreen):
         padding: 0 1;
     }
     #payment-form .form-label {
-        width: 10;
+        width: 12;
     }
     #payer, #payee {
         width: 40;
@@ -88,7 +88,7 @@ class PaymentScreen(LedgerScreen):
     #date {
         width: 12;
     }
-    #description {
+    #description, #note {
         width: 1fr;
     }
     #payment-summary, #payment-origin {
@@ -104,7 +104,8 @@ class PaymentScreen(LedgerScreen):
     LIVE = False  # never reload under the user's fingers
     HELP_TEXT = (
         "Record that one member paid another: pick who paid (From) and who received it "
-        "(To), type the amount, its currency, the date and an optional note. Opened from a "
+        "(To), type the amount, its currency, the date, an optional description (default: "
+        "'FROM paid TO') and an optional note (history search: note:word). Opened from a "
         "settle-up line (e there), the form holds that transfer: lower the amount for a "
         "partial payment. ctrl+s (or Enter on the note) records it once; Escape cancels."
     )
@@ -184,7 +185,7 @@ class PaymentScreen(LedgerScreen):
                 yield Input(today, id="date", compact=True, max_length=10)
             yield Static(id="date-error", classes="field-error")
             with Horizontal(classes="form-row"):
-                yield Label("Note", classes="form-label")
+                yield Label("Description", classes="form-label")
                 yield Input(
                     placeholder="optional: cash, bank transfer…",
                     id="description",
@@ -193,6 +194,16 @@ class PaymentScreen(LedgerScreen):
                     highlighter=shown,
                 )
             yield Static(id="description-error", classes="field-error")
+            with Horizontal(classes="form-row"):
+                yield Label("Note", classes="form-label")
+                yield Input(
+                    placeholder="optional: anything to remember about it",
+                    id="note",
+                    compact=True,
+                    max_length=2000,
+                    highlighter=shown,
+                )
+            yield Static(id="note-error", classes="field-error")
             yield Static(id="form-error", classes="field-error")
             yield Static(id="payment-summary")
             with Horizontal(classes="dialog-buttons"):
@@ -244,7 +255,7 @@ class PaymentScreen(LedgerScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.input.id == "description":
+        if event.input.id == "note":
             self.action_save()
         else:
             self.focus_next()
@@ -293,10 +304,11 @@ class PaymentScreen(LedgerScreen):
             self.show_error("date", str(exc))
             return
         name, key = self._group.name, self.key
-        amount, currency, note = (
+        amount, currency, description, note = (
             self._text("amount"),
             self._text("currency"),
             self._text("description"),
+            self._text("note"),
         )
 
         def record(ledger: Ledger) -> TxView:
@@ -307,7 +319,8 @@ class PaymentScreen(LedgerScreen):
                 amount=amount,
                 currency=currency.upper() or None,
                 date=day,
-                description=note,
+                description=description,
+                note=note,
                 key=key,
             )
 

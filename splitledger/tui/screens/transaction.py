@@ -1,4 +1,4 @@
-"""One transaction in detail: its postings, its audit trail, its links (reverses,
+"""One transaction in detail: its note, its postings, its audit trail, its links (reverses,
 reversed by, edit of) and, for an expense, every version of its bill with what each
 change changed, who made it and when (ADR 0011). Edit and delete start here too; a
 delete is a reversal, asked for with a confirmation.
@@ -284,6 +284,8 @@ class TransactionScreen(LedgerScreen):
         ]
         for index, link in enumerate(links):
             head += ["\n" if index == 0 else " · ", link]
+        if tx.note:  # free text: plain, its line breaks kept
+            head += ["\n", ("Note: ", "b"), plain(tx.note, lines=True)]
         self.query_one("#tx-head", Static).update(Content.assemble(*head))
         postings = self.query_one("#postings", DataTable)
         postings.clear()
