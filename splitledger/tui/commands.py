@@ -40,6 +40,7 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("Export the group", "CSV, JSON backup, hledger or beancount, to a file", "export"),
     ("Activity", "What happened in the group, newest first: who, when, what changed", "activity"),
     ("Check the ledger", "Every transaction balances and is as recorded (verify)", "verify"),
+    ("Reports", "Spending by month, category and member, as bar charts", "reports"),
 )
 ROUTE_NAMES = frozenset(route for _title, _help, route in ROUTES)
 
@@ -82,6 +83,10 @@ def route_screen(app: SplitLedgerApp, name: str) -> Screen[Any] | None:
         from splitledger.tui.screens.activity import ActivityScreen
 
         return ActivityScreen(group)
+    if name == "reports":
+        from splitledger.tui.screens.reports import ReportsScreen
+
+        return ReportsScreen(group)
     raise ValueError(f"no route {name!r}")
 
 

@@ -122,6 +122,9 @@ APP: dict[str, tuple[str, ...]] = {
     "iter_transactions": ("SplitLedgerApp:open_route('export')", "palette:Export the group"),
     "activity": ("BalancesScreen:activity", "palette:Activity", "screen:ActivityScreen"),
     "verify": ("palette:Check the ledger", "screen:VerifyScreen"),
+    "spending_report": ("BalancesScreen:reports", "palette:Reports", "screen:ReportsScreen"),
+    # The balances and the reports show the close in force.
+    "closed_through": ("screen:BalancesScreen", "screen:ReportsScreen"),
 }
 
 #: Use cases the app does without, and why.
@@ -135,7 +138,6 @@ APP_WITHOUT: dict[str, str] = {
     "archive_group": "issue 16: the app's archive action comes with its screens",
     "unarchive_group": "issue 16: the app's archive action comes with its screens",
     "close_period": "issue 16: the app's close action comes with its screens",
-    "closed_through": "issue 16: the app shows the closed period with its screens",
     "period_closes": "issue 16: the app shows the closed period with its screens",
 }
 

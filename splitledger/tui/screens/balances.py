@@ -1,7 +1,11 @@
-"""The home screen of a group: who is owed, who owes, and what was spent."""
+"""The home screen of a group: who is owed, who owes, and what was spent; today, or
+as of a date typed in its date field (d) or the end of last month (e), clearly marked
+as such until Escape (or an empty date) returns to today. A group closed through a
+date says so."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -17,8 +21,23 @@ from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
 
 if TYPE_CHECKING:
+    from textual.widgets import Input
+
     from splitledger.services.errors import ServiceError
-    from splitledger.services.views import BalancesView, TxView
+    from splitledger.services.ledger import Ledger
+    from splitledger.services.views import BalancesView, PeriodClose, TxView
+
+
+def end_of_last_month(today: dt.date) -> dt.date:
+    """The last day of the month before `today`'s."""
+    return today.replace(day=1) - dt.timedelta(days=1)
+
+
+def read_balances(
+    ledger: Ledger, group: str, as_of: dt.date | None
+) -> tuple[BalancesView, PeriodClose | None]:
+    """The group's balances (as of `as_of`, else today's) and its close in force."""
+    return ledger.balances(group, as_of=as_of), ledger.closed_through(group)
 
 
 class BalancesScreen(LedgerScreen):
@@ -28,7 +47,11 @@ class BalancesScreen(LedgerScreen):
         "A positive balance (green, bar to the right) means the group owes that member; "
         "a negative one (red, bar to the left) means the member owes the group. "
         "p records a payment by hand (any amount, any currency); r lists, adds and imports "
-        "exchange rates; i converts every balance into one currency and settles in it."
+        "exchange rates; i converts every balance into one currency and settles in it. "
+        "d types a date to see the balances as of that day (everything dated on or before "
+        "it), e shows them as of the end of last month; Escape (or an empty date) returns "
+        "to today, and settling up then shows what would have settled the group at that "
+        "date (read-only). t opens the spending reports."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_expense", "Add expense"),
@@ -40,6 +63,11 @@ class BalancesScreen(LedgerScreen):
         Binding("r", "rates", "Rates"),
         Binding("i", "settle_in", "Settle in…"),
         Binding("l", "activity", "Activity", show=False),
+        # (The footer is full at 80 columns: these are in `?` help and the palette.)
+        Binding("t", "reports", "Reports", show=False),
+        Binding("d", "as_of", "As of a date…", show=False),
+        Binding("e", "end_of_last_month", "As of end of last month", show=False),
+        Binding("escape", "today", "Back to today", show=False),
     ]
 
     def __init__(self, view: BalancesView | None = None, token: object = None) -> None:
@@ -51,6 +79,10 @@ class BalancesScreen(LedgerScreen):
             self.handed_data(token)
         #: The history's first page is being read (a second `h` must not open another).
         self._history_coming = False
+        #: The date the balances are shown as of (None: today).
+        self.as_of: dt.date | None = None
+        #: The date the group is closed through, as last read (None: never closed).
+        self.closed: dt.date | None = None if view is None else self.group.closed_through
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,26 +98,51 @@ class BalancesScreen(LedgerScreen):
             self._first = None
 
     def reload(self) -> None:
-        name = self.group.name
+        name, as_of = self.group.name, self.as_of
+
+        def shown(read: tuple[BalancesView, PeriodClose | None]) -> None:
+            if as_of == self.as_of:  # (else a reload for the date now asked is coming)
+                view, close = read
+                self.closed = None if close is None else close.through
+                self._show(view)
+
         run_db(
             self,
-            lambda ledger: ledger.balances(name),
-            self._show,
+            lambda ledger: read_balances(ledger, name, as_of),
+            shown,
             exclusive=True,
             group="balances",
             description="load balances",
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "today":
+            return self.as_of is not None or bool(self.query("#as-of-row"))
+        return True
 
     def _summary(self, view: BalancesView) -> Content:
         spent = ", ".join(money(m, c) for c, m in sorted(view.total_spent.items())) or money(
             0, view.currency
         )
         members = len(self.group.members)
-        return Content.assemble(
+        line = Content.assemble(
             plain(view.group, "b"),
             f" · {view.currency} · {members} member{'s' if members != 1 else ''} · total spent ",
             (spent, "b"),
         )
+        marks: list[Content] = []
+        if self.as_of is not None:
+            marks.append(
+                Content.assemble(
+                    (f"As of {self.as_of.isoformat()}", "b $text-warning"),
+                    ("  (everything dated on or before it; Escape: today)", "dim"),
+                )
+            )
+        if self.closed is not None:
+            marks.append(
+                Content.styled(f"Closed through {self.closed.isoformat()}", "$text-accent")
+            )
+        return Content("\n").join([line, Content(" · ").join(marks)]) if marks else line
 
     def _show(self, view: BalancesView) -> None:
         self.query_one("#summary", Static).update(self._summary(view))
@@ -163,7 +220,80 @@ class BalancesScreen(LedgerScreen):
     def action_settle(self) -> None:
         from splitledger.tui.screens.settle import SettleScreen
 
-        self.app.push_screen(SettleScreen())
+        self.app.push_screen(SettleScreen(as_of=self.as_of))
+
+    # -- as of a date ----------------------------------------------------------------
+
+    async def action_as_of(self) -> None:
+        """Show the date field (mounted the first time: the screen opens without it, and
+        the app starts without importing its widgets)."""
+        from textual.containers import Horizontal
+        from textual.widgets import Input, Label
+
+        found = self.query("#as-of")
+        if found:
+            field = found.only_one(Input)
+        else:
+            field = Input(
+                self.as_of.isoformat() if self.as_of else "",
+                placeholder="YYYY-MM-DD",
+                id="as-of",
+                compact=True,
+                max_length=10,
+            )
+            row = Horizontal(
+                Label("As of "),
+                field,
+                Label("  Enter shows it · empty: today · Escape: today", classes="hint"),
+                id="as-of-row",
+            )
+            row.styles.height = 1
+            field.styles.width = 12
+            body = self.query_one("#balances-body")
+            error = Static(id="as-of-error", classes="field-error")
+            error.styles.margin = (0, 0, 1, 0)
+            await body.mount_all([row, error], before="#summary")
+        self.query_one("#as-of-row").display = True
+        field.focus()
+
+    def action_end_of_last_month(self) -> None:
+        self.show_as_of(end_of_last_month(self.sl_app.today()))
+
+    def action_today(self) -> None:
+        self.show_as_of(None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "as-of":
+            self._date_typed(event.value)
+
+    def _date_typed(self, value: str) -> None:
+        from splitledger.services.errors import InvalidInput
+        from splitledger.tui.field_errors import clear_field_errors, show_field_error
+        from splitledger.tui.screens.payment import parse_day
+
+        text = value.strip()
+        clear_field_errors(self)
+        try:
+            day = parse_day(text) if text else None
+        except InvalidInput as exc:
+            show_field_error(self, "as-of", str(exc).removeprefix("date: "))
+            return
+        self.show_as_of(day)
+
+    def show_as_of(self, day: dt.date | None) -> None:
+        """Show the balances as of `day` (None: today's), read again; the date field
+        goes away with today's."""
+        from textual.widgets import Input
+
+        self.as_of = day
+        for field in self.query("#as-of").results(Input):
+            field.value = "" if day is None else day.isoformat()
+        if day is None:
+            for row in self.query("#as-of-row, #as-of-error"):
+                row.display = False
+        self.set_focus(None)
+        self.refresh_bindings()
+        self.reload()
 
     def action_payment(self) -> None:
         from splitledger.tui.screens.payment import PaymentScreen
@@ -187,6 +317,11 @@ class BalancesScreen(LedgerScreen):
         from splitledger.tui.commands import open_route
 
         open_route(self.sl_app, "activity")
+
+    def action_reports(self) -> None:
+        from splitledger.tui.commands import open_route
+
+        open_route(self.sl_app, "reports")
 
     def action_members(self) -> None:
         from splitledger.tui.screens.members import MembersScreen

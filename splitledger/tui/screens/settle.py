@@ -5,10 +5,14 @@ Marking paid records what the dialog showed, or nothing: the services refuse a p
 whose balances changed since it was read (another terminal recorded a payment while
 the dialog was open), and the screen then shows what changed and offers the plan now.
 "Mark all paid" is one settlement (one database transaction). A recording that waits
-for another terminal's lock says so, and Escape cancels it (`jobs.run_write`)."""
+for another terminal's lock says so, and Escape cancels it (`jobs.run_write`).
+
+Opened from balances shown as of a date, it plans as of that date (what would have
+settled the group then) and is read-only: nothing can be marked paid from it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -31,6 +35,9 @@ from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
+
+#: The actions that record payments (not offered on a plan as of a date).
+_RECORDING = frozenset({"pay_one", "pay_all", "payment", "settle_in"})
 
 
 def default_csv_name(group: str) -> str:
@@ -65,8 +72,10 @@ class SettleScreen(LedgerScreen):
         Binding("i", "settle_in", "Settle in…"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, as_of: dt.date | None = None) -> None:
         super().__init__()
+        #: The date the plan settles the balances of (None: today's; else read-only).
+        self.as_of = as_of
         self.plan: list[Transfer] = []
         #: The balances `plan` settles, as read with it: recording checks they hold.
         self.basis: Basis = ()
@@ -77,7 +86,14 @@ class SettleScreen(LedgerScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("[b]Settle up[/b]", classes="screen-title")
+        title = Content.styled("Settle up", "b")
+        if self.as_of is not None:
+            title = Content.assemble(
+                title,
+                (f" as of {self.as_of.isoformat()}", "b $text-warning"),
+                ("  read-only: what would have settled the group at that date", "dim"),
+            )
+        yield Static(title, classes="screen-title")
         yield Static("Working out the plan…", id="settle-status")
         yield DataTable(id="plan", cursor_type="row", zebra_stripes=True)
         yield Static(id="settle-text", classes="hint")
@@ -89,11 +105,15 @@ class SettleScreen(LedgerScreen):
         table.add_column("Whom", width=20, key="payee")
         table.add_column(Text("Amount", justify="right"), width=18, key="amount")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # As of a date, the plan is for reading: nothing is recorded from it.
+        return self.as_of is None or action not in _RECORDING
+
     def reload(self) -> None:
-        name = self.group.name
+        name, as_of = self.group.name, self.as_of
         run_db(
             self,
-            lambda ledger: ledger.settle_up(name),
+            lambda ledger: ledger.settle_up(name, as_of=as_of),
             self._show,
             exclusive=True,
             group="settle",
@@ -117,13 +137,16 @@ class SettleScreen(LedgerScreen):
             )
         if plan:
             table.move_cursor(row=min(row, len(plan) - 1))
+            verb = ("settles", "settle") if self.as_of is None else ("would have settled",) * 2
             status = Content(
-                "1 transfer settles everyone up:"
+                f"1 transfer {verb[0]} everyone up:"
                 if len(plan) == 1
-                else f"{len(plan)} transfers settle everyone up:"
+                else f"{len(plan)} transfers {verb[1]} everyone up:"
             )
-        else:
+        elif self.as_of is None:
             status = Content.assemble(("All settled:", "b $success"), " nobody owes anybody.")
+        else:
+            status = Content.assemble(("All settled", "b $success"), " at that date.")
         self.query_one("#settle-status", Static).update(status)
         self.query_one("#settle-text", Static).update(Content(self.summary()))  # (visible)
         table.focus()
