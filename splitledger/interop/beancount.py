@@ -64,6 +64,8 @@ def write_ledger(out: TextIO, group: GroupRecord, txs: Iterable[TxRecord]) -> in
             out.write(f"  reverses: {quote(tx.reverses)}\n")
         if tx.replaces:
             out.write(f"  replaces: {quote(tx.replaces)}\n")
+        if tx.note:
+            out.write(f"  note: {quote(tx.note)}\n")
         for p in tx.postings:
             amount = f"{format_amount(p.minor, p.currency, grouping=False)} {p.currency}"
             out.write(f"  {accounts[p.account]:<40}  {amount:>24}\n")

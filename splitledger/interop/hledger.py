@@ -1,8 +1,8 @@
 """An hledger journal of a group: one journal transaction per ledger transaction, each
 posting to `members:<name>`, so `hledger -f FILE bal` shows the same member balances as
-`splitledger balances` (> 0: the group owes the member). Text stored before the input
-policy is written through `domain.visible`: a journal never carries raw control
-characters."""
+`splitledger balances` (> 0: the group owes the member). A transaction's note is a
+comment line under it (`; note: …`). Text stored before the input policy is written
+through `domain.visible`: a journal never carries raw control characters."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ def write_journal(out: TextIO, group: GroupRecord, txs: Iterable[TxRecord]) -> i
             f"\n{tx.date.isoformat()} * ({tx.id}) {_description(tx.description)}"
             f"  ; {', '.join(tags)}\n"
         )
+        if tx.note:
+            out.write(f"    ; note: {' '.join(visible(tx.note).split())}\n")
         for p in tx.postings:
             amount = f"{format_amount(p.minor, p.currency, grouping=False)} {p.currency}"
             out.write(f"    {accounts[p.account]:<40}  {amount:>24}\n")

@@ -6,7 +6,7 @@ Layout (version 2)::
      "rates": [{"date", "base", "quote", "rate"}] (optional),
      "group": {"name": ..., "currency": ...},
      "transactions": [{"id", "date", "kind", "description", "category", "key",
-                       "reverses", "replaces", "actor",
+                       "reverses", "replaces", "actor", "note" (only when not empty),
                        "postings": [{"member", "currency", "minor"}]}, ...],
      "members": [...], "balances": [{"member", "currency", "minor"}],
      "currencies": {"EUR": 2, "HUF": 0, ...}}
@@ -22,8 +22,12 @@ ledgers may differ (HUF is 0 in a ledger that used it before ISO 4217 exponents,
 new one). Version 1 had no "currencies": its amounts are at the CLDR exponents that every
 splitledger of that time used (`_V1_EXPONENTS`). The reader returns amounts at the
 exponents of the ledger being restored into, rescaled exactly, or refuses the file.
-Restored names, descriptions and categories pass the same input policy as typed ones
-(ADR 0010); one that does not refuses the file, naming the item and field.
+Restored names, descriptions, categories and notes pass the same input policy as typed
+ones (ADR 0010); one that does not refuses the file, naming the item and field.
+
+A transaction's "note" came within version 2: written only when there is one, so a dump
+without notes is what it was, and read as '' when absent. (A reader from before notes
+ignores the field: restoring with it loses the notes, nothing else.)
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ _V1_EXPONENTS = {
 }  # fmt: skip
 _V1_DEFAULT = 2
 #: Longest names and texts, as for typed input (services/inputs.py).
-MAX_NAME, MAX_DESCRIPTION, MAX_CATEGORY = 100, 500, 100
+MAX_NAME, MAX_DESCRIPTION, MAX_CATEGORY, MAX_NOTE = 100, 500, 100, 2000
 
 
 def _dumps(value: object) -> str:
@@ -78,7 +82,7 @@ def _dumps(value: object) -> str:
 
 
 def tx_to_json(tx: TxRecord) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "id": tx.id,
         "date": tx.date.isoformat(),
         "kind": tx.kind,
@@ -88,10 +92,13 @@ def tx_to_json(tx: TxRecord) -> dict[str, Any]:
         "reverses": tx.reverses,
         "replaces": tx.replaces,
         "actor": tx.actor,
-        "postings": [
-            {"member": p.account, "currency": p.currency, "minor": p.minor} for p in tx.postings
-        ],
     }
+    if tx.note:
+        found["note"] = tx.note
+    found["postings"] = [
+        {"member": p.account, "currency": p.currency, "minor": p.minor} for p in tx.postings
+    ]
+    return found
 
 
 def write_dump(
@@ -302,6 +309,7 @@ def _tx(
         reverses=_opt_str(obj, "reverses", where),
         replaces=_opt_str(obj, "replaces", where),
         actor=_opt_str(obj, "actor", where) or "",
+        note=_text(_opt_str(obj, "note", where) or "", f"{where}.note", MAX_NOTE, required=False),
     )
     if record.kind not in {k.value for k in TxKind}:
         raise FormatError(f"{where}.kind: unknown kind {record.kind!r}")
@@ -317,6 +325,7 @@ def _tx(
             idempotency_key=record.key,
             category=record.category,
             reverses=ids[record.reverses] if record.reverses else None,
+            note=record.note,
         )
     except DomainError as exc:
         raise FormatError(f"{where}: {exc}") from None

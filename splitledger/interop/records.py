@@ -27,7 +27,8 @@ class GroupRecord:
 @dataclass(frozen=True, slots=True)
 class TxRecord:
     """One ledger transaction. `reverses` and `replaces` are the idempotency keys of the
-    transactions this one undoes or supersedes."""
+    transactions this one undoes or supersedes; `note` is free text beside the
+    description ('' when none)."""
 
     id: int
     date: dt.date
@@ -39,3 +40,4 @@ class TxRecord:
     reverses: str | None = None
     replaces: str | None = None
     actor: str = ""
+    note: str = ""

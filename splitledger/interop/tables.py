@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 
 BALANCES_HEADER = ("member", "currency", "amount")
 SETTLE_HEADER = ("from", "to", "amount", "currency")
-HISTORY_HEADER = ("id", "date", "kind", "description", "category", "member", "currency", "amount")
+#: `note` last, so that the columns before it stay where they were before notes existed.
+HISTORY_HEADER = (
+    "id", "date", "kind", "description", "category", "member", "currency", "amount", "note",
+)  # fmt: skip
 
 
 def write_balances(out: TextIO, balances: Iterable[tuple[str, str, int]]) -> int:
@@ -41,6 +44,7 @@ def _history_rows(txs: Iterable[TxRecord]) -> Iterator[list[Cell]]:
                 p.account,
                 p.currency,
                 to_decimal(p.minor, p.currency),
+                tx.note,
             ]
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from splitledger import domain
 from splitledger.domain import DomainError
 from splitledger.services import inputs, views
-from splitledger.services.core import LedgerCore
+from splitledger.services.core import LedgerCore, refuse_archived
 from splitledger.services.errors import (
     IdempotencyConflict,
     InvalidInput,
@@ -122,6 +122,8 @@ class ImportCases(LedgerCore):
                 if same is not None:
                     row = repository.group_head(unit, name=same, lock=True)
             created = row is None
+            if row is not None:
+                refuse_archived(row)  # before its members change
             if row is None:
                 row = repository.add_group(unit, req.name, req.currency)
                 self._use_currencies(unit, (req.currency,))

@@ -51,6 +51,7 @@ def tx_record(tx: TxView, keys: Mapping[int, str]) -> TxRecord:
         reverses=keys.get(tx.reverses_id) if tx.reverses_id is not None else None,
         replaces=keys.get(tx.replaces_id) if tx.replaces_id is not None else None,
         actor=tx.actor,
+        note=tx.note,
     )
 
 

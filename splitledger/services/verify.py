@@ -3,12 +3,13 @@
 Checks, each reported with the transaction (and group) it concerns: every transaction has
 two or more postings that sum to zero per currency; the maintained balances and daily
 totals equal the sums of postings; nothing is orphaned or crosses groups; reversals
-negate exactly what they reverse; and every group's hash chain recomputes, link by link,
-to its head.
+negate exactly what they reverse; every group's hash chain recomputes, link by link,
+to its head; and nothing was written into a closed period after its close (ADR 0018).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -16,7 +17,7 @@ from splitledger.services import views
 from splitledger.store import repository
 from splitledger.store.chain import GENESIS, transaction_hash
 from splitledger.store.records import GroupRecord, TxRecord
-from splitledger.store.repository import daily_totals
+from splitledger.store.repository import daily_totals, periods
 from splitledger.store.unit import Unit
 
 _BATCH = 2_000
@@ -88,6 +89,7 @@ def run_checks(unit: Unit) -> views.VerifyReport:
             )
 
     problems.extend(_check_reversals(unit, names))
+    problems.extend(_check_closed_periods(unit, names))
     for group in groups.values():
         problems.extend(_check_chain(unit, group))
         problems.extend(_check_daily_totals(unit, group))
@@ -128,6 +130,30 @@ def _check_daily_totals(unit: Unit, group: GroupRecord) -> list[views.Problem]:
                     group.name,
                 )
             )
+    return problems
+
+
+def _check_closed_periods(unit: Unit, names: dict[int, str]) -> list[views.Problem]:
+    """Nothing dated in a closed period (nor reversing or replacing what is) was
+    written after the close: the application refuses it, so one is a write behind its
+    back."""
+    problems: list[views.Problem] = []
+    for late in periods.late_writes(unit):
+        at = late.closed_at  # SQLite: naive UTC
+        at = at if at.tzinfo is None else at.astimezone(dt.UTC).replace(tzinfo=None)
+        through = late.through.isoformat()
+        what = f"dated {late.date.isoformat()}"
+        if late.date > late.through:
+            what += f", reversing or replacing a transaction dated on or before {through}"
+        problems.append(
+            views.Problem(
+                "closed-period-changed",
+                f"{what}: written after the period through {through} was closed "
+                f"({at:%Y-%m-%d %H:%M:%S} UTC)",
+                late.tx_id,
+                names.get(late.group_id),
+            )
+        )
     return problems
 
 

@@ -131,7 +131,7 @@ def test_csv_export_is_one_row_per_posting_and_neutralised(busy: Run, tmp_path: 
     out = tmp_path / "trip.csv"
     assert busy("export", "Trip; 2026", "--format", "csv", "-o", str(out)).exit_code == 0
     raw = out.read_bytes()
-    assert raw.startswith(b"id,date,kind,description,category,member,currency,amount\r\n")
+    assert raw.startswith(b"id,date,kind,description,category,member,currency,amount,note\r\n")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8"), newline="")))
     dinner = [r for r in rows if r["description"].startswith("Dinner")]
     assert {r["member"] for r in dinner} == {"'=cmd" if n == "=cmd" else n for n in NAMES}
