@@ -48,10 +48,8 @@ class BalancesScreen(LedgerScreen):
         "a negative one (red, bar to the left) means the member owes the group. "
         "p records a payment by hand (any amount, any currency); r lists, adds and imports "
         "exchange rates; i converts every balance into one currency and settles in it. "
-        "d types a date to see the balances as of that day (everything dated on or before "
-        "it), e shows them as of the end of last month; Escape (or an empty date) returns "
-        "to today, and settling up then shows what would have settled the group at that "
-        "date (read-only). t opens the spending reports."
+        "d: the balances as of a date (e: the end of last month; Escape: today), and the "
+        "settle plan of that date (read-only). t: spending reports."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add_expense", "Add expense"),
