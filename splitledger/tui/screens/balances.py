@@ -157,8 +157,11 @@ class BalancesScreen(LedgerScreen):
             self.query_one("#balances-body").mount(Static(text, id="indicative"))
 
     def action_add_expense(self) -> None:
+        from splitledger.tui.read_only import refuse_write
         from splitledger.tui.screens.expense_form import ExpenseFormScreen
 
+        if refuse_write(self):  # an archived group: say so, no form
+            return
         if not self.group.members:
             self.notify("Add members first (m).", severity="warning")
             return
@@ -294,8 +297,11 @@ class BalancesScreen(LedgerScreen):
         self.reload()
 
     def action_payment(self) -> None:
+        from splitledger.tui.read_only import refuse_write
         from splitledger.tui.screens.payment import PaymentScreen
 
+        if refuse_write(self):
+            return
         if len(self.group.members) < 2:
             self.notify("A payment needs two members: add them first (m).", severity="warning")
             return
