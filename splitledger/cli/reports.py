@@ -247,6 +247,7 @@ def _records(txs: list[TxView]) -> list[TxRecord]:
     help="Continue after transaction TXID: the older ones (as --json's `before` says).",
 )
 @click.option("--text", help="Only descriptions or categories containing TEXT (as written).")
+@click.option("--note", help="Only transactions whose note contains NOTE (as written).")
 @click.option("--member", metavar="NAME", help="Only transactions touching member NAME.")
 @click.option("--category", help="Only this category.")
 @click.option("--kind", type=click.Choice([k.value for k in TxKind]))
@@ -264,6 +265,7 @@ def history_cmd(
     kind: str | None,
     date_from: dt.date | None,
     date_to: dt.date | None,
+    note: str | None,
 ) -> None:
     """GROUP's transactions, newest first, --limit at a time.
 
@@ -280,6 +282,7 @@ def history_cmd(
         kind=kind,
         date_from=date_from,
         date_to=date_to,
+        note=note,
     )
     txs = list(page.transactions)
     cursor = txs[-1].id if page.more else None
