@@ -302,6 +302,7 @@ class SplitLedgerApp(LiveRefreshApp):
             "Unavailable": "Database unavailable",
             "StalePlan": "Changed meanwhile",
             "Cancelled": "Not saved",
+            "ReadOnly": "Read-only",
         }.get(type(error).__name__, "Error")
         severity: SeverityLevel = "warning" if isinstance(error, Cancelled) else "error"
         # Plain and visible: a service's message may quote what was typed or stored.
