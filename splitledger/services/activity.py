@@ -34,6 +34,9 @@ _KINDS = {
     "member.remove": "member_removed",
     "member.restore": "member_restored",
     "rate.add": "rate_added",
+    "period.close": "period_closed",
+    "group.archive": "group_archived",
+    "group.unarchive": "group_unarchived",
 }
 _NEW_VERSION = ("tx.edit", "tx.undo")
 
@@ -143,6 +146,8 @@ def _about(action: str, data: dict[str, Any]) -> tuple[str, tuple[views.FieldCha
         return (
             f"1 {data.get('base')} = {data.get('rate')} {data.get('quote')} from {data.get('date')}"
         ), ()
+    if action == "period.close":
+        return f"closed through {data.get('through', '')}", ()
     if action == "import":
         return (
             f"{data.get('source')}: {data.get('recorded')} recorded, "
