@@ -58,6 +58,10 @@ COMMANDS: dict[str, Entry] = {
         "splitledger.cli.currencies:rate_cmd",
         "Exchange rates of a group (1 BASE = RATE QUOTE from a date on).",
     ),
+    "recurring": Entry(
+        "splitledger.cli.recurring:recurring_cmd",
+        "Bills that repeat: each date's bill is recorded once its day has come.",
+    ),
     "report": Entry(
         "splitledger.cli.spending_report:report_cmd",
         "What GROUP spent, per bucket: the bills' totals, and what each member paid and "
