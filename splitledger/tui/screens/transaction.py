@@ -30,6 +30,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.services.views import BillVersion, TxDetail, TxView
 from splitledger.tui.formatting import money, tx_amount_text, version_kind
 from splitledger.tui.jobs import run_db
+from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
 
@@ -38,6 +39,8 @@ def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
     """Open the expense form on `tx` (only a live expense can be edited)."""
     from splitledger.tui.screens.expense_form import ExpenseFormScreen
 
+    if refuse_write(screen):
+        return
     if tx.kind != "expense":
         screen.notify(f"Only expenses can be edited; this is a {tx.kind}.", severity="warning")
     elif tx.reversed_by is not None:
@@ -53,6 +56,8 @@ def delete_transaction(screen: LedgerScreen, tx: TxView, then: Callable[[], None
     """Ask, then reverse `tx` in a worker and call `then`."""
     from splitledger.tui.screens.confirm import ConfirmScreen
 
+    if refuse_write(screen):
+        return
     if tx.kind == "reversal":
         screen.notify("A reversal cannot be deleted.", severity="warning")
         return
@@ -145,6 +150,8 @@ def undo_last_change(screen: LedgerScreen, then: Callable[[], None]) -> None:
     """Undo the last deletion or edit made in this app (once), in a worker; say what
     was undone (or why nothing was) and call `then`."""
     app = screen.app
+    if refuse_write(screen):
+        return
     change = _LAST.pop(app, None)
     if change is None:
         screen.notify("Nothing to undo: no deletion or edit made here is left to undo.")
