@@ -342,7 +342,7 @@ def _show_run(report: RunReport) -> None:
     def lines(found: tuple[Occurrence, ...]) -> list[list[str]]:
         return [
             [
-                "" if o.tx_id is None else f"#{o.tx_id}",
+                *([] if report.dry_run else ["" if o.tx_id is None else f"#{o.tx_id}"]),
                 o.date.isoformat(),
                 o.group,
                 o.description,
@@ -356,8 +356,9 @@ def _show_run(report: RunReport) -> None:
     due = report.having("due" if report.dry_run else "recorded")
     verb = "Would record" if report.dry_run else "Recorded"
     output.echo(f"{verb} {output.count(len(due), 'bill')} dated through {report.through}.")
+    money = frozenset({3 if report.dry_run else 4})
     if due:
-        output.echo(output.table(lines(due), right=frozenset({4})))
+        output.echo(output.table(lines(due), right=money))
     sections: tuple[tuple[OccurrenceStatus, str], ...] = (
         ("skipped", "Skipped"),
         ("not due", "Not due yet (never recorded early)"),
@@ -366,7 +367,7 @@ def _show_run(report: RunReport) -> None:
         found = report.having(status)
         if found:
             output.echo(f"{title}: {len(found)}")
-            output.echo(output.table(lines(found), right=frozenset({4})))
+            output.echo(output.table(lines(found), right=money))
 
 
 def _show(view: ScheduleView, as_json: bool, verb: str | None) -> None:
