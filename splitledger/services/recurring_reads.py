@@ -254,7 +254,7 @@ class ScheduleReads(EntryCases):
                     continue
                 reason = self._skip_reason(unit, rec, date, cache)
                 status: OccurrenceStatus = (
-                    "not due" if date > now else "skipped" if reason else "due"
+                    "skipped" if reason else "not due" if date > now else "due"
                 )
                 found.append(
                     Occurrence(
