@@ -1,6 +1,9 @@
-"""`group create|list|rename` and `member add|rename|remove`, each write with `--key`."""
+"""`group create|list|rename|archive|unarchive` and `member add|rename|remove`, each
+write with `--key`."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
@@ -8,10 +11,13 @@ from splitledger.cli import output
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.domain import visible
 
+if TYPE_CHECKING:
+    from splitledger.services.views import GroupView
+
 
 @click.group("group")
 def group_cmd() -> None:
-    """Create, list and rename groups."""
+    """Create, list, rename and archive groups."""
 
 
 @group_cmd.command("create")
@@ -33,19 +39,22 @@ def group_create(
 
 
 @group_cmd.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Archived groups too.")
 @json_option
-def group_list(as_json: bool) -> None:
-    """List the groups with their currency and members."""
-    groups = ledger().groups()
+def group_list(show_all: bool, as_json: bool) -> None:
+    """List the groups with their currency and members (archived ones with --all)."""
+    groups = ledger().list_groups(include_archived=show_all)
     if as_json:
         output.emit_json({"groups": [output.group_json(g) for g in groups]})
         return
     if not groups:
         output.echo(
             "No groups yet: create one with 'splitledger group create NAME --currency EUR'."
+            if not show_all
+            else "No groups yet."
         )
         return
-    rows = [[g.name, g.currency, _names(g.members) or "(no members)"] for g in groups]
+    rows = [[g.name, g.currency, _names(g.members) or "(no members)", _state(g)] for g in groups]
     output.echo(output.table(rows))
 
 
@@ -61,6 +70,33 @@ def group_rename(old: str, new: str, key: str | None, as_json: bool) -> None:
         output.emit_json(output.group_json(group))
         return
     output.echo(f"Renamed group {_quoted(old)} to {_quoted(group.name)}.")
+
+
+@group_cmd.command("archive")
+@click.argument("name")
+@key_option
+@json_option
+def group_archive(name: str, key: str | None, as_json: bool) -> None:
+    """Archive group NAME: read-only (every change refused), and left out of 'group
+    list' unless --all. Balances, history, export and verify still read it."""
+    group = ledger().archive_group(name, key=key)
+    if as_json:
+        output.emit_json(output.group_json(group))
+        return
+    output.echo(f"Archived group {_quoted(group.name)}: it is read-only now.")
+
+
+@group_cmd.command("unarchive")
+@click.argument("name")
+@key_option
+@json_option
+def group_unarchive(name: str, key: str | None, as_json: bool) -> None:
+    """Make archived group NAME writable and listed again."""
+    group = ledger().unarchive_group(name, key=key)
+    if as_json:
+        output.emit_json(output.group_json(group))
+        return
+    output.echo(f"Unarchived group {_quoted(group.name)}.")
 
 
 @click.group("member")
@@ -113,6 +149,14 @@ def member_remove(group: str, name: str, key: str | None, as_json: bool) -> None
     output.echo(f"Removed {_quoted(name)} from {_quoted(found.name)}.")
     who = _names(found.members)
     output.echo(f"{_quoted(found.name)} now has {who}." if who else "It has no members now.")
+
+
+def _state(group: GroupView) -> str:
+    """`archived, closed through 2026-12-31`, or empty."""
+    parts = ["archived"] if group.archived else []
+    if group.closed_through is not None:
+        parts.append(f"closed through {group.closed_through.isoformat()}")
+    return ", ".join(parts)
 
 
 def _quoted(name: str) -> str:

@@ -34,6 +34,10 @@ COMMANDS: dict[str, Entry] = {
         "it and when.",
     ),
     "balances": Entry("splitledger.cli.reports:balances_cmd", "Each member's balance in GROUP."),
+    "close": Entry(
+        "splitledger.cli.periods:close_cmd",
+        "Close GROUP's books through a date, or show its closes.",
+    ),
     "convert": Entry(
         "splitledger.cli.currencies:convert_cmd",
         "Convert balances in other currencies into one currency, as ledger entries.",
@@ -42,7 +46,7 @@ COMMANDS: dict[str, Entry] = {
     "export": Entry(
         "splitledger.cli.porting:export_cmd", "Write GROUP's whole history in --format."
     ),
-    "group": Entry("splitledger.cli.groups:group_cmd", "Create, list and rename groups."),
+    "group": Entry("splitledger.cli.groups:group_cmd", "Create, list, rename and archive groups."),
     "history": Entry(
         "splitledger.cli.reports:history_cmd",
         "GROUP's transactions, newest first, --limit at a time.",

@@ -68,7 +68,14 @@ def signed(minor: int, currency: str) -> str:
 
 
 def group_json(group: GroupView) -> dict[str, Any]:
-    return {"name": group.name, "currency": group.currency, "members": list(group.members)}
+    closed = group.closed_through
+    return {
+        "name": group.name,
+        "currency": group.currency,
+        "members": list(group.members),
+        "archived": group.archived,
+        "closed_through": None if closed is None else closed.isoformat(),
+    }
 
 
 def posting_json(p: PostingView) -> dict[str, Any]:
@@ -87,6 +94,7 @@ def tx_json(tx: TxView) -> dict[str, Any]:
         "kind": tx.kind,
         "description": tx.description,
         "category": tx.category,
+        "note": tx.note,
         "key": tx.idempotency_key,
         "reverses": tx.reverses_id,
         "replaces": tx.replaces_id,

@@ -1,6 +1,7 @@
 """`expense add|edit|undo`, `payment add`, `tx reverse` and `tx show`: writes print the
-recorded transaction, or with `--json` `{"id": …, "postings": [...]}` (plus its other
-fields); `expense edit` prints what changed as well."""
+recorded transaction (its note, if any, on a line of its own), or with `--json`
+`{"id": …, "postings": [...]}` (plus its other fields); `expense edit` prints what
+changed as well."""
 
 from __future__ import annotations
 
@@ -32,12 +33,19 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+note_option = click.option(
+    "--note", default="", help="Free text kept with it (at most 2000 characters)."
+)
+note_change = click.option("--note", help="A new note ('' to clear it).")
+
 
 def _show(tx: TxView, verb: str, as_json: bool) -> None:
     if as_json:
         output.emit_json(output.tx_json(tx))
         return
     output.echo(f"{verb} {tx.kind} #{tx.id} on {tx.date}: {visible(tx.description)}")
+    if tx.note:
+        output.echo(f"  note: {visible(tx.note)}")
     rows = [[p.member, output.signed(p.minor, p.currency)] for p in tx.postings]
     output.echo(output.table(rows, right=frozenset({1})))
 
@@ -65,6 +73,7 @@ def expense_cmd() -> None:
 @click.option("--date", type=DATE, help="Default: today.")
 @category_option
 @currency_option
+@note_option
 @key_option
 @json_option
 def expense_add(
@@ -80,6 +89,7 @@ def expense_add(
     date: dt.date | None,
     category: str,
     currency: str | None,
+    note: str,
     key: str | None,
     as_json: bool,
 ) -> None:
@@ -103,6 +113,7 @@ def expense_add(
         tip=tip,
         date=date,
         category=category,
+        note=note,
         key=key,
     )
     _show(tx, "Recorded", as_json)
@@ -116,6 +127,7 @@ def expense_add(
 @click.option("--date", type=DATE, help="A new date.")
 @category_change
 @currency_change
+@note_change
 @key_option
 @json_option
 def expense_edit(
@@ -131,6 +143,7 @@ def expense_edit(
     date: dt.date | None,
     category: str | None,
     currency: str | None,
+    note: str | None,
     key: str | None,
     as_json: bool,
 ) -> None:
@@ -155,6 +168,7 @@ def expense_edit(
             tip=tip,
             date=date,
             category=category,
+            note=note,
             key=key,
         ),
     )
@@ -207,6 +221,7 @@ def payment_cmd() -> None:
 @click.option("--date", type=DATE, help="Default: today.")
 @click.option("--description", default="", help="Default: 'FROM paid TO'.")
 @click.option("--currency", metavar="CODE", help="Default: the group's currency.")
+@note_option
 @key_option
 @json_option
 def payment_add(
@@ -217,6 +232,7 @@ def payment_add(
     date: dt.date | None,
     description: str,
     currency: str | None,
+    note: str,
     key: str | None,
     as_json: bool,
 ) -> None:
@@ -229,6 +245,7 @@ def payment_add(
         currency=currency,
         date=date,
         description=description,
+        note=note,
         key=key,
     )
     _show(tx, "Recorded", as_json)

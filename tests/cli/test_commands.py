@@ -8,6 +8,9 @@ from pathlib import Path
 
 from tests.cli.conftest import Run, balances, ok_json
 
+#: A group neither archived nor closed, as its JSON says.
+OPEN = {"archived": False, "closed_through": None}
+
 
 def test_group_create_list_and_member_add(run: Run) -> None:
     created = run("group", "create", "Flat", "--currency", "usd", "--member", "ann")
@@ -17,13 +20,15 @@ def test_group_create_list_and_member_add(run: Run) -> None:
         "name": "Flat",
         "currency": "USD",
         "members": ["ann", "bob", "cy"],
+        "archived": False,
+        "closed_through": None,
     }
     run("group", "create", "Empty", "--currency", "JPY")
     listed = ok_json(run("group", "list", "--json"))
     assert listed == {
         "groups": [
-            {"name": "Empty", "currency": "JPY", "members": []},
-            {"name": "Flat", "currency": "USD", "members": ["ann", "bob", "cy"]},
+            {"name": "Empty", "currency": "JPY", "members": [], **OPEN},
+            {"name": "Flat", "currency": "USD", "members": ["ann", "bob", "cy"], **OPEN},
         ]
     }
     text = run("group", "list").stdout

@@ -9,6 +9,9 @@ from click.testing import Result
 
 from tests.cli.conftest import Run, ok_json
 
+#: A group neither archived nor closed, as its JSON says.
+OPEN = {"archived": False, "closed_through": None}
+
 HOSTILE = {
     "markup": "[bold]x[/]",
     "escape": "b\x1b[2Jx",
@@ -46,14 +49,16 @@ def test_group_rename_keeps_members_and_history(trip: Run) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == "Renamed group 'trip' to 'Voyage'.\n"
     listed = ok_json(trip("group", "list", "--json"))["groups"]
-    assert listed == [{"name": "Voyage", "currency": "EUR", "members": ["ann", "bob", "cy"]}]
+    assert listed == [
+        {"name": "Voyage", "currency": "EUR", "members": ["ann", "bob", "cy"], **OPEN}
+    ]
     assert len(ok_json(trip("history", "Voyage", "--json"))["transactions"]) == 1
     assert trip("balances", "Trip").exit_code == 2
 
 
 def test_group_rename_json_prints_the_group(trip: Run) -> None:
     data = ok_json(trip("group", "rename", "Trip", "Voyage", "--json"))
-    assert data == {"name": "Voyage", "currency": "EUR", "members": ["ann", "bob", "cy"]}
+    assert data == {"name": "Voyage", "currency": "EUR", "members": ["ann", "bob", "cy"], **OPEN}
 
 
 def test_member_rename_keeps_balances(trip: Run) -> None:
@@ -71,7 +76,7 @@ def test_member_rename_keeps_balances(trip: Run) -> None:
 
 def test_member_rename_json_prints_the_group(trip: Run) -> None:
     data = ok_json(trip("member", "rename", "Trip", "bob", "Rob", "--json"))
-    assert data == {"name": "Trip", "currency": "EUR", "members": ["ann", "Rob", "cy"]}
+    assert data == {"name": "Trip", "currency": "EUR", "members": ["ann", "Rob", "cy"], **OPEN}
 
 
 def test_member_remove_a_settled_member(trip: Run) -> None:
@@ -79,7 +84,7 @@ def test_member_remove_a_settled_member(trip: Run) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout == "Removed 'cy' from 'Trip'.\n'Trip' now has ann, bob.\n"
     data = ok_json(trip("member", "remove", "Trip", "bob", "--json"))
-    assert data == {"name": "Trip", "currency": "EUR", "members": ["ann"]}
+    assert data == {"name": "Trip", "currency": "EUR", "members": ["ann"], **OPEN}
     # Adding the name again brings them back.
     assert ok_json(trip("member", "add", "Trip", "cy", "--json"))["members"] == ["ann", "cy"]
 

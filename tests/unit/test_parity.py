@@ -40,7 +40,11 @@ CLI: dict[str, tuple[str, ...]] = {
     "expense undo": ("undo",),
     "export": ("group", "rates", "iter_transactions"),
     "group create": ("create_group",),
-    "group list": ("groups",),
+    "group list": ("list_groups",),
+    "group archive": ("archive_group",),
+    "group unarchive": ("unarchive_group",),
+    # close: --through closes; without it, the close in force and the earlier ones.
+    "close": ("close_period", "closed_through", "period_closes"),
     "group rename": ("rename_group",),
     "history": ("history_page", "history"),
     "import": ("import_transactions",),
@@ -71,13 +75,8 @@ CLI_WITHOUT: dict[str, str] = {
     # options given, and `activity` lists every version's changes.
     "expense_definition": "the app's edit form",
     "bill_versions": "the app's transaction screen (the CLI: activity)",
-    # Issue 16: their commands (close, group archive|unarchive) land next.
-    "list_groups": "issue 16: commands next",
-    "archive_group": "issue 16: commands next",
-    "unarchive_group": "issue 16: commands next",
-    "close_period": "issue 16: commands next",
-    "closed_through": "issue 16: commands next",
-    "period_closes": "issue 16: commands next",
+    # The app's name for `list_groups` ('group list' runs that).
+    "groups": "the same as list_groups, which 'group list' runs",
 }
 
 #: Every use case and the app's routes to it (at least one must exist).
