@@ -19,7 +19,7 @@ from typing import Any
 from splitledger.store.repository.clock import utcnow
 from splitledger.store.unit import Unit
 
-_COLUMNS = (
+COLUMNS = (
     "group_id",
     "description",
     "category",
@@ -37,7 +37,7 @@ _COLUMNS = (
     "created_at",
     "actor",
 )
-_SELECT = "id, " + ", ".join(_COLUMNS)
+_SELECT = "id, " + ", ".join(COLUMNS)
 _BY_ID = f"SELECT {_SELECT} FROM recurring_schedules WHERE id = ?"  # noqa: S608
 _OF_GROUP = f"SELECT {_SELECT} FROM recurring_schedules WHERE group_id = ? ORDER BY id"  # noqa: S608
 _ALL = f"SELECT {_SELECT} FROM recurring_schedules ORDER BY group_id, id"  # noqa: S608
@@ -135,7 +135,7 @@ def add_schedule(unit: Unit, new: NewSchedule, *, actor: str) -> int:
 
     return unit.insert_id(
         "recurring_schedules",
-        _COLUMNS,
+        COLUMNS,
         (
             new.group_id,
             new.description,
