@@ -52,7 +52,8 @@ class ReportBucket:
 
     @property
     def consumed(self) -> int:
-        """What the members consumed: equal to `spent` (a bill's shares sum to its total)."""
+        """What the members consumed: `spent` (a bill's shares sum to its total),
+        except in a member's bucket, which holds that member's part alone."""
         return sum(m.consumed for m in self.members)
 
 
