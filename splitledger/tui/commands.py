@@ -41,6 +41,11 @@ ROUTES: tuple[tuple[str, str, str], ...] = (
     ("Activity", "What happened in the group, newest first: who, when, what changed", "activity"),
     ("Check the ledger", "Every transaction balances and is as recorded (verify)", "verify"),
     ("Reports", "Spending by month, category and member, as bar charts", "reports"),
+    (
+        "Recurring bills",
+        "Bills that repeat: list, add, pause, end, record the due ones",
+        "recurring",
+    ),
 )
 ROUTE_NAMES = frozenset(route for _title, _help, route in ROUTES)
 
@@ -65,6 +70,10 @@ def route_screen(app: SplitLedgerApp, name: str) -> Screen[Any] | None:
 
         return RatesScreen(group)
     if name == "payment":
+        from splitledger.tui.read_only import refuse_write
+
+        if refuse_write(app):
+            return None
         if len(group.members) < 2:
             app.notify("A payment needs two members (m adds them).", severity="warning")
             return None
@@ -87,6 +96,10 @@ def route_screen(app: SplitLedgerApp, name: str) -> Screen[Any] | None:
         from splitledger.tui.screens.reports import ReportsScreen
 
         return ReportsScreen(group)
+    if name == "recurring":
+        from splitledger.tui.screens.recurring import RecurringScreen
+
+        return RecurringScreen(group)
     raise ValueError(f"no route {name!r}")
 
 
