@@ -170,8 +170,11 @@ async def test_a_closed_period_is_shown_and_a_write_into_it_is_refused_plainly(
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert app.screen is form  # still open, with the reason said
-        said = [n.message for n in app._notifications]
-        assert any("2026-06-30" in m for m in said), said
+        said = [(n.title, n.severity, n.message) for n in app._notifications]
+        assert any(
+            title == "Read-only" and severity == "error" and "2026-06-30" in message
+            for title, severity, message in said
+        ), said
         assert app.return_code is None
         assert app.is_running
     assert len(demo.history(GROUP)) == before

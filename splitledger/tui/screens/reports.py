@@ -394,15 +394,15 @@ class ReportsScreen(LedgerScreen):
     def action_step(self, by: int) -> None:
         if self.period.window == "all":
             return
-        self.start = self.period.step(by).start
+        # (The month is kept: by month, a year on; by category, still that month.)
+        self.start = add_months(self.start, by * 12 if self.period.window == "year" else by)
         self._changed()
 
     def action_window(self) -> None:
         windows = WINDOWS[1:] if self.view == "month" else WINDOWS
         now = self.period.window
         self.window = windows[(windows.index(now) + 1) % len(windows)]
-        if self.window != "all" and self.start.year == self.sl_app.today().year:
-            # A month within this year: today's, not January's.
+        if now == "all":  # (from all dates: back to today's month or year)
             self.start = self.sl_app.today().replace(day=1)
         self._changed()
 
