@@ -75,7 +75,7 @@ class RecurringCases(ScheduleCases):
         dated up to `through` (default today; later than today is refused unless
         `dry_run`, which records nothing and lists those as "not due"). Each is
         recorded exactly once, however many processes run at once."""
-        now = self.clock()
+        now = self._today()
         until = now if through is None else through
         if until > now and not dry_run:
             raise InvalidInput(

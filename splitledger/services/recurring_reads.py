@@ -5,7 +5,7 @@ closed period, an archived group), and the views the faces show."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import cast
@@ -60,11 +60,15 @@ def _paused_on(rec: ScheduleRecord, date: dt.date) -> bool:
     return any(a <= date and (b is None or date <= b) for a, b in rec.pauses)
 
 
-class ScheduleReads(EntryCases):
+class ScheduleReadCases(EntryCases):
     """Schedules with their next dates, and the occurrences not yet recorded."""
 
-    #: What day it is, as the schedules see it (tests set another).
-    clock: Callable[[], dt.date] = dt.date.today
+    #: The day the schedules take for today; None (the default): the real today. Tests
+    #: set it (a plain value, not a use case).
+    today_override: dt.date | None = None
+
+    def _today(self) -> dt.date:
+        return self.today_override or dt.date.today()
 
     # -- reading -----------------------------------------------------------------
 
@@ -189,7 +193,7 @@ class ScheduleReads(EntryCases):
         return None
 
     def _views(self, unit: Unit, rows: Sequence[ScheduleRecord]) -> list[ScheduleView]:
-        now = self.clock()
+        now = self._today()
         plans = self._plans(unit, rows, now)
         names = repository.group_names(unit, (r.group_id for r in rows))
         after = store.successors(unit, [r.id for r in rows])
@@ -276,7 +280,7 @@ class ScheduleReads(EntryCases):
     ) -> list[Occurrence]:
         """The occurrences to record now (dated up to `through`, default and at most
         today), oldest first: what the app offers ("3 rent bills are due since 1 Oct")."""
-        now = self.clock()
+        now = self._today()
         until = now if through is None else min(through, now)
         return [
             o

@@ -19,7 +19,7 @@ from splitledger.services.entries import named_in
 from splitledger.services.errors import InvalidInput
 from splitledger.services.idempotency import Idempotent
 from splitledger.services.inputs import validate
-from splitledger.services.recurring_reads import ScheduleReads, schedule_rule
+from splitledger.services.recurring_reads import ScheduleReadCases, schedule_rule
 from splitledger.services.recurring_views import ScheduleChanges, ScheduleFields, ScheduleView
 from splitledger.store import definitions, repository
 from splitledger.store.repository import GroupHead
@@ -47,7 +47,7 @@ def _make_rule(**fields: object) -> Rule:
         raise InvalidInput(str(exc), field=exc.field) from None
 
 
-class ScheduleCases(ScheduleReads):
+class ScheduleCases(ScheduleReadCases):
     """Add, pause, resume, end and edit schedules."""
 
     # -- changing schedules ------------------------------------------------------------
@@ -180,7 +180,7 @@ class ScheduleCases(ScheduleReads):
 
     def pause_schedule(self, schedule_id: int, *, on: dt.date | None = None) -> ScheduleView:
         """Pause from `on` (default today): occurrences dated while paused are skipped."""
-        start = on or self.clock()
+        start = on or self._today()
         _check_date(start, "on")
 
         def change(unit: Unit, head: GroupHead, rec: ScheduleRecord) -> int:
@@ -199,7 +199,7 @@ class ScheduleCases(ScheduleReads):
     def resume_schedule(self, schedule_id: int, *, on: dt.date | None = None) -> ScheduleView:
         """Resume from `on` (default today): the occurrences between the pause and `on`
         stay skipped; resuming on or before the pause's first day skips none."""
-        start = on or self.clock()
+        start = on or self._today()
         _check_date(start, "on")
 
         def change(unit: Unit, head: GroupHead, rec: ScheduleRecord) -> int:
@@ -220,7 +220,7 @@ class ScheduleCases(ScheduleReads):
     def end_schedule(self, schedule_id: int, *, on: dt.date | None = None) -> ScheduleView:
         """End on `on` (default today): nothing dated later is recorded. Occurrences
         already recorded after `on` must be dealt with first (they are not undone)."""
-        last = on or self.clock()
+        last = on or self._today()
         _check_date(last, "on")
 
         def change(unit: Unit, head: GroupHead, rec: ScheduleRecord) -> int:

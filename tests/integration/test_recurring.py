@@ -24,8 +24,8 @@ D = dt.date
 
 @pytest.fixture
 def flat(trip: Ledger) -> Ledger:
-    """The Trip group (ann, bob, cy) with the schedules' clock at TODAY."""
-    trip.clock = lambda: TODAY
+    """The Trip group (ann, bob, cy) with the schedules taking TODAY for today."""
+    trip.today_override = TODAY
     return trip
 
 

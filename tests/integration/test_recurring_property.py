@@ -70,7 +70,7 @@ def new_ledger(backend: object) -> Iterator[str]:
 
 def open_ledger(url: str) -> Ledger:
     book = Ledger.open(url, actor="tester")
-    book.clock = lambda: TODAY
+    book.today_override = TODAY
     return book
 
 

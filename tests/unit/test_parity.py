@@ -60,6 +60,14 @@ CLI: dict[str, tuple[str, ...]] = {
     "tx reverse": ("reverse",),
     "tx show": ("transaction",),
     "verify": ("verify",),
+    "recurring add": ("add_schedule",),
+    "recurring list": ("schedules",),
+    "recurring show": ("schedule",),
+    "recurring pause": ("pause_schedule",),
+    "recurring resume": ("resume_schedule",),
+    "recurring end": ("end_schedule",),
+    "recurring edit": ("edit_schedule",),
+    "recurring run": ("run_recurring",),
 }
 
 #: Use cases the CLI does without, and why.
@@ -77,6 +85,8 @@ CLI_WITHOUT: dict[str, str] = {
     "bill_versions": "the app's transaction screen (the CLI: activity)",
     # The app's name for `list_groups` ('group list' runs that).
     "groups": "the same as list_groups, which 'group list' runs",
+    # The app's offer at start; 'recurring run --dry-run' lists the same and more.
+    "recurring_due": "the app's offer of the due bills at start",
 }
 
 #: Every use case and the app's routes to it (at least one must exist).
@@ -138,6 +148,21 @@ APP_WITHOUT: dict[str, str] = {
     "unarchive_group": "issue 16: the app's archive action comes with its screens",
     "close_period": "issue 16: the app's close action comes with its screens",
     "period_closes": "issue 16: the app shows the closed period with its screens",
+    # Issue 16, part 1: the services and the CLI first; the Recurring screen follows.
+    **dict.fromkeys(
+        (
+            "add_schedule",
+            "schedules",
+            "schedule",
+            "pause_schedule",
+            "resume_schedule",
+            "end_schedule",
+            "edit_schedule",
+            "run_recurring",
+            "recurring_due",
+        ),
+        "issue 16: the app's Recurring screen comes with its screens",
+    ),
 }
 
 
