@@ -187,7 +187,10 @@ class ScheduleReadCases(EntryCases):
         later: Iterator[dt.date] = recurrence.occurrences(
             rule, through=rec.ends_on or domain.DATE_MAX, after=start
         )
+        paused_for_good = min((a for a, b in rec.pauses if b is None), default=None)
         for date in islice(later, _LOOKAHEAD):
+            if paused_for_good is not None and date >= paused_for_good:
+                return None  # paused until resumed: every later date is skipped
             if not self._skip_reason(unit, rec, date, cache):
                 return date
         return None
