@@ -252,7 +252,7 @@ class RecurringScreen(LedgerScreen):
 
     def action_pause(self) -> None:
         view = self.highlighted()
-        if view is None:
+        if view is None or refuse_write(self):
             return
         if view.status == "paused":
             sid = view.id

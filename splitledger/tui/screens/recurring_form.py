@@ -58,9 +58,10 @@ class RecurringFormScreen(ExpenseFormScreen):
         self.key = f"tui-recurring:{self.key.removeprefix('tui:')}"
         #: The rule as typed, read by the last look (None: it cannot be read).
         self.rule: Rule | None = None
+        #: The rule panel is mounted (just after the form).
+        self._panel = False
 
     def on_mount(self) -> None:
-        body = self.query_one("#expense-form")
         title = self.query_one(".screen-title", Static)
         title.update(plain(f"New recurring bill in {self.group.name}", "b"))
         note = self.query_one("#note", Input)  # a schedule carries no note
@@ -69,9 +70,14 @@ class RecurringFormScreen(ExpenseFormScreen):
         for label in self.query(".form-label-short").results(Label):
             if str(label.render()) == "Date":
                 label.update("From")
-        body.mount(RulePanel(RuleInput()), after="#note-error")
         super().on_mount()
-        self.call_after_refresh(self._show_rule)
+        self.call_later(self._mount_rule_panel)
+
+    async def _mount_rule_panel(self) -> None:
+        body = self.query_one("#expense-form")
+        await body.mount(RulePanel(RuleInput()), after="#note-error")
+        self._panel = True
+        self._show_rule()
 
     # -- the rule --------------------------------------------------------------------
 
@@ -97,7 +103,7 @@ class RecurringFormScreen(ExpenseFormScreen):
         return rule_of(self.rule_input(), starts)
 
     def _show_rule(self) -> None:
-        if not self.query("#rule-text"):
+        if not self._panel:
             return  # (the panel is not mounted yet)
         error = self.query_one("#rule-error", Static)
         text = self.query_one("#rule-text", Static)
