@@ -115,7 +115,7 @@ class BalancesScreen(LedgerScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "today":
-            return self.as_of is not None or bool(self.query("#as-of-row"))
+            return self.as_of is not None or any(r.display for r in self.query("#as-of-row"))
         return True
 
     def _summary(self, view: BalancesView) -> Content:
@@ -283,15 +283,15 @@ class BalancesScreen(LedgerScreen):
 
     def show_as_of(self, day: dt.date | None) -> None:
         """Show the balances as of `day` (None: today's), read again; the date field
-        goes away with today's."""
+        goes away (the summary says the date)."""
         from textual.widgets import Input
 
         self.as_of = day
         for field in self.query("#as-of").results(Input):
             field.value = "" if day is None else day.isoformat()
-        if day is None:
-            for row in self.query("#as-of-row, #as-of-error"):
-                row.display = False
+        # (The summary says the date: the field goes until d asks for another.)
+        for row in self.query("#as-of-row, #as-of-error"):
+            row.display = False
         self.set_focus(None)
         self.refresh_bindings()
         self.reload()

@@ -235,11 +235,7 @@ class ReportsScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         self.start = self.sl_app.today().replace(day=1)
-        table = self.query_one("#bucket-members", DataTable)
-        table.can_focus = False
-        table.add_column("Member", width=24, key="member")
-        for name in ("Paid", "Consumed", "Net"):
-            table.add_column(Text(name, justify="right"), width=18, key=name.lower())
+        self.query_one("#bucket-members", DataTable).can_focus = False
         self._titles()
         self.query_one(Bars).focus()
 
@@ -364,12 +360,28 @@ class ReportsScreen(LedgerScreen):
                 (" · who paid and who consumed (their shares of) its bills", "dim"),
             )
         )
-        for share in row.bucket.members:
+        shares = row.bucket.members
+        cells = [
+            (
+                money(m.paid, currency),
+                money(m.consumed, currency),
+                money(m.net, currency, signed=True),
+            )
+            for m in shares
+        ]
+        # Columns as wide as their figures (names cut at 20): 80 columns hold the table.
+        table.clear(columns=True)
+        names = [plain_text(m.member) for m in shares]
+        table.add_column("Member", width=min(max(6, *(n.cell_len for n in names)), 20))
+        for index, head in enumerate(("Paid", "Consumed", "Net")):
+            width = max(len(head), *(len(c[index]) for c in cells))
+            table.add_column(Text(head, justify="right"), width=width)
+        for name, (paid, consumed, net) in zip(names, cells, strict=True):
             table.add_row(
-                plain_text(share.member),
-                Text(money(share.paid, currency), justify="right"),
-                Text(money(share.consumed, currency), justify="right"),
-                Text(money(share.net, currency, signed=True), justify="right"),
+                name,
+                Text(paid, justify="right"),
+                Text(consumed, justify="right"),
+                Text(net, justify="right"),
             )
         table.display = True
 

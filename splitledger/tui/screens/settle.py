@@ -91,7 +91,7 @@ class SettleScreen(LedgerScreen):
             title = Content.assemble(
                 title,
                 (f" as of {self.as_of.isoformat()}", "b $text-warning"),
-                ("  read-only: what would have settled the group at that date", "dim"),
+                (" · read-only: the plan of that date's balances", "dim"),
             )
         yield Static(title, classes="screen-title")
         yield Static("Working out the plan…", id="settle-status")
