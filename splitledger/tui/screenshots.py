@@ -153,6 +153,8 @@ SHOTS: Sequence[tuple[str, Step]] = (
     ("rates", trip("r")),
     ("settle-in", trip("i")),
     ("itemised-receipt", itemised_receipt),
+    ("reports", press("t")),
+    ("reports-category", press("t", "c", "down", "down")),
 )
 
 
