@@ -31,6 +31,7 @@ from splitledger.tui.screens.reports import (
 )
 from splitledger.tui.widgets.bars import Bars
 from tests.tui.conftest import idle, make_app
+from tests.tui.test_hostile_text import ANN, CLICK, hostile, look  # noqa: F401 - a fixture
 
 GROUP = "Lisbon trip"
 JUNE = (dt.date(2026, 6, 1), dt.date(2026, 6, 30))
@@ -258,14 +259,14 @@ async def test_a_generated_ledger_shows_the_cli_figures_in_each_currency(
 
 
 async def test_stored_hostile_names_are_shown_plainly(ledger: Ledger) -> None:
-    hostile = "[bold]x[/] [@click=app.quit]"
+    markup = "[bold]x[/] [@click=app.quit]"
     ledger.create_group("G", "EUR", ["ann", "bob " + "w" * 40])
     ledger.record_expense(
         "G",
         description="d",
         amount="10.00",
         paid_by=[("ann", None)],
-        category=hostile,
+        category=markup,
         date=dt.date(2026, 6, 3),
     )
     app = make_app(ledger)
@@ -277,3 +278,22 @@ async def test_stored_hostile_names_are_shown_plainly(ledger: Ledger) -> None:
         await press(pilot, "p")
         assert any("ann" in label for label, _ in drawn(screen))
         assert app.is_running
+
+
+async def test_hostile_and_legacy_text_is_plain_and_visible_in_every_view(
+    hostile: Ledger,  # noqa: F811 - the fixture imported above
+) -> None:
+    app = make_app(hostile)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await open_reports(pilot)
+        await look(pilot, ReportsScreen, "Flat", ANN)  # (June's members under the chart)
+        await press(pilot, "c")
+        await look(pilot, ReportsScreen, CLICK, "東京")
+        for _ in range(4):
+            await press(pilot, "down")
+            await look(pilot, ReportsScreen)
+        await press(pilot, "p")
+        await look(pilot, ReportsScreen, ANN, "[link=file:///etc/passw…")  # (cut at 24)
+        for _ in range(6):
+            await press(pilot, "down")
+            await look(pilot, ReportsScreen)
