@@ -279,6 +279,13 @@ class SplitLedgerApp(LiveRefreshApp):
         mounted = self.push_screen(BalancesScreen(balances, token))
         self._release_paint()  # (it is on top: the empty screen is not painted)
         await mounted
+        self.call_after_refresh(self._offer_due)  # after its frame, never before it
+
+    def _offer_due(self) -> None:
+        """Offer the group's due recurring bills, if it has any (`tui.due_offer`)."""
+        from splitledger.tui.due_offer import offer_due
+
+        offer_due(self)
 
     @property
     def known_token(self) -> Token | None:
