@@ -134,6 +134,16 @@ APP: dict[str, tuple[str, ...]] = {
     "spending_report": ("BalancesScreen:reports", "palette:Reports", "screen:ReportsScreen"),
     # The balances and the reports show the close in force.
     "closed_through": ("screen:BalancesScreen", "screen:ReportsScreen"),
+    "archive_group": ("GroupsScreen:archive",),
+    "unarchive_group": ("GroupsScreen:archive",),
+    "schedules": ("palette:Recurring bills", "screen:RecurringScreen"),
+    "add_schedule": ("RecurringScreen:add",),
+    "pause_schedule": ("RecurringScreen:pause",),
+    "resume_schedule": ("RecurringScreen:pause",),
+    "end_schedule": ("RecurringScreen:end",),
+    "run_recurring": ("RecurringScreen:record_due",),
+    # The offer above the balances when a group is shown (tui.due_offer).
+    "recurring_due": ("screen:BalancesScreen",),
 }
 
 #: Use cases the app does without, and why.
@@ -144,25 +154,11 @@ APP_WITHOUT: dict[str, str] = {
     "change_token": "the app's live refresh",
     # Issue 16, parts 4 and 5: the services first; the app's screens for them follow.
     "list_groups": "issue 16: the app's group list calls `groups` (the same, archived left out)",
-    "archive_group": "issue 16: the app's archive action comes with its screens",
-    "unarchive_group": "issue 16: the app's archive action comes with its screens",
     "close_period": "issue 16: the app's close action comes with its screens",
     "period_closes": "issue 16: the app shows the closed period with its screens",
-    # Issue 16, part 1: the services and the CLI first; the Recurring screen follows.
-    **dict.fromkeys(
-        (
-            "add_schedule",
-            "schedules",
-            "schedule",
-            "pause_schedule",
-            "resume_schedule",
-            "end_schedule",
-            "edit_schedule",
-            "run_recurring",
-            "recurring_due",
-        ),
-        "issue 16: the app's Recurring screen comes with its screens",
-    ),
+    # The recurring screen lists every schedule with its details (`schedules`).
+    "schedule": "the recurring screen shows each schedule from `schedules`",
+    "edit_schedule": "issue 16: 'recurring edit' in the CLI; the app ends and adds anew",
 }
 
 
