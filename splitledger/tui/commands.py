@@ -24,6 +24,9 @@ GROUP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Settle up", "The fewest transfers that settle everyone", "settle"),
     ("Members", "Add, rename or remove members", "members"),
     ("Groups", "Switch, create or rename groups", "groups"),
+    ("Balances as of a date", "Type a date: the balances of everything dated by then", "as_of"),
+    ("Balances as of the end of last month", "And settling up as of then", "end_of_last_month"),
+    ("Balances today", "Back from a date to today's balances", "today"),
 )
 
 #: (title, help, route): screens opened over the current one (`open_route`); most are

@@ -186,3 +186,29 @@ async def test_a_group_opened_closed_says_so_at_once(demo: Ledger) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await idle(pilot)
         assert "Closed through 2026-06-30" in summary(app)
+
+
+async def test_the_palette_shows_the_balances_as_of_the_end_of_last_month_and_today(
+    demo: Ledger,
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await idle(pilot)
+        for typed, expected in (
+            ("end of last month", dt.date(2026, 5, 31)),
+            ("balances today", None),
+        ):
+            await pilot.press("ctrl+p")
+            await idle(pilot)
+            await pilot.press(*typed)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await idle(pilot)
+            assert home(app).as_of == expected
+        await pilot.press("ctrl+p")
+        await idle(pilot)
+        await pilot.press(*"as of a date")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await idle(pilot)
+        assert home(app).query_one("#as-of", Input).has_focus

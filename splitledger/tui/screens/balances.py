@@ -231,6 +231,8 @@ class BalancesScreen(LedgerScreen):
         from textual.containers import Horizontal
         from textual.widgets import Input, Label
 
+        if not self._on_top():
+            return
         found = self.query("#as-of")
         if found:
             field = found.only_one(Input)
@@ -258,10 +260,20 @@ class BalancesScreen(LedgerScreen):
         field.focus()
 
     def action_end_of_last_month(self) -> None:
-        self.show_as_of(end_of_last_month(self.sl_app.today()))
+        if self._on_top():
+            self.show_as_of(end_of_last_month(self.sl_app.today()))
 
     def action_today(self) -> None:
-        self.show_as_of(None)
+        if self._on_top():
+            self.show_as_of(None)
+
+    def _on_top(self) -> bool:
+        """Whether the balances are on screen (the palette runs these actions from any
+        screen; a screen above may hold unsaved input, so it is not closed for them)."""
+        if self.is_current:
+            return True
+        self.notify("Go back to the balances first (Escape), then choose it again.")
+        return False
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "as-of":
