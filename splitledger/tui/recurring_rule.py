@@ -148,16 +148,19 @@ def schedule_fields(bill: ExpenseFields, rule: Rule) -> ScheduleFields:
 
 
 def rule_words(rule: Rule, today: dt.date) -> str:
-    """The rule in words and its first dates (those up to `today` are due as soon as
-    the bill is added: `r` on the recurring screen records them)."""
+    """The rule in words, its first dates, and how many fall on or before `today` (due
+    as soon as the bill is added: they are recorded when the due bills are, once each)."""
     dates = list(islice(recurrence.occurrences(rule, through=DATE_MAX), SHOWN_DATES))
     listed = ", ".join(d.isoformat() for d in dates)
-    due = sum(1 for d in dates if d <= today)
     more = "…" if len(dates) == SHOWN_DATES else ""
     words = f"Repeats {rule.text()}.\nFirst dates: {listed}{more}"
+    # (counted up to a bound, each keystroke: a daily bill from 1970 has 20,000)
+    bound = recurrence.MAX_COUNT
+    due = sum(1 for _ in islice(recurrence.occurrences(rule, through=today), bound + 1))
     if due:
-        words += f"\n{due}{'+' if more and due == len(dates) else ''} already due: "
-        words += "recorded when you record the due bills (r on the recurring screen)."
+        bills = "bill is" if due == 1 else "bills are"
+        count = f"more than {bound:,}" if due > bound else str(due)
+        words += f"\n{count} {bills} due already: r on the recurring screen records them."
     return words
 
 

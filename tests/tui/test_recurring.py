@@ -143,7 +143,7 @@ async def test_add_a_monthly_bill_on_the_31st_from_the_expense_form(trip: Ledger
         words = text_of(form, "#rule-text")
         assert "every month on day 31 (the last day in shorter months)" in words
         assert "2026-03-31, 2026-04-30, 2026-05-31" in words
-        assert "already due" in words
+        assert "3 bills are due already" in words
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert app.screen is screen
@@ -206,7 +206,7 @@ def test_rule_words_list_the_first_dates_and_the_due_ones() -> None:
     words = rule_words(rule, dt.date(2024, 3, 1))
     assert "every month on the last day" in words
     assert "2024-01-31, 2024-02-29, 2024-03-31, 2024-04-30" in words
-    assert "2 already due" in words
+    assert "2 bills are due already" in words
     rule = rule_of(RuleInput(every="year"), dt.date(2024, 2, 29))
     assert "2025-02-28" in rule_words(rule, dt.date(2024, 1, 1))  # not 1 March
     with pytest.raises(Exception, match="whole number"):

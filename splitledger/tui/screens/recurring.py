@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from splitledger.services.views import GroupView
 
 #: The fixed columns' widths: id, amount, next date, state (the bill takes the rest).
-_WIDTHS = (4, 14, 10, 12)
+_WIDTHS = (4, 14, 10, 13)
 
 
 def state_text(view: ScheduleView) -> str:
