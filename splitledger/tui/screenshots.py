@@ -135,6 +135,74 @@ async def itemised_receipt(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+FLAT = "Rome flat"
+
+
+def load_flat(ledger: Ledger) -> None:
+    """A flat of three with recurring bills: rent on the 31st (recorded through May),
+    power, a paused weekly cleaning, internet with its bills due (offered at start)."""
+    ledger.today_override = TODAY  # the schedules' today: the pictures' day
+    ledger.create_group(FLAT, "EUR", ["Giulia", "Marco", "Sara"], key="shot:flat")
+
+    def add(what: str, amount: str, payer: str, every: str, starts: dt.date, **rule: int) -> int:
+        return ledger.add_schedule(
+            FLAT,
+            key=f"shot:flat:{what}",
+            description=what,
+            amount=amount,
+            paid_by=[(payer, None)],
+            category="home",
+            every=every,
+            starts=starts,
+            **rule,  # type: ignore[arg-type]
+        ).id
+
+    add("Rent", "1,500.00", "Giulia", "month", dt.date(2026, 1, 31), day_of_month=31)
+    add("Power", "84.20", "Marco", "month", dt.date(2026, 2, 15), count=12)
+    cleaning = add("Cleaning", "45.00", "Sara", "week", dt.date(2026, 5, 4))
+    ledger.run_recurring(FLAT, through=dt.date(2026, 5, 31))
+    ledger.pause_schedule(cleaning, on=dt.date(2026, 6, 1))
+    add("Internet", "39.90", "Sara", "month", dt.date(2026, 3, 5))
+
+
+def flat(*keys: str, route: str | None = None) -> Step:
+    """Open the flat (its due bills offered above the balances), then `route`, `keys`."""
+
+    async def run(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        app = pilot.app
+        assert isinstance(app, SplitLedgerApp)  # noqa: S101 - the screenshots' own app
+        assert app.ledger is not None  # noqa: S101
+        await app.open_group(app.ledger.group(FLAT))
+        await settle(pilot)
+        if route is not None:
+            from splitledger.tui.commands import open_route
+
+            open_route(app, route)
+        await press(*keys)(pilot)
+
+    return run
+
+
+async def recurring_form(pilot: Pilot[None]) -> None:
+    """A new monthly bill on the 31st, twelve times, its rule said in words."""
+    await flat("a", route="recurring")(pilot)
+    screen = pilot.app.screen
+    for selector, value in (
+        ("#description", "Rent"),
+        ("#amount", "1500"),
+        ("#category", "home"),
+        ("#date", "2026-01-31"),
+        ("#day-of-month", "31"),
+        ("#count", "12"),
+    ):
+        screen.query_one(selector, Input).value = value
+    for field in screen.query(Input).results(Input):
+        field.cursor_blink = False
+    screen.query_one("#description", Input).focus()
+    await settle(pilot)
+
+
 async def light_theme(pilot: Pilot[None]) -> None:
     await settle(pilot)
     pilot.app.theme = LIGHT
@@ -155,6 +223,9 @@ SHOTS: Sequence[tuple[str, Step]] = (
     ("itemised-receipt", itemised_receipt),
     ("reports", press("t")),
     ("reports-category", press("t", "c", "down", "down")),
+    ("recurring", flat(route="recurring")),
+    ("recurring-form", recurring_form),
+    ("recurring-offer", flat()),
 )
 
 
@@ -177,6 +248,7 @@ async def capture(out: Path) -> list[Path]:
         with Ledger.open(str(Path(tmp) / "demo.db"), actor="demo") as ledger:
             load_demo(ledger)
             load_trip(ledger)
+            load_flat(ledger)
             for name, step in SHOTS:
                 saved.append(await shoot(ledger, name, step, out))
     return saved
