@@ -22,7 +22,7 @@ def read_only_reason(group: GroupView) -> str:
     """Why `group` cannot be changed, and how to change that (plain text)."""
     return (
         f"{clip(group.name, 60)} is archived, so it is read-only; to change it, unarchive it "
-        "on the groups screen (g, then a)."
+        "on the groups screen (g, v lists it, a)."
     )
 
 

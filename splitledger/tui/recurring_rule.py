@@ -46,7 +46,7 @@ RULE_CSS = """
     width: 6;
 }
 #day-of-month {
-    width: 6;
+    width: 10;
 }
 #until {
     width: 12;
@@ -158,9 +158,9 @@ def rule_words(rule: Rule, today: dt.date) -> str:
     bound = recurrence.MAX_COUNT
     due = sum(1 for _ in islice(recurrence.occurrences(rule, through=today), bound + 1))
     if due:
-        bills = "bill is" if due == 1 else "bills are"
+        bills, them = ("bill is", "it") if due == 1 else ("bills are", "them")
         count = f"more than {bound:,}" if due > bound else str(due)
-        words += f"\n{count} {bills} due already: r on the recurring screen records them."
+        words += f"\n{count} {bills} due already: r on the recurring screen records {them}."
     return words
 
 

@@ -140,7 +140,7 @@ class GroupsScreen(LedgerScreen):
         if archiving:
             question = (
                 f"Archive {clip(name, 120)}? It becomes read-only (nothing can be recorded "
-                "in it) and is hidden from the group list; a unarchives it."
+                "in it) and is hidden from the group list (v lists it again; a then unarchives it)."
             )
         else:
             question = f"Unarchive {clip(name, 120)}? It can be changed again."

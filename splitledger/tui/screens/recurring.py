@@ -81,7 +81,8 @@ class RecurringScreen(LedgerScreen):
         padding: 0 1;
     }
     #schedules {
-        height: 1fr;
+        height: auto;
+        max-height: 75%;
         margin-top: 1;
     }
     #schedule-detail {
