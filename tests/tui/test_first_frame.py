@@ -98,6 +98,8 @@ NOT_AT_IMPORT = (
     "splitledger.tui.screens.members",
     "splitledger.tui.screens.groups",
     "splitledger.tui.screens.transaction",
+    "splitledger.tui.screens.recurring",
+    "splitledger.tui.due_offer",
 )
 
 
