@@ -210,6 +210,8 @@ class ReportsScreen(LedgerScreen):
         self.rows: list[Row] = []
         #: The label of the picked bar, kept across reloads and period steps.
         self._picked: str | None = None
+        #: Whether u and ←/→ apply, as the footer last showed (see `_refresh_keys`).
+        self._keys = (False, True)
 
     @property
     def group(self) -> GroupView:
@@ -281,7 +283,7 @@ class ReportsScreen(LedgerScreen):
         chart.empty = f"Nothing spent in {currency} in {self.period.text()}."
         chart.show(bars, at)
         self._titles()
-        self.refresh_bindings()
+        self._refresh_keys()
 
     def _default_row(self) -> int:
         """By month the latest month with spending; else the first (the largest kind
@@ -394,6 +396,14 @@ class ReportsScreen(LedgerScreen):
             return self.period.window != "all"
         return True
 
+    def _refresh_keys(self) -> None:
+        """Show or hide u and ←/→ in the footer when whether they apply changes (only
+        then: the footer is rebuilt on each refresh, ~10 ms of a step's ~30)."""
+        keys = (len(self.currencies()) > 1, self.period.window != "all")
+        if keys != self._keys:
+            self._keys = keys
+            self.refresh_bindings()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -429,5 +439,5 @@ class ReportsScreen(LedgerScreen):
     def _changed(self) -> None:
         """The view or the period changed: say so at once, read the report again."""
         self._titles()
-        self.refresh_bindings()
+        self._refresh_keys()
         self.reload()
