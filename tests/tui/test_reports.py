@@ -156,6 +156,11 @@ async def test_periods_move_from_the_keyboard(demo: Ledger) -> None:
         await press(pilot, "left")
         assert "· 2025 ·" in title(screen)
         assert drawn(screen) == []
+        await press(pilot, "m")  # by month, a year with nothing: no bars, said so
+        assert "by month · 2025" in title(screen)
+        assert drawn(screen) == []
+        assert "Nothing spent in EUR in 2025" in str(screen.query_one(Bars).render())
+        await press(pilot, "c")
         await press(pilot, "w")  # all dates
         assert "all dates" in title(screen)
         report = demo.spending_report(GROUP, by="category")

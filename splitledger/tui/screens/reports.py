@@ -131,15 +131,18 @@ def chart_rows(
     """The bars of `report` in `currency`: by category and by month what the bills cost
     (`spent`), by member what each consumed (their share). By month, every month of
     the period (through today's, for this year) or, for all dates, from the first month
-    with spending to the last, at zero where nothing was spent."""
+    with spending to the last, at zero where nothing was spent; no bars at all when
+    nothing was."""
     buckets = [b for b in report.buckets if b.currency == currency]
     if view == "member":
         return [Row(b.key[0], b.consumed, b) for b in buckets]
     if view == "category":
         return [Row(b.key[0] or NO_CATEGORY, b.spent, b) for b in buckets]
     found = {b.key[0]: b for b in buckets}
+    if not found:
+        return []  # (the chart says that nothing was spent, not twelve zeros)
     if period.window == "all":
-        months = months_between(min(found), max(found)) if found else []
+        months = months_between(min(found), max(found))
     else:
         first, last = period.start, period.last or period.start
         stop = min(last, max(today, first))
@@ -286,8 +289,7 @@ class ReportsScreen(LedgerScreen):
         self._refresh_keys()
 
     def _default_row(self) -> int:
-        """By month the latest month with spending; else the first (the largest kind
-        of bucket is not known: the chart is in the report's order)."""
+        """By month the latest month with spending; else the first bar."""
         if self.view == "month":
             spent = [i for i, r in enumerate(self.rows) if r.value]
             return spent[-1] if spent else len(self.rows) - 1
