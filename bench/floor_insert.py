@@ -3,11 +3,12 @@ writing the rows `splitledger expense add` / `payment add` write, in one transac
 the same durability (WAL, synchronous=FULL, foreign keys on, BEGIN IMMEDIATE).
 
 The rows (traced from the real commands): under the group's write lock, read the group
-(chain head), the request key, the members and the next id; then the transaction with
-its chain hash, its postings, the members' balances, the group's spending (expenses),
-the new chain head, one audit row, the expense's definition (expenses) and the request
-row. No splitledger import, no schema check, no input validation beyond click's: what is
-left is what any command-line writer of this ledger must pay. bench/start.py runs it as
+(chain head, whether it is archived, its latest close), the request key, the members and
+the next id; then the transaction with its chain hash, its postings, the members'
+balances, the group's spending (expenses), the new chain head, one audit row, the
+expense's definition (expenses) and the request row. No splitledger import, no schema
+check, no input validation beyond click's: what is left is what any command-line writer
+of this ledger must pay. bench/start.py runs it as
 a whole process, interleaved with the real commands (goal: ≤ 3× its CPU).
 
     python bench/floor_insert.py --db L.db expense G DESCRIPTION 12.34 --paid-by alice --key K
@@ -77,9 +78,14 @@ def _write(
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
     today = dt.date.today().isoformat()
     conn.execute("BEGIN IMMEDIATE")
-    gid, currency, seq, head = conn.execute(
-        "SELECT id, currency, head_seq, head_hash FROM groups WHERE name = ?", (group,)
+    gid, currency, seq, head, archived, closed = conn.execute(
+        "SELECT id, currency, head_seq, head_hash, archived_at IS NOT NULL, "
+        "(SELECT MAX(c.through) FROM period_closes c WHERE c.group_id = groups.id) "
+        "FROM groups WHERE name = ?",
+        (group,),
     ).fetchone()
+    if archived or (closed is not None and today <= closed):  # read-only (ADR 0018)
+        raise click.ClickException(f"{group} is read-only")
     if conn.execute("SELECT 1 FROM requests WHERE key = ?", (key,)).fetchone():
         raise click.ClickException(f"key {key!r} already used")
     (exponent,) = conn.execute(
