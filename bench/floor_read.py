@@ -24,7 +24,7 @@ _BALANCES = (
     "JOIN currencies c ON c.code = b.currency WHERE g.name = ? ORDER BY m.name, b.currency"
 )
 _PAGE = (
-    "SELECT t.id, t.date, t.kind, t.description, t.category, t.idempotency_key, "
+    "SELECT t.id, t.date, t.kind, t.description, t.category, t.note, t.idempotency_key, "
     "t.reverses_id, t.replaces_id FROM transactions t JOIN groups g ON g.id = t.group_id "
     "WHERE g.name = ? ORDER BY t.date DESC, t.id DESC LIMIT ?"
 )
@@ -71,13 +71,14 @@ def _history(conn: sqlite3.Connection, group: str, limit: int) -> dict[str, Any]
             "kind": kind,
             "description": description,
             "category": category,
+            "note": note,
             "key": key,
             "reverses": reverses,
             "replaces": replaces,
             "reversed_by": reversed_by.get(i),
             "postings": postings[i],
         }
-        for i, date, kind, description, category, key, reverses, replaces in page
+        for i, date, kind, description, category, note, key, reverses, replaces in page
     ]
     return {
         "group": group,
