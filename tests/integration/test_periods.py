@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -258,4 +259,40 @@ def test_verify_leaves_writes_made_before_the_close_alone(trip: Ledger) -> None:
     trip.reverse(tx, date=THROUGH)
     trip.close_period("Trip", THROUGH)
     _expense(trip, OPEN)
+    assert trip.verify().ok
+
+
+def test_a_write_that_waited_for_the_closer_sees_the_close(trip: Ledger, ledger_url: str) -> None:
+    """PostgreSQL: a writer blocked on the group's lock while a close commits must see
+    the close once it gets the lock (its snapshot predates the close: ADR 0018)."""
+    if trip.database.sqlite:
+        pytest.skip("SQLite writers take the write lock before they read anything")
+    import psycopg
+
+    _expense(trip, OPEN)  # the writer's connection and pins are warm
+    outcome: dict[str, str] = {}
+
+    def write() -> None:
+        try:
+            _expense(trip, CLOSED)
+            outcome["written"] = "yes"
+        except ReadOnly as exc:
+            outcome["refused"] = str(exc)
+
+    with psycopg.connect(ledger_url) as closer:
+        row = closer.execute("SELECT id FROM groups WHERE name = 'Trip' FOR UPDATE").fetchone()
+        assert row is not None
+        closer.execute(
+            "INSERT INTO period_closes (group_id, through, closed_at, actor) "
+            "VALUES (%s, %s, now(), 'closer')",
+            (row[0], THROUGH),
+        )
+        writer = threading.Thread(target=write)
+        writer.start()
+        writer.join(1.5)
+        assert writer.is_alive()  # waiting for the closer's lock
+        closer.commit()
+    writer.join(20)
+    assert "written" not in outcome
+    assert "Trip is closed through 2026-06-30" in outcome["refused"]
     assert trip.verify().ok
