@@ -17,6 +17,7 @@ from pathlib import Path
 
 from splitledger.services.ledger import Ledger
 from splitledger.store.repository import groups
+from splitledger.store.unit import Unit
 
 
 def _median_ms(samples: list[float]) -> float:
@@ -50,13 +51,14 @@ def main() -> None:
         print(f"payment, closed group:            {closed:.3f} ms ({closed / base:.2f}x)")
 
         def read(query: str) -> float:
-            def work(unit: object) -> float:
+            def work(unit: Unit) -> float:
                 start = time.perf_counter()
                 for _ in range(args.reads):
-                    unit.one(query, ("Closed",))  # type: ignore[attr-defined]
+                    unit.one(query, ("Closed",))
                 return time.perf_counter() - start
 
-            return ledger._read(work) / args.reads * 1e6
+            spent: float = ledger._read(work)
+            return spent / int(args.reads) * 1e6
 
         plain = read("SELECT id, name, currency, head_seq, head_hash FROM groups WHERE name = ?")
         full = read(
