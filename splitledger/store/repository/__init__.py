@@ -27,7 +27,6 @@ if TYPE_CHECKING:
         balances_as_of,
         reversals_apart,
         spending_rows,
-        spent_as_of,
     )
     from splitledger.store.repository.audit_log import audit, audit_many, audit_trail
     from splitledger.store.repository.clock import utcnow
@@ -70,7 +69,6 @@ _LAZY: dict[str, str] = {
     "balances_as_of": "as_of",
     "reversals_apart": "as_of",
     "spending_rows": "as_of",
-    "spent_as_of": "as_of",
     "audit": "audit_log",
     "audit_many": "audit_log",
     "audit_trail": "audit_log",
@@ -150,7 +148,6 @@ __all__ = [
     "save_request",
     "set_archived",
     "spending_rows",
-    "spent_as_of",
     "spent_from_postings",
     "to_domain",
     "total_spent",

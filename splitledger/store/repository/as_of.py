@@ -2,12 +2,11 @@
 date and spending reports, each a range sum over days, never a scan of the postings.
 
 - `balances_as_of`: every posting dated on or before a day, per account and currency:
-  one range over `balance_days` (O(days × members)).
+  one range over `balance_days` (O(days × members)), from the nearer end.
 - `balance_flows`: per account and currency, the balance before a period and at its
   end, in one pass over the same rows.
 - `spending_rows`: what expenses paid and consumed in a period, summed per bucket
   (category, month or both), member and currency, in the database.
-- `spent_as_of`: what the bills dated on or before a day cost, per currency.
 - `reversals_apart`: the postings of expense reversals dated on the other side of a
   period's edge than their expense (a report takes a reversed bill out on the bill's
   day, a balance on the reversal's): what reconciles the two.
@@ -18,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from splitledger.store.repository.totals import balances
 from splitledger.store.unit import Unit
 
 #: What a report can bucket by, beside the member (always kept apart in the rows).
@@ -28,6 +28,20 @@ _AS_OF = (
     "SELECT member_id, currency, SUM(amount) AS amount FROM balance_days "
     "WHERE group_id = ? AND day <= ? GROUP BY member_id, currency"
     ") s JOIN members m ON m.id = s.member_id ORDER BY m.name, s.currency"
+)
+#: The same, from the other end: today's maintained balances less the days after.
+_AS_OF_FROM_NOW = (
+    "SELECT m.name, b.currency, b.amount - COALESCE(s.amount, 0) FROM balances b "
+    "JOIN members m ON m.id = b.member_id LEFT JOIN ("
+    "SELECT member_id, currency, SUM(amount) AS amount FROM balance_days "
+    "WHERE group_id = ? AND day > ? GROUP BY member_id, currency"
+    ") s ON s.member_id = b.member_id AND s.currency = b.currency "
+    "WHERE b.group_id = ? ORDER BY m.name, b.currency"
+)
+#: Two index seeks (one aggregate each, so that both databases read one entry).
+_SPAN = (
+    "SELECT (SELECT MIN(day) FROM balance_days WHERE group_id = ?), "
+    "(SELECT MAX(day) FROM balance_days WHERE group_id = ?)"
 )
 _FLOWS = (
     "SELECT member_id, currency, SUM(CASE WHEN day < ? THEN amount ELSE 0 END), "
@@ -52,8 +66,22 @@ _FIRST, _LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
 
 def balances_as_of(unit: Unit, group_id: int, day: dt.date) -> list[tuple[str, str, int]]:
     """(account, currency, amount) of every posting dated on or before `day`, sorted as
-    `totals.balances` sorts: each a range sum over the maintained days."""
-    rows = unit.all(_AS_OF, (group_id, unit.date(day)))
+    `totals.balances` sorts. A range sum over the maintained days from whichever end
+    is nearer `day` (by date: the days are about evenly filled): the days up to it, or
+    today's maintained balances less the days after it; so at most half the group's
+    days are read, and none before its first or after its last."""
+    span = unit.one(_SPAN, (group_id, group_id))
+    if span is None or span[0] is None:
+        return []
+    first, last = unit.read_date(span[0]), unit.read_date(span[1])
+    if day < first:
+        return []
+    if day >= last:
+        return balances(unit, group_id)
+    if day - first <= last - day:
+        rows = unit.all(_AS_OF, (group_id, unit.date(day)))
+    else:
+        rows = unit.all(_AS_OF_FROM_NOW, (group_id, unit.date(day), group_id))
     return [(n, c, int(a)) for n, c, a in rows]
 
 
@@ -120,14 +148,3 @@ def reversals_apart(
     lo, hi = unit.date(first or _FIRST), unit.date(last or _LAST)
     rows = unit.all(_APART, (lo, hi, group_id, lo, hi, lo, hi))
     return {(m, c): int(a) for m, c, a in rows if a}
-
-
-def spent_as_of(unit: Unit, group_id: int, day: dt.date) -> dict[str, int]:
-    """Per currency, what the bills dated on or before `day` cost (bills deleted since
-    left out, as `totals.total_spent` leaves them out): a range sum over the days."""
-    rows = unit.all(
-        "SELECT currency, SUM(paid) FROM spending_days WHERE group_id = ? AND day <= ? "
-        "GROUP BY currency",
-        (group_id, unit.date(day)),
-    )
-    return {c: int(a) for c, a in rows if a}
