@@ -147,7 +147,7 @@ def _about(action: str, data: dict[str, Any]) -> tuple[str, tuple[views.FieldCha
             f"1 {data.get('base')} = {data.get('rate')} {data.get('quote')} from {data.get('date')}"
         ), ()
     if action == "period.close":
-        return f"closed through {data.get('through', '')}", ()
+        return f"through {data.get('through', '')}", ()
     if action == "import":
         return (
             f"{data.get('source')}: {data.get('recorded')} recorded, "

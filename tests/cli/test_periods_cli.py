@@ -14,8 +14,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from splitledger.cli.main import cli
 from tests.cli.conftest import Run, ok_json
 
 HOSTILE = {
@@ -165,6 +166,16 @@ def test_notes_travel_with_every_export(trip: Run, tmp_path: Path, fresh_url: st
     assert [t.get("note") for t in data["transactions"]] == [note, None]
     journal = trip("export", "Trip", "--format", "hledger").stdout
     assert f"    ; note: {note}\n" in journal
+    hledger = shutil.which("hledger")
+    if hledger is not None:  # the journal still reads, the note as the comment it is
+        (tmp_path / "trip.journal").write_text(journal, encoding="utf-8")
+        printed = subprocess.run(
+            [hledger, "-f", str(tmp_path / "trip.journal"), "print"],
+            capture_output=True,
+            text=True,
+        )
+        assert printed.returncode == 0, printed.stderr
+        assert f"; note: {note}" in printed.stdout
     ledger_text = trip("export", "Trip", "--format", "beancount").stdout
     assert '  note: "=HYPERLINK(\\"x\\"); \\"quoted\\", with commas"\n' in ledger_text
     bean_check = shutil.which("bean-check") or str(Path(".venv/bin/bean-check").resolve())
@@ -172,10 +183,6 @@ def test_notes_travel_with_every_export(trip: Run, tmp_path: Path, fresh_url: st
         (tmp_path / "trip.beancount").write_text(ledger_text, encoding="utf-8")
         done = subprocess.run([bean_check, str(tmp_path / "trip.beancount")], capture_output=True)
         assert done.returncode == 0, done.stderr
-    from click.testing import CliRunner
-
-    from splitledger.cli.main import cli
-
     runner = CliRunner()
     restored = runner.invoke(
         cli, ["--db", fresh_url, "import", "Trip", str(dump), "--format", "json"]

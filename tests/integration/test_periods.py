@@ -130,7 +130,7 @@ def test_a_close_only_moves_forward_and_never_past_today(trip: Ledger) -> None:
     assert trip.group("Trip").closed_through == OPEN
     assert trip.list_groups()[0].closed_through == OPEN
     closes = [a.description for a in trip.activity("Trip").items if a.kind == "period_closed"]
-    assert closes == ["closed through 2026-07-01", "closed through 2026-06-30"]
+    assert closes == ["through 2026-07-01", "through 2026-06-30"]
 
 
 def test_a_close_is_idempotent_under_its_key(trip: Ledger) -> None:
