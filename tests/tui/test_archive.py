@@ -104,7 +104,7 @@ async def test_an_archived_group_is_read_only_in_the_app(trip: Ledger) -> None:
             await pilot.press(key)
             await idle(pilot)
             assert isinstance(app.screen, BalancesScreen), key  # no form opened
-        assert sum("archived, so it is read-only" in n for n in notices(pilot)) == 2
+        assert sum("(g, v lists it, a)" in n for n in notices(pilot)) == 2
         app.push_screen(TransactionScreen(tx.id))
         await idle(pilot)
         detail = app.screen
@@ -112,5 +112,44 @@ async def test_an_archived_group_is_read_only_in_the_app(trip: Ledger) -> None:
             await pilot.press(key)
             await idle(pilot)
             assert app.screen is detail, key  # no form, no question
-        assert sum("archived, so it is read-only" in n for n in notices(pilot)) == 5
+        assert sum("(g, v lists it, a)" in n for n in notices(pilot)) == 5
     assert [t.id for t in trip.history("Trip")] == [tx.id]
+
+
+async def test_the_other_write_keys_of_an_archived_group_say_why(trip: Ledger) -> None:
+    from splitledger.tui.commands import open_route
+    from splitledger.tui.screens.members import MembersScreen
+    from splitledger.tui.screens.rates import RatesScreen
+    from splitledger.tui.screens.settle import SettleScreen
+    from splitledger.tui.screens.settle_in import SettleInScreen
+
+    trip.record_expense("Trip", description="Taxi", amount="12", paid_by=[("ann", None)])
+    trip.archive_group("Trip")
+    app = make_app(trip)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await idle(pilot)
+        assert app.group is not None
+        assert app.group.archived  # read with the first screen
+        said = 0
+        for opener, screen_type, keys in (
+            ("m", MembersScreen, ("a", "r", "x")),
+            ("s", SettleScreen, ("p", "a", "e")),
+            ("r", RatesScreen, ("a", "i")),
+            ("i", SettleInScreen, ("s", "c")),
+        ):
+            await pilot.press(opener)
+            await idle(pilot)
+            screen = app.screen
+            assert isinstance(screen, screen_type), opener
+            for key in keys:
+                await pilot.press(key)
+                await idle(pilot)
+                assert app.screen is screen, (opener, key)  # no form, no question
+            said += len(keys)
+            assert sum("(g, v lists it, a)" in n for n in notices(pilot)) == said, notices(pilot)
+            await pilot.press("escape")
+            await idle(pilot)
+        open_route(app, "payment")  # the palette's payment: said too, no form
+        await idle(pilot)
+        assert isinstance(app.screen, BalancesScreen)
+    assert len(trip.history("Trip")) == 1

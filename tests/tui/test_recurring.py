@@ -197,7 +197,7 @@ async def test_an_archived_group_says_why_instead_of_opening_the_form(trip: Ledg
             await idle(pilot)
             assert app.screen is screen, key
         said = [str(n.message) for n in app._notifications]
-        assert sum("archived, so it is read-only" in n for n in said) == 4
+        assert sum("(g, v lists it, a)" in n for n in said) == 4
     assert trip.history("Trip") == []
 
 

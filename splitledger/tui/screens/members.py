@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
+from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 
@@ -87,6 +88,8 @@ class MembersScreen(LedgerScreen):
         return self._names[table.cursor_row]
 
     def action_add(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         from splitledger.tui.screens.create_group import split_names
         from splitledger.tui.screens.prompt import PromptScreen
 
@@ -107,6 +110,8 @@ class MembersScreen(LedgerScreen):
         )
 
     def action_rename(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         from splitledger.tui.screens.prompt import PromptScreen
 
         old = self._highlighted()
@@ -128,6 +133,8 @@ class MembersScreen(LedgerScreen):
         )
 
     def action_remove(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         from splitledger.tui.screens.confirm import ConfirmScreen
 
         member = self._highlighted()

@@ -23,6 +23,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sta
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.jobs import WriteJob, run_db, run_write
+from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import plain, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.screens.payment import parse_day
@@ -219,9 +220,13 @@ class RatesScreen(LedgerScreen):
         self.app.pop_screen()
 
     def action_add(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         self.query_one("#base", Input).focus()
 
     def action_import_file(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         self.query_one("#path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -33,6 +33,7 @@ from splitledger.services.views import TxView
 from splitledger.tui.formatting import money, transfer_text
 from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.plan_csv import write_plan
+from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
 
@@ -176,6 +177,8 @@ class SettleScreen(LedgerScreen):
         self.app.pop_screen()
 
     def action_pay_one(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         table = self.query_one("#plan", DataTable)
         if not self.plan:
             return
@@ -183,6 +186,8 @@ class SettleScreen(LedgerScreen):
         self._confirm_and_pay([transfer], f"Record that {transfer_text(transfer)}?")
 
     def action_pay_all(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         if self.plan:
             self._confirm_and_pay(list(self.plan), self._all_question())
 
@@ -280,6 +285,8 @@ class SettleScreen(LedgerScreen):
     def action_payment(self) -> None:
         """A payment by hand, prefilled from the highlighted plan line (editable: a
         partial payment is that line with a smaller amount)."""
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         from splitledger.tui.screens.payment import PaymentScreen
 
         table = self.query_one("#plan", DataTable)

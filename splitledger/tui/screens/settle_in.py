@@ -27,6 +27,7 @@ from splitledger.domain import is_exchange_account
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_db, run_write
+from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, visible
 from splitledger.tui.screens.base import LedgerScreen
 
@@ -302,9 +303,13 @@ class SettleInScreen(LedgerScreen):
         self.app.push_screen(RatesScreen(self._group))
 
     def action_record(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         self._confirm(record=True)
 
     def action_convert(self) -> None:
+        if refuse_write(self):  # an archived group: say why, do nothing
+            return
         self._confirm(record=False)
 
     def _confirm(self, *, record: bool) -> None:
