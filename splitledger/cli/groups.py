@@ -43,16 +43,19 @@ def group_create(
 @json_option
 def group_list(show_all: bool, as_json: bool) -> None:
     """List the groups with their currency and members (archived ones with --all)."""
-    groups = ledger().list_groups(include_archived=show_all)
+    book = ledger()
+    groups = book.list_groups(include_archived=show_all)
     if as_json:
         output.emit_json({"groups": [output.group_json(g) for g in groups]})
         return
     if not groups:
-        output.echo(
-            "No groups yet: create one with 'splitledger group create NAME --currency EUR'."
-            if not show_all
-            else "No groups yet."
-        )
+        hidden = 0 if show_all else len(book.list_groups(include_archived=True))
+        if hidden:
+            output.echo(f"No groups but archived ones ({hidden}): 'group list --all' shows them.")
+        else:
+            output.echo(
+                "No groups yet: create one with 'splitledger group create NAME --currency EUR'."
+            )
         return
     rows = [[g.name, g.currency, _names(g.members) or "(no members)", _state(g)] for g in groups]
     output.echo(output.table(rows))

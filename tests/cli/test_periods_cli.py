@@ -93,6 +93,7 @@ def test_archive_hides_the_group_and_refuses_every_write(trip: Run) -> None:
     assert _expense(trip, "2026-05-01").exit_code == 0
     assert trip("group", "archive", "Trip").stdout.startswith("Archived group 'Trip'")
     assert ok_json(trip("group", "list", "--json"))["groups"] == []
+    assert "archived ones (1): 'group list --all'" in trip("group", "list").stdout
     (group,) = ok_json(trip("group", "list", "--all", "--json"))["groups"]
     assert group["archived"] is True
     assert "archived" in trip("group", "list", "--all").stdout
