@@ -4,8 +4,9 @@ consumed it, reconciled with the balances (ADR 0017).
 A report is one read of the maintained daily totals (`spending_days`, `balance_days`),
 summed in the database per bucket and member: its cost grows with the days and members
 of the period, not with the number of bills. The reconciliation (`views.MemberFlow`)
-derives each member's payments and conversions from the same totals; the tests prove
-them equal to the postings.
+reads the balances before and at the end of the period as `balances(as_of=...)` does,
+and derives each member's payments and conversions from them and the bills; the tests
+prove every term equal to the postings.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from splitledger.store.repository.as_of import Dimension
 from splitledger.store.unit import Unit
 
 _DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
+#: (member, currency) -> [paid, consumed]
+Cells = dict[tuple[str, str], list[int]]
 
 
 class ReportCases(LedgerCore):
@@ -57,7 +60,6 @@ class ReportCases(LedgerCore):
             row = self._group(unit, group)
             accounts = self._member_rows(unit, row).values()
             who = {m.id: m.name for m in accounts}
-            exchange = {m.id for m in accounts if m.kind != "member"}
             dims = tuple(d for d in _DIMENSIONS if d in names)
             rows = repository.spending_rows(
                 unit, row.id, dims, first=date_from, last=date_to, currency=code
@@ -65,18 +67,31 @@ class ReportCases(LedgerCore):
             buckets: dict[tuple[tuple[str, ...], str], dict[str, list[int]]] = defaultdict(
                 lambda: defaultdict(lambda: [0, 0])
             )
-            per_member: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+            per_member: Cells = defaultdict(lambda: [0, 0])
             for values, member_id, cur, paid, consumed in rows:
                 found: dict[str, str] = dict(zip(dims, values, strict=True))
                 key = tuple(who[member_id] if n == "member" else found[n] for n in names)
-                cell = buckets[key, cur][who[member_id]]
-                cell[0] += paid
-                cell[1] += consumed
-                total = per_member[member_id, cur]
-                total[0] += paid
-                total[1] += consumed
-            flows = repository.balance_flows(unit, row.id, date_from, date_to)
+                for cell in (buckets[key, cur][who[member_id]], per_member[who[member_id], cur]):
+                    cell[0] += paid
+                    cell[1] += consumed
+            # The balances before and at the end of the period, as `balances` reads them.
+            opening = (
+                []
+                if date_from is None or date_from == dt.date.min
+                else repository.balances_as_of(unit, row.id, date_from - dt.timedelta(days=1))
+            )
+            closing = (
+                repository.balances(unit, row.id)
+                if date_to is None
+                else repository.balances_as_of(unit, row.id, date_to)
+            )
             apart = repository.reversals_apart(unit, row.id, date_from, date_to)
+            ends = {
+                "opening": {(n, c): a for n, c, a in opening},
+                "closing": {(n, c): a for n, c, a in closing},
+                "apart": {(who[m], c): a for (m, c), a in apart.items()},
+            }
+            members = {m.name for m in accounts if m.kind == "member"}
             return views.SpendingReport(
                 row.name,
                 names,
@@ -84,8 +99,8 @@ class ReportCases(LedgerCore):
                 date_to,
                 code,
                 _buckets(buckets),
-                _totals(per_member, who),
-                _flows(flows, per_member, apart, who, exchange, code),
+                _totals(per_member),
+                _flows(ends, per_member, members, code),
             )
 
         return self._read(work)
@@ -119,36 +134,35 @@ def _buckets(
     return tuple(out)
 
 
-def _totals(
-    per_member: dict[tuple[int, str], list[int]], who: dict[int, str]
-) -> tuple[views.ReportBucket, ...]:
+def _totals(per_member: Cells) -> tuple[views.ReportBucket, ...]:
     by_currency: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for (member_id, cur), cell in per_member.items():
-        by_currency[cur][who[member_id]] = cell
+    for (member, cur), cell in per_member.items():
+        by_currency[cur][member] = cell
     none: tuple[str, ...] = ()
     return _buckets({(none, cur): cells for cur, cells in by_currency.items()})
 
 
 def _flows(
-    flows: dict[tuple[int, str], tuple[int, int]],
-    per_member: dict[tuple[int, str], list[int]],
-    apart: dict[tuple[int, str], int],
-    who: dict[int, str],
-    exchange: set[int],
+    ends: dict[str, dict[tuple[str, str], int]],
+    per_member: Cells,
+    members: set[str],
     currency: str | None,
 ) -> tuple[views.MemberFlow, ...]:
     """Each member's balance over the period, explained: what the period's balance
     change leaves once the bills (`paid - consumed`) and the reversals dated apart from
-    their bills are taken out is what payments and conversions moved."""
+    their bills are taken out is what payments and conversions moved. The exchange
+    accounts are left out (no one's balance)."""
+    opening, closing, apart = ends["opening"], ends["closing"], ends["apart"]
     out = []
-    for member_id, cur in flows.keys() | per_member.keys() | apart.keys():
-        if member_id in exchange or (currency is not None and cur != currency):
+    for key in opening.keys() | closing.keys() | per_member.keys() | apart.keys():
+        member, cur = key
+        if member not in members or (currency is not None and cur != currency):
             continue
-        opening, closing = flows.get((member_id, cur), (0, 0))
-        paid, consumed = per_member.get((member_id, cur), (0, 0))
-        moved = apart.get((member_id, cur), 0)
-        transfers = closing - opening - (paid - consumed) - moved
-        figures = (opening, paid, consumed, transfers, moved, closing)
+        paid, consumed = per_member.get(key, (0, 0))
+        moved = apart.get(key, 0)
+        start, end = opening.get(key, 0), closing.get(key, 0)
+        transfers = end - start - (paid - consumed) - moved
+        figures = (start, paid, consumed, transfers, moved, end)
         if any(figures):
-            out.append(views.MemberFlow(who[member_id], cur, *figures))
+            out.append(views.MemberFlow(member, cur, *figures))
     return tuple(sorted(out, key=lambda f: (f.member, f.currency)))

@@ -23,7 +23,6 @@ from splitledger.lazy import lazy_attributes
 if TYPE_CHECKING:
     from splitledger.store.repository.appending import KIND_TEXT, Written, append_transactions
     from splitledger.store.repository.as_of import (
-        balance_flows,
         balances_as_of,
         reversals_apart,
         spending_rows,
@@ -65,7 +64,6 @@ _LAZY: dict[str, str] = {
     "KIND_TEXT": "appending",
     "Written": "appending",
     "append_transactions": "appending",
-    "balance_flows": "as_of",
     "balances_as_of": "as_of",
     "reversals_apart": "as_of",
     "spending_rows": "as_of",
@@ -123,7 +121,6 @@ __all__ = [
     "audit",
     "audit_many",
     "audit_trail",
-    "balance_flows",
     "balances",
     "balances_as_of",
     "change_token",

@@ -3,8 +3,6 @@ date and spending reports, each a range sum over days, never a scan of the posti
 
 - `balances_as_of`: every posting dated on or before a day, per account and currency:
   one range over `balance_days` (O(days × members)), from the nearer end.
-- `balance_flows`: per account and currency, the balance before a period and at its
-  end, in one pass over the same rows.
 - `spending_rows`: what expenses paid and consumed in a period, summed per bucket
   (category, month or both), member and currency, in the database.
 - `reversals_apart`: the postings of expense reversals dated on the other side of a
@@ -43,11 +41,6 @@ _SPAN = (
     "SELECT (SELECT MIN(day) FROM balance_days WHERE group_id = ?), "
     "(SELECT MAX(day) FROM balance_days WHERE group_id = ?)"
 )
-_FLOWS = (
-    "SELECT member_id, currency, SUM(CASE WHEN day < ? THEN amount ELSE 0 END), "
-    "SUM(amount) FROM balance_days WHERE group_id = ? AND day <= ? "
-    "GROUP BY member_id, currency"
-)
 #: ISO text on SQLite, a date on PostgreSQL: the month as YYYY-MM either way.
 _MONTH = {True: "substr(day, 1, 7)", False: "to_char(day, 'YYYY-MM')"}
 _APART = (
@@ -83,18 +76,6 @@ def balances_as_of(unit: Unit, group_id: int, day: dt.date) -> list[tuple[str, s
     else:
         rows = unit.all(_AS_OF_FROM_NOW, (group_id, unit.date(day), group_id))
     return [(n, c, int(a)) for n, c, a in rows]
-
-
-def balance_flows(
-    unit: Unit, group_id: int, first: dt.date | None, last: dt.date | None
-) -> dict[tuple[int, str], tuple[int, int]]:
-    """Per (account id, currency): the balance before `first` (0 if None) and as of
-    `last` (every day if None), in one pass over the maintained days."""
-    rows = unit.all(
-        _FLOWS,
-        (unit.date(first or _FIRST), group_id, unit.date(last or _LAST)),
-    )
-    return {(m, c): (int(before), int(end)) for m, c, before, end in rows}
 
 
 def spending_rows(
