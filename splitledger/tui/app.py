@@ -272,7 +272,7 @@ class SplitLedgerApp(LiveRefreshApp):
         is its change token, read with them)."""
         self.group = group
         self._token = token
-        self.sub_title = visible(group.name)  # (the header shows it as plain text)
+        self.sub_title = group_title(group)  # (the header shows it as plain text)
         self.remember_group(group.name)
         while len(self.screen_stack) > 1:
             await self.pop_screen()
@@ -295,7 +295,7 @@ class SplitLedgerApp(LiveRefreshApp):
     def group_changed(self, group: GroupView) -> None:
         """The current group was renamed or got members (by this app)."""
         self.group = group
-        self.sub_title = visible(group.name)
+        self.sub_title = group_title(group)
         self.remember_group(group.name)
 
     # -- errors --------------------------------------------------------------------
@@ -383,6 +383,12 @@ class SplitLedgerApp(LiveRefreshApp):
         home = next((s for s in self.screen_stack if isinstance(s, BalancesScreen)), None)
         if home is not None:
             self.call_later(home.run_action, action)
+
+
+def group_title(group: GroupView) -> str:
+    """The header's subtitle: the group's name, and that it is read-only if archived."""
+    name = visible(group.name)
+    return f"{name} (archived: read-only)" if group.archived else name
 
 
 def log_crash(error: BaseException) -> None:

@@ -97,6 +97,7 @@ async def test_an_archived_group_is_read_only_in_the_app(trip: Ledger) -> None:
         await idle(pilot)
         assert app.group is not None
         assert app.group.archived
+        assert app.sub_title == "Trip (archived: read-only)"  # the header says so
         await pilot.press("escape")
         await idle(pilot)
         assert isinstance(app.screen, BalancesScreen)
