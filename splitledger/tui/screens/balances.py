@@ -123,11 +123,13 @@ class BalancesScreen(LedgerScreen):
             0, view.currency
         )
         members = len(self.group.members)
-        line = Content.assemble(
+        parts: list[str | Content | tuple[str, str]] = [
             plain(view.group, "b"),
-            f" · {view.currency} · {members} member{'s' if members != 1 else ''} · total spent ",
-            (spent, "b"),
-        )
+            f" · {view.currency} · {members} member{'s' if members != 1 else ''}",
+        ]
+        if self.as_of is None:  # (as of a date the services leave it out: see the reports)
+            parts += [" · total spent ", (spent, "b")]
+        line = Content.assemble(*parts)
         marks: list[Content] = []
         if self.as_of is not None:
             marks.append(
