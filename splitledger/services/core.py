@@ -270,10 +270,11 @@ class LedgerCore(LedgerDatabase):
     def _add_rate_locked(self, unit: Unit, group: GroupHead, rate: domain.Rate, where: str) -> bool:
         """Record `rate`; False if the same rate is already there for that day."""
         refuse_archived(group)
-        self._refuse_closed(unit, group, (rate.date,))
         text = format(rate.rate.normalize(), "f")
         existing = repository.find_rate(unit, group.id, rate.date, rate.base, rate.quote)
-        if existing is not None:
+        if existing is None:  # (the same rate again writes nothing: a re-import may pass)
+            self._refuse_closed(unit, group, (rate.date,))
+        else:
             if domain.parse_rate(existing.rate) == rate.rate:
                 return False
             raise InvalidInput(

@@ -296,3 +296,17 @@ def test_a_write_that_waited_for_the_closer_sees_the_close(trip: Ledger, ledger_
     assert "written" not in outcome
     assert "Trip is closed through 2026-06-30" in outcome["refused"]
     assert trip.verify().ok
+
+
+def test_importing_a_groups_own_dump_again_after_a_close_adds_nothing(
+    closed: tuple[Ledger, int], tmp_path: Path
+) -> None:
+    trip, _ = closed
+    out = io.StringIO()
+    interchange.export_group(trip, "Trip", "json", out)
+    dump = tmp_path / "trip.json"
+    dump.write_text(out.getvalue(), encoding="utf-8")
+    before = trip.history("Trip")
+    outcome = interchange.import_file(trip, "Trip", dump, "json")
+    assert (outcome.report.recorded, outcome.report.skipped) == (0, 1)
+    assert trip.history("Trip") == before
