@@ -116,6 +116,8 @@ READS = {
     "balances --as-of": ["balances", "G", "--as-of", "2026-01-31", "--json"],
     "settle --as-of": ["settle", "G", "--as-of", "2026-01-31", "--json"],
     "report": ["report", "G", "--by", "category,month", "--json"],
+    "close (show)": ["close", "G", "--json"],
+    "group list --all": ["group", "list", "--all", "--json"],
 }
 WRITES = {
     "expense add": ["expense", "add", "G", "Taxi", "12.00", "--paid-by", "bob"],
