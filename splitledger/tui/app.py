@@ -94,6 +94,7 @@ class SplitLedgerApp(LiveRefreshApp):
         Binding("ctrl+y", "open_route('payment')", "Record a payment", show=False),
         Binding("ctrl+o", "open_route('import')", "Import a file", show=False),
         Binding("ctrl+b", "open_route('export')", "Export", show=False),
+        Binding("ctrl+g", "open_route('recurring')", "Recurring bills", show=False),
     ]
     #: Seconds of opening after which the screen says that the ledger is opening.
     STATUS_DELAY: ClassVar[float] = 0.2

@@ -136,7 +136,11 @@ APP: dict[str, tuple[str, ...]] = {
     "closed_through": ("screen:BalancesScreen", "screen:ReportsScreen"),
     "archive_group": ("GroupsScreen:archive",),
     "unarchive_group": ("GroupsScreen:archive",),
-    "schedules": ("palette:Recurring bills", "screen:RecurringScreen"),
+    "schedules": (
+        "SplitLedgerApp:open_route('recurring')",
+        "palette:Recurring bills",
+        "screen:RecurringScreen",
+    ),
     "add_schedule": ("RecurringScreen:add",),
     "pause_schedule": ("RecurringScreen:pause",),
     "resume_schedule": ("RecurringScreen:pause",),
