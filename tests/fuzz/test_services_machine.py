@@ -97,6 +97,7 @@ class LedgerMachine(RuleBasedStateMachine):
                     "date",
                     "payer",
                     "participants",
+                    "note",
                 ]
             )
         )
@@ -127,6 +128,7 @@ class LedgerMachine(RuleBasedStateMachine):
             participants=participants,
             category=field("category", st.sampled_from(["", "[bold]food[/]"]), text),
             date=field("date", st.dates(dt.date(2020, 1, 1), dt.date(2030, 1, 1)), dates),
+            note=field("note", st.sampled_from(["", "receipt [bold]x[/]"]), text),
         )
         if tx is not None:
             self.tx_ids.append(tx.id)
@@ -134,7 +136,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def record_payment(self, data: st.DataObject) -> None:
         hostile = data.draw(
-            st.sampled_from([None, None, "amount", "description", "date", "payer", "payee"])
+            st.sampled_from([None, None, "amount", "description", "date", "payer", "payee", "note"])
         )
 
         def field(name: str, sound: st.SearchStrategy[Any], bad: st.SearchStrategy[Any]) -> Any:
@@ -148,6 +150,7 @@ class LedgerMachine(RuleBasedStateMachine):
             amount=field("amount", st.just("12.50"), amounts),
             description=field("description", st.just("back"), text),
             date=field("date", st.just(dt.date(2026, 11, 1)), dates),
+            note=field("note", st.just("cash"), text),
         )
         if tx is not None:
             self.tx_ids.append(tx.id)
@@ -175,6 +178,18 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(query=text)
     def search(self, query: str) -> None:
         self._attempt(self.ledger.history, GROUP, text=query)
+        self._attempt(self.ledger.history, GROUP, note=query)
+
+    @rule(through=st.one_of(st.dates(dt.date(2019, 1, 1), dt.date(2031, 1, 1)), dates))
+    def close_period(self, through: dt.date) -> None:
+        """Closes only move forward; writes dated in a closed period are refused from
+        then on (a refusal changes nothing: `_attempt` checks)."""
+        self._attempt(self.ledger.close_period, GROUP, through)
+
+    @rule(archive=st.booleans())
+    def archive_or_unarchive(self, archive: bool) -> None:
+        call = self.ledger.archive_group if archive else self.ledger.unarchive_group
+        self._attempt(call, GROUP)
 
     @invariant()
     def balances_sum_to_zero_and_verify_is_clean(self) -> None:
