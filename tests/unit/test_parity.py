@@ -55,6 +55,7 @@ CLI: dict[str, tuple[str, ...]] = {
     "rate add": ("add_rate",),
     "rate import": ("import_rates_file", "import_rates"),
     "rate list": ("rates",),
+    "report": ("spending_report",),
     # settle: the plan; --record records it; --in settles in one currency.
     "settle": ("settle_up", "settle_plan", "record_settlement", "settle_in"),
     "tx reverse": ("reverse",),
