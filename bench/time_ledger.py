@@ -92,7 +92,7 @@ def build(path: str, entries: int) -> tuple[int, int, dt.date, dt.date]:
                     tx.category, tx.idempotency_key, None, now, "bench", "0", "0"))  # fmt: skip
         postings += rows
         last = max(last, tx.date)
-        reversed_ = tx.kind is TxKind.EXPENSE and i % REVERSE_EVERY == 0
+        reversed_ = tx.kind is TxKind.EXPENSE and i % REVERSE_EVERY == 7
         if reversed_:
             day = (tx.date + dt.timedelta(days=10)).isoformat()
             txs.append((next_id, group_id, next_id, "reversal", day, f"Reversal of #{i}", "",
