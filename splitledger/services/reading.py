@@ -77,7 +77,10 @@ class ReadingCases(LedgerCore):
                 return None
             row = next((r for r in rows if r.name == prefer), rows[0])
             group = self._group_view(unit, row)
-            token = repository.group_token(row, self._member_rows(unit, row))
+            head = repository.group_head(unit, group_id=row.id)
+            if head is None:  # listed in this same read: cannot happen
+                return None
+            token = repository.group_token(head, self._member_rows(unit, row))
             return FirstScreen(group, balances_view(unit, row, set(group.members), on), token)
 
         return self._read(work)

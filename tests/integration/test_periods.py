@@ -310,3 +310,18 @@ def test_importing_a_groups_own_dump_again_after_a_close_adds_nothing(
     outcome = interchange.import_file(trip, "Trip", dump, "json")
     assert (outcome.report.recorded, outcome.report.skipped) == (0, 1)
     assert trip.history("Trip") == before
+
+
+def test_a_close_moves_the_groups_change_token(trip: Ledger) -> None:
+    """An open screen (live refresh) learns of a close made in another terminal, and the
+    token the first screen is read with equals the one watched afterwards."""
+    first = trip.first_screen(prefer="Trip")
+    assert first is not None
+    before = trip.change_token("Trip")
+    assert first.token == before
+    trip.close_period("Trip", THROUGH)
+    after = trip.change_token("Trip")
+    assert after != before
+    again = trip.first_screen(prefer="Trip")
+    assert again is not None
+    assert again.token == after

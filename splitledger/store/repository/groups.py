@@ -139,8 +139,8 @@ def rename_member(unit: Unit, member_id: int, name: str) -> None:
 
 def change_token(unit: Unit, group: str | None) -> tuple[object, ...]:
     """For all groups (count, max id, sum of heads, archived ones, closes); for one group
-    (id, name, head sequence, member names, archived). Each changes on any write that a
-    screen would show."""
+    (id, name, head sequence, member names, archived, closed through). Each changes on
+    any write that a screen would show."""
     if group is None:
         row = unit.one(
             "SELECT COUNT(id), MAX(id), SUM(head_seq), COUNT(archived_at), "
@@ -153,12 +153,10 @@ def change_token(unit: Unit, group: str | None) -> tuple[object, ...]:
     return group_token(found, member_refs(unit, found.id))
 
 
-def group_token(
-    group: GroupHead | GroupRecord, members: Mapping[str, MemberRef]
-) -> tuple[object, ...]:
+def group_token(group: GroupHead, members: Mapping[str, MemberRef]) -> tuple[object, ...]:
     """`change_token` of `group` from rows already read (its members as `member_refs`
-    gives them): a screen's data and its token from one read cost no extra query."""
+    gives them): a screen's data and its token from one read cost no extra query. A
+    close moves it (an open screen shows the closed period), as archiving does."""
     # O(members): renames and removals change `names`.
     names = tuple(m.name for m in members.values() if m.active)
-    archived = group.archived if isinstance(group, GroupHead) else group.archived_at is not None
-    return (group.id, group.name, group.head_seq, names, archived)
+    return (group.id, group.name, group.head_seq, names, group.archived, group.closed_through)
