@@ -37,6 +37,11 @@ _KINDS = {
     "period.close": "period_closed",
     "group.archive": "group_archived",
     "group.unarchive": "group_unarchived",
+    "recurring.add": "recurring_added",
+    "recurring.edit": "recurring_edited",
+    "recurring.pause": "recurring_paused",
+    "recurring.resume": "recurring_resumed",
+    "recurring.end": "recurring_ended",
 }
 _NEW_VERSION = ("tx.edit", "tx.undo")
 
@@ -148,6 +153,14 @@ def _about(action: str, data: dict[str, Any]) -> tuple[str, tuple[views.FieldCha
         ), ()
     if action == "period.close":
         return f"through {data.get('through', '')}", ()
+    if action in ("recurring.add", "recurring.edit"):
+        return (
+            f"{data.get('description', '')}: {data.get('amount', '')} {data.get('currency', '')} "
+            f"{data.get('rule', '')} from {data.get('from', '')}"
+        ), ()
+    if action in ("recurring.pause", "recurring.resume", "recurring.end"):
+        day = data.get("on", data.get("from", ""))
+        return f"{data.get('description', '')} from {day}", ()
     if action == "import":
         return (
             f"{data.get('source')}: {data.get('recorded')} recorded, "

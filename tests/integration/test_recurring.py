@@ -314,3 +314,17 @@ def test_every_change_is_in_the_audit_log(flat: Ledger) -> None:
         "2026-06-01",
         "Rent 2",
     )
+
+
+def test_the_activity_names_each_schedule_change(flat: Ledger) -> None:
+    view = rent(flat)
+    flat.pause_schedule(view.id, on=D(2026, 3, 1))
+    flat.end_schedule(view.id, on=D(2026, 12, 31))
+    items = [i for i in flat.activity("Trip").items if i.kind.startswith("recurring")]
+    assert [(i.kind, i.description) for i in items[:2]] == [
+        ("recurring_ended", "Rent from 2026-12-31"),
+        ("recurring_paused", "Rent from 2026-03-01"),
+    ]
+    assert items[2].kind == "recurring_added"
+    assert items[2].description.startswith("Rent: 900")
+    assert items[2].description.endswith("from 2026-01-31")
