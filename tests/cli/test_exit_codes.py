@@ -119,7 +119,7 @@ def test_unavailable_database_exits_1_with_its_message(tmp_path: Path) -> None:
 def test_unexpected_failure_exits_1_and_names_the_log(
     trip: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Ledger, group: str) -> None:
+    def broken(self: Ledger, group: str, **_: object) -> None:
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(Ledger, "balances", broken)
