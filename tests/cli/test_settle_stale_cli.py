@@ -4,6 +4,8 @@ recording is refused (exit 2, nothing recorded, the plan now in the message)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from splitledger.services.ledger import Ledger
@@ -17,8 +19,8 @@ def test_a_payment_landing_between_plan_and_record_is_not_paid_twice(
     trip("expense", "add", "Trip", "Dinner", "90", "--paid-by", "ann")
     settle_up = Ledger.settle_up
 
-    def then_bob_pays_elsewhere(self: Ledger, group: str) -> SettlePlan:
-        plan = settle_up(self, group)
+    def then_bob_pays_elsewhere(self: Ledger, group: str, **kwargs: Any) -> SettlePlan:
+        plan = settle_up(self, group, **kwargs)
         with Ledger.open(db_url, actor="other") as other:
             other.record_payment(group="Trip", payer="bob", payee="ann", amount="30")
         return plan
