@@ -51,6 +51,13 @@ class EntryCases(LedgerCore):
                 )
             else:
                 split, for_text = _split(req.split, participants, group.members, currency)
+                if isinstance(split, domain.Exact) and sum(split.amounts.values()) != total:
+                    shown = partial(domain.format_amount, currency=currency)
+                    raise InvalidInput(
+                        f"the exact shares add up to {shown(sum(split.amounts.values()))} "
+                        f"{currency}, not the bill of {shown(total)} {currency}",
+                        field="participants",
+                    )
             tx = domain.build_expense(
                 total=total,
                 currency=currency,

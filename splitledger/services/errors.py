@@ -5,7 +5,16 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """Base of every error a face should show as a message, never as a traceback."""
+    """Base of every error a face should show as a message, never as a traceback. The
+    message is made visible (ADR 0010): it may quote a name as typed, with a newline or
+    an ESC in it, and every face prints a message as one line of plain text."""
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], str):
+            from splitledger.domain.text import visible  # only when something failed
+
+            args = (visible(args[0]),)
+        super().__init__(*args)
 
 
 class InvalidInput(ServiceError):

@@ -146,3 +146,19 @@ def test_a_payer_named_as_they_read_is_that_member(flat: Ledger) -> None:
     assert {p.member for p in tx.postings} == {"ann", "bob"}
     pay = flat.record_payment(group="Flat", payer="BOB", payee="\u0430nn", amount="15")
     assert [(p.member, p.minor) for p in pay.postings] == [("bob", 1500), ("ann", -1500)]
+
+
+def test_split_messages_say_what_is_wrong_in_money_and_on_one_line(flat: Ledger) -> None:
+    """A name typed with a newline is quoted visibly (found by the services fuzz
+    machine), and exact shares that miss the bill say so in money, not minor units."""
+    hostile = (("[bold]x[/]\n0", "9" * 30),)
+    with pytest.raises(InvalidInput) as typed:
+        flat.record_expense(group="Flat", description="x", amount="0.01", paid_by=(("ann", None),),
+                            split="percent", participants=hostile)  # fmt: skip
+    assert "\n" not in str(typed.value)
+    assert "[bold]x[/]␊0" in str(typed.value)
+    short = r"the exact shares add up to 0\.01 EUR, not the bill of 0\.02 EUR"
+    with pytest.raises(InvalidInput, match=short):
+        flat.record_expense(group="Flat", description="x", amount="0.02", paid_by=(("ann", None),),
+                            split="exact", participants=(("ann", "0.01"),))  # fmt: skip
+    assert flat.history("Flat") == []
