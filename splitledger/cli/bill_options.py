@@ -1,6 +1,7 @@
-"""The options that describe a bill (who paid, how it is split, its receipt, category
-and currency), shared by the commands that take one: `expense add`/`edit` and
-`recurring add`/`edit`. One definition each, so that a bill is typed alike everywhere.
+"""The options that describe a bill (who paid, how it is split, its receipt, category,
+currency and note), shared by the commands that take one: `expense add`/`edit` and
+`recurring add`/`edit` (the note also `payment add`). One definition each, so that a
+bill is typed alike everywhere.
 """
 
 from __future__ import annotations
@@ -61,6 +62,9 @@ tip_option = click.option(
 )
 category_option = click.option("--category", default="", help="Free text, e.g. food.")
 currency_option = click.option("--currency", metavar="CODE", help="Default: the group's currency.")
+note_option = click.option(
+    "--note", default="", help="Free text kept with it (at most 2000 characters)."
+)
 
 #: As changes to a recorded bill: each given replaces the bill's, the rest is kept.
 paid_by_change = click.option(
@@ -90,6 +94,7 @@ tax_change = click.option("--tax", metavar="AMOUNT", help="A new tax of an itemi
 tip_change = click.option("--tip", metavar="AMOUNT", help="A new tip of an itemised receipt.")
 category_change = click.option("--category", help="A new category ('' for none).")
 currency_change = click.option("--currency", metavar="CODE", help="A new currency.")
+note_change = click.option("--note", help="A new note ('' to clear it).")
 
 
 def _all(*decorators: Callable[[F], F]) -> Callable[[F], F]:

@@ -23,6 +23,8 @@ from splitledger.cli.bill_options import (
     check_receipt,
     currency_change,
     currency_option,
+    note_change,
+    note_option,
 )
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE, CountType, assignment
@@ -124,6 +126,7 @@ def recurring_cmd() -> None:
 @bill_options
 @category_option
 @currency_option
+@note_option
 @key_option
 @json_option
 def recurring_add(
@@ -144,14 +147,15 @@ def recurring_add(
     tip: str | None,
     category: str,
     currency: str | None,
+    note: str,
     key: str | None,
     as_json: bool,
 ) -> None:
     """Add a bill of AMOUNT for DESCRIPTION in GROUP that repeats --every period from
     --from on (until --until, or --count times, or for good).
 
-    It takes every option of 'expense add' but --date. Nothing is recorded until
-    'recurring run' (dates up to today only)."""
+    It takes every option of 'expense add' but --date; each date's bill carries the
+    --note. Nothing is recorded until 'recurring run' (dates up to today only)."""
     check_receipt(split, for_, items, tax, tip)
     if until is not None and count is not None:
         raise click.UsageError("give --until or --count, not both")
@@ -170,6 +174,7 @@ def recurring_add(
         items=items,
         tax=tax,
         tip=tip,
+        note=note,
         every=every,
         interval=interval,
         day_of_month=day_of_month,
@@ -265,6 +270,7 @@ def recurring_end(schedule_id: int, on: dt.date | None, as_json: bool) -> None:
 @bill_changes
 @category_change
 @currency_change
+@note_change
 @_rule_options(change=True)
 @json_option
 def recurring_edit(
@@ -280,6 +286,7 @@ def recurring_edit(
     tip: str | None,
     category: str | None,
     currency: str | None,
+    note: str | None,
     every: str | None,
     interval: int | None,
     day_of_month: int | None,
@@ -306,6 +313,7 @@ def recurring_edit(
         tip=tip,
         category=category,
         currency=currency,
+        note=note,
         every=every,
         interval=interval,
         day_of_month=day_of_month,
@@ -389,6 +397,8 @@ def _show(view: ScheduleView, as_json: bool, verb: str | None) -> None:
     ]
     if view.category:
         rows.insert(1, ["category", view.category])
+    if view.note:
+        rows.insert(2 if view.category else 1, ["note", view.note])
     for line in view.items:
         rows.append(["item", f"{line[0]} {line[1]} ({', '.join(line[2])})"])
     if view.effective_from != view.starts:
@@ -415,6 +425,7 @@ def schedule_json(view: ScheduleView) -> dict[str, Any]:
         "group": view.group,
         "description": view.description,
         "category": view.category,
+        "note": view.note,
         "amount": view.amount,
         "currency": view.currency,
         "paid_by": [list(p) for p in view.paid_by],

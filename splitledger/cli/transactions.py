@@ -22,6 +22,8 @@ from splitledger.cli.bill_options import (
     check_receipt,
     currency_change,
     currency_option,
+    note_change,
+    note_option,
 )
 from splitledger.cli.context import json_option, key_option, ledger
 from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
@@ -32,11 +34,6 @@ if TYPE_CHECKING:
     from splitledger.services.views import EditOutcome, TxView
 
 T = TypeVar("T")
-
-note_option = click.option(
-    "--note", default="", help="Free text kept with it (at most 2000 characters)."
-)
-note_change = click.option("--note", help="A new note ('' to clear it).")
 
 
 def _show(tx: TxView, verb: str, as_json: bool) -> None:

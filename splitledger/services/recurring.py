@@ -137,6 +137,7 @@ class RecurringCases(ScheduleCases):
                     date=occurrence.date,
                     description=rec.description,
                     category=rec.category,
+                    note=rec.note,
                     **_bill_fields(rec, members),
                 )
                 once = Idempotent.of("tx.expense", req, key)

@@ -145,6 +145,7 @@ class ScheduleReadCases(EntryCases):
             group=group,
             description=rec.description,
             category=rec.category,
+            note=rec.note,
             amount=bill.amount,
             currency=bill.currency,
             paid_by=tuple((name(m), v) for m, v in bill.paid_by),

@@ -129,6 +129,7 @@ class ScheduleCases(ScheduleReadCases):
                 count=rule.count,
                 effective_from=effective_from,
                 replaces_id=None if replaces is None else replaces.id,
+                note=req.note,
             ),
             actor=self.actor,
         )
@@ -148,6 +149,8 @@ class ScheduleCases(ScheduleReadCases):
                 "amount": bill.amount,
                 "currency": bill.currency,
                 "rule": rule.text(),
+                # absent when empty: payloads of schedules without one unchanged
+                **({"note": req.note} if req.note else {}),
             },
         )
         return new_id
@@ -307,9 +310,11 @@ class ScheduleCases(ScheduleReadCases):
             "items": old.items,
             "tax": old.tax,
             "tip": old.tip,
+            "note": old.note,
             "every": rule.every,
             "starts": rule.starts,
         }
+        # a note of '' is a change (it clears the note); None keeps it
         given = {n: v for n, v in changes.items() if v is not None and n in _BILL_FIELDS}
         kept = cast(ScheduleFields, {**kept, **cast(dict[str, Any], given)})
         if changes.get("split") not in (None, "itemised"):
@@ -344,7 +349,7 @@ class ScheduleCases(ScheduleReadCases):
 
 _BILL_FIELDS = frozenset(
     {"description", "amount", "paid_by", "currency", "split", "participants", "category"}
-    | {"items", "tax", "tip"}
+    | {"items", "tax", "tip", "note"}
 )
 
 
@@ -371,6 +376,7 @@ def _expense_request(group: str, date: dt.date, fields: ScheduleFields) -> input
         items=tuple((d, a, tuple(ms)) for d, a, ms in fields.get("items", ())),
         tax=fields.get("tax"),
         tip=fields.get("tip"),
+        note=fields.get("note", ""),
     )
 
 

@@ -34,6 +34,8 @@ class ScheduleFields(TypedDict, total=False):
     items: Items
     tax: str | None
     tip: str | None
+    #: Kept with the schedule and carried by each occurrence as the expense's note.
+    note: str
     #: "day", "week", "month" or "year".
     every: Required[str]
     interval: int
@@ -61,6 +63,8 @@ class ScheduleChanges(TypedDict, total=False):
     items: Items | None
     tax: str | None
     tip: str | None
+    #: '' clears it.
+    note: str | None
     every: str | None
     interval: int | None
     day_of_month: int | str | None
@@ -79,6 +83,8 @@ class ScheduleView:
     group: str
     description: str
     category: str
+    #: The note each occurrence carries ('' for none).
+    note: str
     amount: str
     currency: str
     paid_by: tuple[tuple[str, str | None], ...]

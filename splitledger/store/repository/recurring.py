@@ -1,6 +1,8 @@
 """Recurring schedules (ADR 0016): one row per schedule in `recurring_schedules`, its
 bill as an expense definition (store.definitions' JSON, members by id, so a rename
-changes no schedule) and its rule as plain columns.
+changes no schedule) and its rule as plain columns. The bill's note (the note each
+occurrence carries) rides in that JSON under "note", present only when there is one:
+rows written before schedules had notes read as having none, and need no migration.
 
 A schedule row is configuration, not ledger history: pausing, resuming and ending it
 update the row (each change is in the audit log, written by the use case in the same
@@ -50,9 +52,9 @@ Pause = tuple[dt.date, dt.date | None]
 @dataclass(frozen=True, slots=True)
 class ScheduleRecord:
     """A schedule as stored. `bill` is an expense definition's JSON
-    (`definitions.decode`); `starts` anchors the rule, `effective_from` is the first
-    date it records (a successor's edit date), `ends_on` the last (None: the rule's own
-    end)."""
+    (`definitions.decode`), `note` the note its occurrences carry (read from that JSON);
+    `starts` anchors the rule, `effective_from` is the first date it records (a
+    successor's edit date), `ends_on` the last (None: the rule's own end)."""
 
     id: int
     group_id: int
@@ -71,6 +73,7 @@ class ScheduleRecord:
     replaces_id: int | None
     created_at: dt.datetime
     actor: str
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +92,7 @@ class NewSchedule:
     count: int | None
     effective_from: dt.date
     replaces_id: int | None = None
+    note: str = ""
 
 
 def _pauses_text(pauses: Sequence[Pause]) -> str:
@@ -100,6 +104,23 @@ def _pauses_from(text: str) -> tuple[Pause, ...]:
         (dt.date.fromisoformat(a), None if b is None else dt.date.fromisoformat(b))
         for a, b in json.loads(text)
     )
+
+
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _with_note(bill: str, note: str) -> str:
+    """The bill's JSON with `note` in it; unchanged when there is none (so a schedule
+    without a note is stored exactly as before notes existed)."""
+    if not note:
+        return bill
+    body: dict[str, Any] = json.loads(bill)
+    body["note"] = note
+    return _ENCODE(body)
+
+
+def _note_of(bill: str) -> str:
+    return str(json.loads(bill).get("note", ""))
 
 
 def _record(unit: Unit, row: tuple[Any, ...]) -> ScheduleRecord:
@@ -124,6 +145,7 @@ def _record(unit: Unit, row: tuple[Any, ...]) -> ScheduleRecord:
         replaces_id=row[14],
         created_at=unit.read_stamp(row[15]),
         actor=row[16],
+        note=_note_of(row[4]),
     )
 
 
@@ -140,7 +162,7 @@ def add_schedule(unit: Unit, new: NewSchedule, *, actor: str) -> int:
             new.group_id,
             new.description,
             new.category,
-            new.bill,
+            _with_note(new.bill, new.note),
             new.every,
             new.interval,
             new.day_of_month,
