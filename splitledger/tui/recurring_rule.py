@@ -129,7 +129,7 @@ def rule_of(panel: RuleInput, starts: dt.date) -> Rule:
 
 def schedule_fields(bill: ExpenseFields, rule: Rule) -> ScheduleFields:
     """`add_schedule`'s fields: the bill as the expense form reads it (its date is the
-    rule's start; a schedule has no note) and the rule."""
+    rule's start; its note is each occurrence's) and the rule."""
     fields: ScheduleFields = {
         "description": bill["description"],
         "amount": bill["amount"],
@@ -141,7 +141,7 @@ def schedule_fields(bill: ExpenseFields, rule: Rule) -> ScheduleFields:
         "until": rule.until,
         "count": rule.count,
     }
-    for name in ("currency", "split", "participants", "category", "items", "tax", "tip"):
+    for name in ("currency", "split", "participants", "category", "items", "tax", "tip", "note"):
         if name in bill:
             fields[name] = bill[name]  # (the same types in both)
     return fields

@@ -54,8 +54,13 @@ def bill_text(view: ScheduleView, width: int) -> Text:
     return text
 
 
+#: How much of a note the detail line shows (a note may be 2000 characters).
+NOTE_SHOWN = 300
+
+
 def detail_text(view: ScheduleView) -> Content:
-    """The highlighted bill: who pays, how it is split, what is recorded."""
+    """The highlighted bill: who pays, how it is split, what is recorded, and the note
+    each of its bills carries (plain text)."""
     payers = ", ".join(n if v is None else f"{n} {v}" for n, v in view.paid_by)
     shared = ", ".join(n if v is None else f"{n} {v}" for n, v in view.participants)
     recorded = f"{view.recorded} recorded"
@@ -70,6 +75,8 @@ def detail_text(view: ScheduleView) -> Content:
         plain(shared or "everyone"),
         f" · {recorded}",
         f" · ends {view.ends_on.isoformat()}" if view.ends_on else "",
+        " · note: " if view.note else "",
+        plain(clip(view.note, NOTE_SHOWN)) if view.note else "",
     )
 
 

@@ -1,12 +1,12 @@
 """A new recurring bill: the expense form in "repeat" mode.
 
-The bill is typed in the expense form itself (payers, split, currency, category, its
-live preview of each occurrence's shares), its date is the first date counted, and a
-rule panel (`recurring_rule`) says how it repeats, in words and with its first dates as
-it is typed. Saving adds the schedule through `RecurringCases.add_schedule` under the
-form's idempotency key (Enter twice adds it once); nothing is recorded then: the
-occurrences already due are recorded from the recurring screen (`r`) or the offer at
-start, once each.
+The bill is typed in the expense form itself (payers, split, currency, category, the
+note each occurrence carries, its live preview of each occurrence's shares), its date is
+the first date counted, and a rule panel (`recurring_rule`) says how it repeats, in
+words and with its first dates as it is typed. Saving adds the schedule through
+`RecurringCases.add_schedule` under the form's idempotency key (Enter twice adds it
+once); nothing is recorded then: the occurrences already due are recorded from the
+recurring screen (`r`) or the offer at start, once each.
 """
 
 from __future__ import annotations
@@ -64,9 +64,6 @@ class RecurringFormScreen(ExpenseFormScreen):
     def on_mount(self) -> None:
         title = self.query_one(".screen-title", Static)
         title.update(plain(f"New recurring bill in {self.group.name}", "b"))
-        note = self.query_one("#note", Input)  # a schedule carries no note
-        if note.parent is not None:
-            note.parent.display = False
         for label in self.query(".form-label-short").results(Label):
             if str(label.render()) == "Date":
                 label.update("From")
