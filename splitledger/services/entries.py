@@ -56,7 +56,7 @@ class EntryCases(LedgerCore):
                     raise InvalidInput(
                         f"the exact shares add up to {shown(sum(split.amounts.values()))} "
                         f"{currency}, not the bill of {shown(total)} {currency}",
-                        field="participants",
+                        field="exact",
                     )
             tx = domain.build_expense(
                 total=total,

@@ -27,7 +27,7 @@ BAD_INPUT = [
     ),
     (
         [*EXPENSE, "--split", "exact", "--for", "ann=10", "--for", "bob=10"],
-        "exact: shares add up",
+        "the exact shares add up to 20.00 EUR, not the bill of 90.00 EUR",
     ),
     ([*EXPENSE, "--split", "percent", "--for", "ann=50", "--for", "bob=40"], "percent"),
     (
