@@ -20,9 +20,10 @@ from splitledger.domain import visible
 if TYPE_CHECKING:
     from splitledger.services.interchange import ImportOutcome
 
-#: `services.interchange.EXPORT_FORMATS` and `IMPORT_FORMATS`.
+#: `services.interchange.EXPORT_FORMATS` and `IMPORT_FORMATS` (auto, then the names of
+#: `interop.formats.READERS`).
 EXPORT_FORMATS = ("csv", "json", "hledger", "beancount")
-IMPORT_FORMATS = ("splitwise", "json")
+IMPORT_FORMATS = ("auto", "json", "splitwise")
 
 
 @click.command("export")
@@ -69,6 +70,7 @@ def _outcome_json(o: ImportOutcome) -> dict[str, Any]:
         "group": r.group,
         "source": o.source,
         "format": o.format,
+        "detected": o.detected,
         "dry_run": o.dry_run,
         "committed": r.committed,
         "created_group": r.created_group,
@@ -79,6 +81,8 @@ def _outcome_json(o: ImportOutcome) -> dict[str, Any]:
         "no_effect": o.no_effect,
         "other_transactions": o.other_transactions,
         "ok": o.ok,
+        "totals_from": o.totals_from,
+        "notes": [visible(n) for n in o.notes],
         "reconciliation": [
             {
                 "member": x.member,
@@ -97,7 +101,8 @@ def _outcome_json(o: ImportOutcome) -> dict[str, Any]:
 def _outcome_text(o: ImportOutcome) -> str:
     r = o.report
     state = "dry run: nothing was written" if o.dry_run else "committed"
-    lines = [f"Import of {visible(o.source)} ({o.format}) into {r.group!r} — {state}."]
+    chosen = f"{o.format}, detected" if o.detected else o.format
+    lines = [f"Import of {visible(o.source)} ({chosen}) into {r.group!r} — {state}."]
     if r.created_group:
         lines.append(f"  new group {r.group!r}")
     if r.added_members:
@@ -123,7 +128,9 @@ def _outcome_text(o: ImportOutcome) -> str:
         ]
         for x in o.reconciliation
     ]
-    lines.append("Reconciliation (per-member totals, the file against the ledger):")
+    lines.extend(f"  {visible(n)}" for n in o.notes)
+    against = "the file" if o.totals_from == "file" else "the sums of the file's cells"
+    lines.append(f"Reconciliation (per-member totals, {against} against the ledger):")
     lines.append(output.table(rows, right=frozenset({2, 3})))
     if o.other_transactions:
         lines.append(
@@ -138,12 +145,43 @@ def _outcome_text(o: ImportOutcome) -> str:
 @click.command("import")
 @click.argument("group")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(IMPORT_FORMATS), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    default="auto",
+    show_default=True,
+    help="The app that wrote FILE; auto tells it from the file's content and says which.",
+)
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.option("--currency", metavar="CODE", help="For a new group (default: the file's).")
+@click.option(
+    "--unbalanced-to",
+    metavar="NAME",
+    help="Book each row's difference (members who left and have no column) to NAME.",
+)
+@click.option(
+    "--no-footer",
+    is_flag=True,
+    help="Import a file with no totals line for a currency (not reconciled against one).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    metavar="FIELD=COLUMN,…",
+    help="For --format csv: which column holds the date, amount, payer, … (see docs/cli.md).",
+)
 @json_option
 def import_cmd(
-    group: str, file: Path, fmt: str, dry_run: bool, currency: str | None, as_json: bool
+    group: str,
+    file: Path,
+    fmt: str,
+    dry_run: bool,
+    currency: str | None,
+    unbalanced_to: str | None,
+    no_footer: bool,
+    mapping: str | None,
+    as_json: bool,
 ) -> None:
     """Import FILE into GROUP (atomic and reconciled).
 
@@ -157,10 +195,13 @@ def import_cmd(
             ledger(),
             group,
             file,
-            cast(interchange.ImportFormat, fmt),
+            fmt,
             dry_run=dry_run,
             currency=currency,
             progress=progress,
+            unbalanced_to=unbalanced_to,
+            no_footer=no_footer,
+            mapping=None if mapping is None else interchange.parse_mapping(mapping),
         )
     finally:
         if progress is not None:

@@ -49,6 +49,7 @@ from splitledger.interop.cells import (
     text_cell,
 )
 from splitledger.interop.errors import FormatError
+from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.text import decode
 
 HEADER = ("Date", "Description", "Category", "Cost", "Currency")
@@ -280,6 +281,25 @@ def _lines(text: str) -> Iterator[str]:
     newline="" splits them), sliced lazily: StringIO kept a second, wider copy of the
     whole file, ~60 MB of the 100,000-row import's peak."""
     return (m.group() for m in _LINE.finditer(text))
+
+
+def detect(head: str) -> bool:
+    """The first line is Splitwise's English header."""
+    first = head.lstrip("\ufeff").split("\n", 1)[0]
+    return tuple(c.strip() for c in first.split(",")[: len(HEADER)]) == HEADER
+
+
+def read(data: bytes, options: ReadOptions) -> ImportedFile:
+    """`parse` as an import reader (`interop.formats`)."""
+    found = parse(data, progress=options.progress)
+    return ImportedFile(
+        format="splitwise",
+        members=found.members,
+        currency=found.main_currency(),
+        transactions=found.transactions,
+        totals=found.totals,
+        no_effect=found.no_effect,
+    )
 
 
 def parse(

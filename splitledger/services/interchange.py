@@ -17,8 +17,9 @@ from typing import Literal, TextIO, cast
 
 from splitledger import __version__
 from splitledger.domain import DomainError, Posting, Rate, visible
-from splitledger.interop import beancount, hledger, json_dump, splitwise, tables
+from splitledger.interop import beancount, formats, hledger, json_dump, tables
 from splitledger.interop.errors import ExportError, FormatError
+from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.records import GroupRecord, TxRecord
 from splitledger.interop.text import decode
 from splitledger.services.errors import InvalidInput, NotFound
@@ -27,9 +28,10 @@ from splitledger.services.ledger import Ledger
 from splitledger.services.views import GroupView, ImportReport, RateView, TxView
 
 ExportFormat = Literal["csv", "json", "hledger", "beancount"]
-ImportFormat = Literal["splitwise", "json"]
+#: "auto" or a name of `interop.formats.READERS`.
+ImportFormat = str
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "hledger", "beancount")
-IMPORT_FORMATS: tuple[ImportFormat, ...] = ("splitwise", "json")
+IMPORT_FORMATS: tuple[ImportFormat, ...] = ("auto", *formats.READERS)
 #: Larger files are refused before reading: 64 MiB is ~500,000 Splitwise rows.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 #: An export is held in memory up to this size, then in a private temporary file.
@@ -129,7 +131,8 @@ class Reconciled:
 @dataclass(frozen=True, slots=True)
 class ImportOutcome:
     source: str
-    format: ImportFormat
+    #: the format read (the one detected, for "auto"), and whether it was detected
+    format: str
     report: ImportReport
     #: transactions in the file, and rows that change no balance (left out)
     transactions: int
@@ -138,20 +141,15 @@ class ImportOutcome:
     other_transactions: int
     reconciliation: tuple[Reconciled, ...]
     dry_run: bool
+    detected: bool = False
+    #: "file": reconciled with the file's own totals; "rows": with its cells' sums
+    totals_from: str = "file"
+    #: what the reader had to say (differences booked to a member, a missing footer)
+    notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.reconciliation)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    members: tuple[str, ...]
-    currency: str | None
-    entries: list[ImportEntry]
-    totals: Balances
-    no_effect: int
-    rates: tuple[Rate, ...] = ()
 
 
 def _read(path: Path) -> bytes:
@@ -170,26 +168,26 @@ def _read(path: Path) -> bytes:
         ) from None
 
 
-def _parse(data: bytes, fmt: ImportFormat, progress: Callable[[str, int], None] | None) -> _Parsed:
-    if fmt == "splitwise":
-        found = splitwise.parse(
-            data, progress=None if progress is None else lambda n: progress("read", n)
-        )
-        return _Parsed(
-            found.members,
-            found.main_currency(),
-            [ImportEntry(tx) for tx in found.transactions],
-            found.totals,
-            found.no_effect,
-        )
-    dump = json_dump.read_dump(decode(data))
-    entries = [
-        ImportEntry(tx, reverses_key=rec.reverses, replaces_key=rec.replaces)
-        for rec, tx in zip(dump.transactions, dump.domain, strict=True)
-    ]
-    return _Parsed(
-        dump.group.members, dump.group.currency, entries, dump.balances, 0, dump.group.rates
-    )
+def _parse(data: bytes, fmt: str, options: ReadOptions) -> tuple[ImportedFile, bool]:
+    """The file read as `fmt` ("auto": as the format its start looks like), and whether
+    the format was detected."""
+    if fmt != "auto":
+        return formats.read(fmt, data, options), False
+    chosen = formats.detect(decode(data[: formats.HEAD_CHARS * 4]))
+    return formats.read(chosen, data, options), True
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """`date=Date,amount=Cost,…` as {field: column}; `InvalidInput` naming the part."""
+    mapping: dict[str, str] = {}
+    for part in (p.strip() for p in text.split(",")):
+        field_name, sep, column = part.partition("=")
+        if not sep or not field_name.strip() or not column.strip():
+            raise InvalidInput(f"map: {visible(part)!r} is not FIELD=COLUMN", field="map")
+        if field_name.strip() in mapping:
+            raise InvalidInput(f"map: {visible(field_name.strip())} given twice", field="map")
+        mapping[field_name.strip()] = column.strip()
+    return mapping
 
 
 def _existing(ledger: Ledger, group: str) -> tuple[GroupView | None, dict[str, Balances]]:
@@ -216,18 +214,28 @@ def import_file(
     dry_run: bool = False,
     currency: str | None = None,
     progress: Callable[[str, int], None] | None = None,
+    unbalanced_to: str | None = None,
+    no_footer: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ImportOutcome:
     """Import `path` into `group` (created, with missing members, as needed): all rows or
     none. Rows already on the ledger (same key, same content) are skipped, so importing
     a file twice adds nothing. The ledger's totals for the file's transactions must
     equal the file's own totals to the minor unit, else nothing is written. `progress`
-    is called with ("read" | "import", rows done)."""
+    is called with ("read" | "import", rows done); `unbalanced_to`, `no_footer` and
+    `mapping` are the readers' `ReadOptions`."""
     if fmt not in IMPORT_FORMATS:
         raise InvalidInput(f"unknown import format {fmt!r}", field="format")
     source = visible(path.name)  # named in messages and the audit log: never raw controls
     try:
         # The raw bytes are not kept past parsing (10 MB per 100,000 rows).
-        parsed = _parse(_read(path), fmt, progress)
+        options = ReadOptions(
+            unbalanced_to=unbalanced_to,
+            no_footer=no_footer,
+            mapping=mapping,
+            progress=None if progress is None else lambda n: progress("read", n),
+        )
+        parsed, detected = _parse(_read(path), fmt, options)
     except FormatError as exc:
         raise InvalidInput(f"{source}: {exc}", field="file") from None
     view, held = _existing(ledger, group)
@@ -244,7 +252,15 @@ def import_file(
         )
     already: Balances = defaultdict(int)
     from_file = 0
-    for entry in parsed.entries:
+    entries = [
+        ImportEntry(
+            tx,
+            reverses_key=parsed.reverses.get(tx.idempotency_key),
+            replaces_key=parsed.replaces.get(tx.idempotency_key),
+        )
+        for tx in parsed.transactions
+    ]
+    for entry in entries:
         effect = held.get(entry.tx.idempotency_key)
         if effect is not None:
             from_file += 1
@@ -257,7 +273,7 @@ def import_file(
         group,
         group_currency,
         parsed.members,
-        parsed.entries,
+        entries,
         source=source,
         expected=expected,
         dry_run=dry_run,
@@ -273,11 +289,14 @@ def import_file(
     )
     return ImportOutcome(
         source=source,
-        format=fmt,
+        format=parsed.format,
         report=report,
-        transactions=len(parsed.entries),
+        transactions=len(entries),
         no_effect=parsed.no_effect,
         other_transactions=len(held) - from_file,
         reconciliation=rows,
         dry_run=dry_run,
+        detected=detected,
+        totals_from=parsed.totals_from,
+        notes=parsed.notes,
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -35,7 +35,7 @@ from splitledger.tui.safe import VisibleHighlighter, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
 
 if TYPE_CHECKING:
-    from splitledger.services.interchange import ImportFormat, ImportOutcome
+    from splitledger.services.interchange import ImportOutcome
     from splitledger.services.ledger import Ledger
     from splitledger.services.views import GroupView
 
@@ -282,7 +282,7 @@ class ImportScreen(PortingScreen):
                 ledger,
                 req.group,
                 Path(req.path).expanduser(),
-                cast("ImportFormat", req.fmt),
+                req.fmt,
                 dry_run=dry_run,
                 currency=req.currency or None,
                 progress=progress,
