@@ -4,7 +4,7 @@ reversals."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
@@ -23,7 +23,7 @@ from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import ExpenseFields, PaymentFields, SplitMode, validate
 from splitledger.store import definitions, repository
 from splitledger.store.records import TxRecord
-from splitledger.store.repository import GroupHead
+from splitledger.store.repository import GroupHead, MemberRef
 from splitledger.store.unit import Unit
 
 
@@ -141,22 +141,7 @@ class EntryCases(LedgerCore):
 
     def _save_bill(self, unit: Unit, group: GroupHead, tx_id: int, bill: Bill) -> None:
         """Store how the expense `tx_id` was split, members by id (ADR 0011)."""
-        rows = self._member_rows(unit, group)
-        receipt = bill.receipt
-        stored = definitions.StoredDefinition(
-            bill.amount,
-            bill.currency,
-            tuple((rows[name].id, value) for name, value in bill.paid_by),
-            bill.split,
-            tuple((rows[name].id, value) for name, value in bill.participants),
-            None
-            if receipt is None
-            else definitions.StoredReceipt(
-                tuple((d, a, tuple(rows[m].id for m in ms)) for d, a, ms in receipt.items),
-                receipt.tax,
-                receipt.tip,
-            ),
-        )
+        stored = bill.stored(self._member_rows(unit, group))
         definitions.save(unit, tx_id, stored)
 
     @staticmethod
@@ -253,6 +238,28 @@ class Bill:
     split: SplitMode
     participants: tuple[tuple[str, str | None], ...]
     receipt: views.Receipt | None = None
+
+    def stored(
+        self, rows: Mapping[str, MemberRef], *, everyone: bool = False
+    ) -> definitions.StoredDefinition:
+        """As the ledger stores it, members by id (`rows`: the group's by name); with
+        `everyone`, no participants listed (a recurring bill's: whoever is a member on
+        each occurrence's day)."""
+        receipt = self.receipt
+        return definitions.StoredDefinition(
+            self.amount,
+            self.currency,
+            tuple((rows[name].id, value) for name, value in self.paid_by),
+            self.split,
+            () if everyone else tuple((rows[n].id, v) for n, v in self.participants),
+            None
+            if receipt is None
+            else definitions.StoredReceipt(
+                tuple((d, a, tuple(rows[m].id for m in ms)) for d, a, ms in receipt.items),
+                receipt.tax,
+                receipt.tip,
+            ),
+        )
 
 
 def named_in(tx: domain.Transaction, bill: Bill | None) -> list[str]:

@@ -97,23 +97,8 @@ class ScheduleCases(ScheduleReadCases):
         refuse_archived(head)
         tx, bill = self._build_expense(req, self._group_view(unit, head), "recurring:check")
         self._require_active(unit, head, named_in(tx, bill))
-        rows = self._member_rows(unit, head)
-        receipt = bill.receipt
-        stored = definitions.StoredDefinition(
-            bill.amount,
-            bill.currency,
-            tuple((rows[n].id, v) for n, v in bill.paid_by),
-            bill.split,
-            # None given: everyone who is a member on each occurrence's day.
-            tuple((rows[n].id, v) for n, v in bill.participants) if req.participants else (),
-            None
-            if receipt is None
-            else definitions.StoredReceipt(
-                tuple((d, a, tuple(rows[m].id for m in ms)) for d, a, ms in receipt.items),
-                receipt.tax,
-                receipt.tip,
-            ),
-        )
+        # None given: everyone who is a member on each occurrence's day.
+        stored = bill.stored(self._member_rows(unit, head), everyone=not req.participants)
         new_id = store.add_schedule(
             unit,
             store.NewSchedule(
