@@ -31,13 +31,16 @@ class ReadOptions:
     - `no_footer`: import a file that has no totals line for some currency, saying it
       could not be reconciled against one;
     - `mapping`: the generic CSV's columns (`date=Date,amount=Cost,…`);
-    - `progress`: called with rows read so far, now and then.
+    - `progress`: called with rows read so far, now and then;
+    - `currency`: the currency of a file that does not name its own (`--currency`;
+      Cospend without a currency section, IHateMoney's `XXX`).
     """
 
     unbalanced_to: str | None = None
     no_footer: bool = False
     mapping: Mapping[str, str] | None = None
     progress: Callable[[int], None] | None = None
+    currency: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -234,6 +234,7 @@ def import_file(
             no_footer=no_footer,
             mapping=mapping,
             progress=None if progress is None else lambda n: progress("read", n),
+            currency=currency,
         )
         parsed, detected = _parse(_read(path), fmt, options)
     except FormatError as exc:
