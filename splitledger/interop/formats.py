@@ -39,6 +39,11 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.splitwise:detect",
         "Splitwise's CSV export, in any of its languages and ages",
     ),
+    "csv": Reader(
+        "splitledger.interop.generic_csv:read",
+        None,
+        "any spreadsheet or bank statement, read through --map (never guessed)",
+    ),
 }
 
 

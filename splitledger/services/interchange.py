@@ -171,23 +171,78 @@ def _read(path: Path) -> bytes:
 def _parse(data: bytes, fmt: str, options: ReadOptions) -> tuple[ImportedFile, bool]:
     """The file read as `fmt` ("auto": as the format its start looks like), and whether
     the format was detected."""
+    if fmt == "auto" and options.mapping is not None:
+        fmt = "csv"  # a mapping says what the columns are: the generic CSV, never guessed
     if fmt != "auto":
         return formats.read(fmt, data, options), False
     chosen = formats.detect(decode(data[: formats.HEAD_CHARS * 4]))
     return formats.read(chosen, data, options), True
 
 
+#: A mapping file is a few lines; anything larger is not one.
+MAX_MAPPING_BYTES = 64 * 1024
+
+
 def parse_mapping(text: str) -> dict[str, str]:
-    """`date=Date,amount=Cost,…` as {field: column}; `InvalidInput` naming the part."""
+    """`--map` for the generic CSV as {field: column} (a constant as "=VALUE"): inline
+    `date=Date,amount=Cost,payer==ann`, or, when the text holds no `=`, the path of a
+    mapping file with one `field = column` (or `field == constant`) a line, `#`
+    comments and blank lines. Checked against `interop.generic_csv`'s fields and the
+    input policy; `InvalidInput` on field "map" naming the part."""
+    if "=" in text:
+        parts: list[tuple[int | None, str]] = [(None, p) for p in text.split(",")]
+    else:
+        parts = _mapping_file(Path(text).expanduser())
     mapping: dict[str, str] = {}
-    for part in (p.strip() for p in text.split(",")):
-        field_name, sep, column = part.partition("=")
-        if not sep or not field_name.strip() or not column.strip():
-            raise InvalidInput(f"map: {visible(part)!r} is not FIELD=COLUMN", field="map")
-        if field_name.strip() in mapping:
-            raise InvalidInput(f"map: {visible(field_name.strip())} given twice", field="map")
-        mapping[field_name.strip()] = column.strip()
+    for line, part in parts:
+        where = "map: " if line is None else f"map: line {line}: "
+        field_name, sep, column = part.strip().partition("=")
+        if not sep or not field_name.strip() or not column.strip().lstrip("=").strip():
+            raise InvalidInput(
+                f"{where}{visible(part.strip())!r} is not FIELD=COLUMN (or FIELD==VALUE)",
+                field="map",
+            )
+        key = field_name.strip().lower()
+        if key in mapping:
+            raise InvalidInput(f"{where}{visible(field_name.strip())} given twice", field="map")
+        mapping[key] = column.strip()
+    from splitledger.interop import generic_csv  # the fields and their checks
+
+    try:
+        generic_csv.check_mapping(mapping)
+    except FormatError as exc:
+        raise InvalidInput(visible(str(exc)), field="map") from None
     return mapping
+
+
+def _mapping_file(path: Path) -> list[tuple[int | None, str]]:
+    """The mapping lines of a `--map FILE`, numbered, without comments and blanks."""
+    try:
+        if path.stat().st_size > MAX_MAPPING_BYTES:
+            raise InvalidInput(
+                f"map: {visible(str(path))} is larger than a mapping file "
+                f"({MAX_MAPPING_BYTES // 1024} KiB)",
+                field="map",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"map: cannot read {visible(str(path))}: {exc.strerror} (--map takes "
+            "FIELD=COLUMN,… or a mapping file)",
+            field="map",
+        ) from None
+    try:
+        text = decode(data)
+    except FormatError as exc:
+        raise InvalidInput(f"map: {visible(str(path))}: {exc}", field="map") from None
+    lines: list[tuple[int | None, str]] = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    if not lines:
+        raise InvalidInput(f"map: {visible(str(path))} maps nothing", field="map")
+    return lines
 
 
 def _existing(ledger: Ledger, group: str) -> tuple[GroupView | None, dict[str, Balances]]:
