@@ -39,6 +39,21 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.splitwise:detect",
         "Splitwise's CSV export, in any of its languages and ages",
     ),
+    "cospend": Reader(
+        "splitledger.interop.cospend:read",
+        "splitledger.interop.cospend:detect",
+        "Nextcloud Cospend's project export (sectioned CSV: members, bills, currencies)",
+    ),
+    "tricount": Reader(
+        "splitledger.interop.tricount:read",
+        "splitledger.interop.tricount:detect",
+        "Tricount's CSV export ('Paid by <Name>' and 'Impacted to <Name>' columns)",
+    ),
+    "settleup": Reader(
+        "splitledger.interop.settleup:read",
+        "splitledger.interop.settleup:detect",
+        "Settle Up's CSV export (UTF-8 or UTF-16; 'Who paid' / 'For whom' lists)",
+    ),
     "csv": Reader(
         "splitledger.interop.generic_csv:read",
         None,
