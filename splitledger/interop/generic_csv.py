@@ -83,7 +83,7 @@ FIELDS: dict[str, str] = {
     "payer": "column of who paid, or ==NAME for the whole file (required)",
     "participants": "column of ;-separated names, or ==a;b (default: every member)",
     "split": "column of weights NAME=W;… (blank: equal among the participants)",
-    "currency": "column of the currency, or ==CODE (required)",
+    "currency": "column of the currency, or ==CODE (default: --currency)",
     "description": "column of the description, or ==TEXT",
     "category": "column of the category, or ==TEXT",
     "members": "the members, a;b;c (default: the names in the payer/participant cells)",
@@ -221,7 +221,7 @@ def check_mapping(mapping: Mapping[str, str]) -> CsvMap:
             target[field] = _map_text(value, field, MAX_COLUMN)
         else:
             options[field] = _map_text(value, field, MAX_COLUMN)
-    for needed in ("date", "payer", "currency"):
+    for needed in ("date", "payer"):
         if needed not in columns and needed not in constants:
             raise _map_error(needed, f"is needed ({FIELDS[needed]})")
     money = [f for f in ("amount", "debit", "credit") if f in columns]
@@ -625,6 +625,16 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
         )
     spec = check_mapping(options.mapping)
     _refuse_other_options(options)
+    if "currency" not in spec.columns and "currency" not in spec.constants:
+        if options.currency is None:
+            raise FormatError(
+                "map: currency: is needed: a column (currency=Currency), a constant "
+                "(currency==EUR) or --currency"
+            )
+        try:
+            spec.constants["currency"] = normalize_currency(options.currency)
+        except DomainError as exc:
+            raise FormatError(f"--currency: {exc}") from None
     text = decode(data)
     if not text.strip():
         raise FormatError("the file is empty")
