@@ -14,7 +14,8 @@ Why these choices:
   rather than guessed.
 - Amounts are exact (integers via `parse_amount`, never float). `sign=negative` reads a
   bank statement, where money spent is written negative; a row of the other sign is a
-  refund and is booked as the same split reversed. `debit`/`credit` columns (either may
+  refund and is booked as the same split reversed, or left out with `refunds=skip` (a
+  statement's salary is not a refund). `debit`/`credit` columns (either may
   be blank) are read as the amounts spent and refunded, whatever sign they carry.
 - The file carries no totals of its own, so it is reconciled against per-member sums
   computed from the cells (payer +amount, each participant −share; totals_from "rows"),
@@ -89,6 +90,7 @@ FIELDS: dict[str, str] = {
     "members": "the members, a;b;c (default: the names in the payer/participant cells)",
     "date_format": "e.g. DD/MM/YYYY (YYYY, MM, DD and - / . or space)",
     "sign": "positive (default) or negative: how an expense's amount is written",
+    "refunds": "book (default: the split reversed) or skip: rows of the other sign",
     "delimiter": "comma (default), semicolon, tab or pipe",
     "decimal": "point (default, 1,234.50) or comma (1.234,50)",
     "skip": "lines before the header line (default 0)",
@@ -103,6 +105,7 @@ _DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
 _DELIMITERS.update({v: v for v in list(_DELIMITERS.values())})
 _DECIMALS = {"point": ".", "comma": ",", ".": ".", ",": ","}
 _SIGNS = {"positive": 1, "negative": -1}
+_REFUNDS = {"book": True, "skip": False}
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 #: The dates tried without a date_format, in this order: (pattern, year, month, day).
@@ -135,6 +138,8 @@ class CsvMap:
     participants: tuple[str, ...] | None = None
     date_format: DateFormat | None = None
     sign: int = 1
+    #: Rows of the other sign: booked as refunds (True) or left out.
+    refunds: bool = True
     delimiter: str = ","
     decimal: str = "."
     skip: int = 0
@@ -258,6 +263,7 @@ def check_mapping(mapping: Mapping[str, str]) -> CsvMap:
         participants=participants,
         date_format=None if date_format is None else _date_format(date_format),
         sign=int(str(_choice(_SIGNS, options.get("sign", "positive"), "sign"))),
+        refunds=bool(_choice(_REFUNDS, options.get("refunds", "book"), "refunds")),
         delimiter=str(_choice(_DELIMITERS, options.get("delimiter", "comma"), "delimiter")),
         decimal=str(_choice(_DECIMALS, options.get("decimal", "point"), "decimal")),
         skip=skip,
@@ -422,6 +428,7 @@ class _Reader:
         self.seen: Counter[bytes] = Counter()
         self.moved: dict[str, int] = defaultdict(int)
         self.refunds = 0
+        self.skipped = 0  # rows of the other sign left out (refunds=skip)
         self.everyone = 0  # rows split among every member
 
     def _find(self, column: str, row: int) -> int:
@@ -468,6 +475,9 @@ class _Reader:
         )
         key = self._key(content)
         if minor == 0:
+            return None
+        if minor < 0 and not spec.refunds:
+            self.skipped += 1
             return None
         self.moved[currency] += abs(minor)
         if self.moved[currency] > MAX_FILE_TOTAL:
@@ -695,6 +705,8 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
         )
     if state.refunds:
         notes.append(f"{state.refunds} row(s) of the other sign booked as refunds")
+    if state.skipped:
+        notes.append(f"{state.skipped} row(s) of the other sign left out (refunds=skip)")
     return ImportedFile(
         format="csv",
         members=everyone,
