@@ -34,6 +34,11 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.dump_reader:detect",
         "splitledger's own JSON dump (export --format json)",
     ),
+    "spliit": Reader(
+        "splitledger.interop.spliit:read",
+        "splitledger.interop.spliit:detect",
+        "Spliit's CSV or JSON export (told apart by content)",
+    ),
     "splitwise": Reader(
         "splitledger.interop.splitwise:read",
         "splitledger.interop.splitwise:detect",
