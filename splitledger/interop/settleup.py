@@ -76,7 +76,8 @@ def _fields(header: list[str]) -> dict[str, int]:
     fields: dict[str, int] = {}
     wanted = {h: f for f, h in HEADINGS.items()}
     for index, raw in enumerate(header):
-        field = wanted.get(" ".join(raw.split()).lower())
+        heading = " ".join(raw.split()).lower()
+        field = wanted.get(heading) or wanted.get(heading.partition("(")[0].strip())
         if field is not None:
             if field in fields:
                 raise FormatError("this column appears twice", row=1, column=raw.strip())

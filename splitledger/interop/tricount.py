@@ -318,8 +318,8 @@ def _row(
             )
         paid = {payer: total}
     for what, values, columns in (
-        ("Paid by", paid, layout.paid),
         ("Impacted to", impacted, layout.impacted),
+        ("Paid by", paid, layout.paid),
     ):
         if sum(values.values()) != total:
             column = next(iter(columns), None)

@@ -1,0 +1,83 @@
+"""What the CLI tests of the other splitters' formats (Cospend, Tricount, Settle Up)
+check alike: a sample imports and reconciles, a second import records nothing, a longer
+export records only its new rows, `--format auto` names the format, and a bad or hostile
+file exits 2 with one plain line naming the row and column, having written nothing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from splitledger.cli.main import cli
+from tests.cli.conftest import Run, Shared, ok_json, state
+
+SAMPLES = Path(__file__).parent.parent / "interop" / "samples"
+#: What CLI output must never carry: escapes, bidi controls, Rich markup rendered.
+NOT_PLAIN = re.compile("[\x1b\u202a-\u202e\u2066-\u2069\x00-\x08]")
+
+
+def sample(fmt: str, name: str) -> bytes:
+    return (SAMPLES / fmt / name).read_bytes()
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def imported(run: Run, path: Path, *extra: str, group: str = "Flat") -> dict[str, Any]:
+    result = ok_json(run("import", group, str(path), "--json", *extra))
+    assert isinstance(result, dict)
+    return result
+
+
+def ledger_balances(run: Run, group: str = "Flat") -> dict[tuple[str, str], int]:
+    data = ok_json(run("balances", group, "--json"))
+    return {(b["member"], b["currency"]): b["minor"] for b in data["balances"] if b["minor"]}
+
+
+def check_imports_and_reconciles(
+    run: Run, path: Path, fmt: str, expected: dict[tuple[str, str], int], transactions: int
+) -> dict[str, Any]:
+    """Imported with --format auto: detected, committed, reconciled against the cells."""
+    report = imported(run, path)
+    assert (report["format"], report["detected"]) == (fmt, True)
+    assert (report["committed"], report["ok"], report["totals_from"]) == (True, True, "rows")
+    assert (report["transactions"], report["recorded"]) == (transactions, transactions)
+    file_totals = {(r["member"], r["currency"]): r["file_minor"] for r in report["reconciliation"]}
+    assert {k: v for k, v in file_totals.items() if v} == expected
+    assert ledger_balances(run) == expected
+    assert ok_json(run("verify", "--json"))["ok"] is True
+    text = run("import", "Flat", str(path), "--dry-run").stdout
+    assert f"({fmt}, detected)" in text
+    assert "the sums of the file's cells against the ledger" in text
+    return report
+
+
+def check_reimport_and_longer(run: Run, path: Path, longer: Path, added: int) -> None:
+    """Importing again records nothing; a longer export records only its new rows."""
+    first = imported(run, path)
+    again = imported(run, path)
+    assert (again["recorded"], again["skipped"], again["ok"]) == (0, first["transactions"], True)
+    more = imported(run, longer)
+    assert (more["recorded"], more["skipped"], more["ok"]) == (added, first["transactions"], True)
+    assert imported(run, longer)["recorded"] == 0
+
+
+def check_refused(shared: Shared, tmp_path: Path, fmt: str, data: bytes, message: str) -> None:
+    """Exit 2, one plain line starting with `message`, and nothing written."""
+    url, ledger = shared
+    before = state(ledger)
+    path = write(tmp_path, f"{fmt}.csv", data)
+    result = CliRunner().invoke(cli, ["--db", url, "import", "Trip", str(path), "--format", fmt])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {fmt}.csv: {message}"), result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr[:-1].isprintable()
+    assert not NOT_PLAIN.search(result.stderr), result.stderr
+    assert state(ledger) == before

@@ -1,0 +1,136 @@
+"""`import --format settleup`: a Settle Up export (UTF-8, or UTF-16 with its byte-order
+mark and tabs) imports with its exact split amounts, several payers and transfers as
+payments; bad and hostile files exit 2 naming the row and column and write nothing."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Run, Shared, ok_json
+from tests.cli.peer_imports import (
+    check_imports_and_reconciles,
+    check_refused,
+    check_reimport_and_longer,
+    imported,
+    sample,
+    write,
+)
+
+EXPECTED = {
+    ("Alice", "EUR"): 3100,
+    ("Bob", "EUR"): 100,
+    ("Chloé", "EUR"): -3200,
+    ("Alice", "USD"): -3334,
+    ("Bob", "USD"): -3333,
+    ("Chloé", "USD"): 6667,
+}
+GOOD = sample("settleup", "flat.csv")
+ROW = (
+    "Alice,90.00,EUR,Alice;Bob;Chloé,30.00;30.00;30.00,Groceries,🛒,"
+    "2024-04-01 18:22:05,1,90.00,expense,"
+)
+
+
+def _row(**changes: str) -> bytes:
+    cells = {
+        "payers": "Alice",
+        "amounts": "90.00",
+        "currency": "EUR",
+        "members": "Alice;Bob;Chloé",
+        "shares": "30.00;30.00;30.00",
+        "purpose": "Groceries",
+        "category": "🛒",
+        "date": "2024-04-01 18:22:05",
+        "rate": "1",
+        "converted": "90.00",
+        "type": "expense",
+    }
+    cells.update(changes)
+    return GOOD.replace(ROW.encode(), (",".join(cells.values()) + ",").encode())
+
+
+def _utf16(data: bytes) -> bytes:
+    return codecs.BOM_UTF16_LE + data.decode().replace(",", "\t").encode("utf-16-le")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_settleup_export_imports_detected_and_reconciled(
+    run: Run, tmp_path: Path, encoding: str
+) -> None:
+    data = GOOD if encoding == "utf-8" else _utf16(GOOD)
+    report = check_imports_and_reconciles(
+        run, write(tmp_path, "flat.csv", data), "settleup", EXPECTED, 6
+    )
+    assert report["added_members"] == ["Alice", "Bob", "Chloé"]
+    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    assert [t["kind"] for t in history].count("payment") == 1
+    assert "Bob paid Alice" in [t["description"] for t in history]
+
+
+def test_utf16_and_utf8_exports_are_the_same_rows(run: Run, tmp_path: Path) -> None:
+    imported(run, write(tmp_path, "a.csv", GOOD))
+    again = imported(run, write(tmp_path, "b.csv", _utf16(GOOD)))
+    assert (again["recorded"], again["skipped"], again["ok"]) == (0, 6, True)
+
+
+def test_reimport_records_nothing_and_a_longer_export_only_new_rows(
+    run: Run, tmp_path: Path
+) -> None:
+    later = b"Bob,9.00,EUR,Alice;Chlo\xc3\xa9,4.50;4.50,Taxi,,2024-04-06 23:00:00,1,9.00,expense,\n"
+    check_reimport_and_longer(
+        run, write(tmp_path, "a.csv", GOOD), write(tmp_path, "b.csv", GOOD + later), 1
+    )
+
+
+BAD = {
+    "shares-miss": (
+        _row(shares="30.00;30.00;29.99"),
+        "row 2, column 'Split amounts': the shares add up to 89.99 EUR, not the 90.00 EUR paid",
+    ),
+    "lists": (_row(shares="45.00;45.00"), "row 2, column 'Split amounts': lists 2 amount(s)"),
+    "payers": (_row(payers="Alice;Bob"), "row 2, column 'Amount': lists 1 amount(s) for the 2"),
+    "negative": (
+        _row(amounts="-90.00", shares="-30.00;-30.00;-30.00"),
+        "row 2, column 'Amount': -90.00 EUR is negative",
+    ),
+    "amount": (_row(amounts="ninety"), "row 2, column 'Amount': 'ninety' is not a number"),
+    "date": (_row(date="yesterday"), "row 2, column 'Date & time': 'yesterday' is not a date"),
+    "converted": (
+        _row(currency="USD", rate="0.92", converted="99.00"),
+        "row 2, column 'Converted amount (EUR)': 90.00 USD at 0.92 is not 99.00 EUR",
+    ),
+    "empty-whom": (_row(members="", shares=""), "row 2, column 'For whom': is empty"),
+    "cells": (GOOD.replace(b",expense,\n", b"\n", 1), "row 2: has 10 cells but the header has 12"),
+    "header": (GOOD.replace(b"Split amounts", b"Shares"), "row 1: no 'Split amounts' column"),
+    "lookalike": (_row(members="Alice;Bob;alice"), "row 1, column 'alice': reads the same"),
+}
+HOSTILE = {
+    "esc-purpose": (_row(purpose="Gro\x1b[31mceries"), "row 2, column 'Purpose': contains"),
+    "rlo-name": (_row(members="Alice;B\u202eob;Chloé"), "row 2, column 'For whom': contains"),
+    "long-name": (
+        _row(
+            payers="A" * 101,
+        ),
+        "row 2, column 'Who paid': is 101 characters",
+    ),
+    "long-purpose": (_row(purpose="x" * 501), "row 2, column 'Purpose': is 501 characters long"),
+}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"), [*BAD.values(), *HOSTILE.values()], ids=[*BAD, *HOSTILE]
+)
+def test_bad_and_hostile_files_exit_2_naming_row_and_column(
+    shared: Shared, tmp_path: Path, data: bytes, message: str
+) -> None:
+    check_refused(shared, tmp_path, "settleup", data, message)
+
+
+def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
+    imported(run, write(tmp_path, "markup.csv", _row(purpose="[bold]x[/]")))
+    titles = [t["description"] for t in ok_json(run("history", "Flat", "--json"))["transactions"]]
+    assert "[bold]x[/]" in titles
+    assert "[bold]x[/]" in run("history", "Flat").stdout

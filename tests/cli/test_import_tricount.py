@@ -1,0 +1,161 @@
+"""`import --format tricount`: a Tricount export imports with its exact per-member
+shares, each row in its own currency or in the default one as its cells say, the
+exchange rate checked; bad and hostile files exit 2 naming the row and column and write
+nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Run, Shared, ok_json
+from tests.cli.peer_imports import (
+    check_imports_and_reconciles,
+    check_refused,
+    check_reimport_and_longer,
+    imported,
+    sample,
+    write,
+)
+
+EXPECTED = {
+    ("Alice", "EUR"): 1966,
+    ("Bob", "EUR"): 967,
+    ("Chloé", "EUR"): -2933,
+    ("Alice", "CHF"): -3367,
+    ("Bob", "CHF"): -3367,
+    ("Chloé", "CHF"): 6734,
+}
+GOOD = sample("tricount", "trip.csv")
+ROW = (
+    "Groceries,-60.00,EUR,1,-60.00,Normal,Food & drinks,Alice,2024-03-01 18:22,"
+    "-60.00,0.00,0.00,-20.00,-20.00,-20.00,"
+)
+
+
+def _row(**changes: str) -> bytes:
+    cells = {
+        "title": "Groceries",
+        "amount": "-60.00",
+        "currency": "EUR",
+        "rate": "1",
+        "default": "-60.00",
+        "type": "Normal",
+        "category": "Food & drinks",
+        "payer": "Alice",
+        "date": "2024-03-01 18:22",
+        "paid": "-60.00,0.00,0.00",
+        "impacted": "-20.00,-20.00,-20.00",
+    }
+    cells.update(changes)
+    row = ",".join(cells.values()) + ","
+    return GOOD.replace(ROW.encode(), row.encode())
+
+
+def test_tricount_export_imports_detected_and_reconciled(run: Run, tmp_path: Path) -> None:
+    report = check_imports_and_reconciles(
+        run, write(tmp_path, "trip.csv", GOOD), "tricount", EXPECTED, 8
+    )
+    assert report["added_members"] == ["Alice", "Bob", "Chloé"]
+    assert report["notes"] == []
+    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    transfer = next(t for t in history if t["description"] == "Bob pays Alice")
+    assert transfer["kind"] == "payment"
+
+
+def test_reimport_records_nothing_and_a_longer_export_only_new_rows(
+    run: Run, tmp_path: Path
+) -> None:
+    later = (
+        "Taxi,-9.00,EUR,1,-9.00,Normal,,Bob,2024-03-07 23:00,0.00,-9.00,0.00,-3.00,-3.00,-3.00,\n"
+    )
+    longer = GOOD.replace(b"\nExported on", later.encode() + b"\nExported on")
+    check_reimport_and_longer(
+        run, write(tmp_path, "a.csv", GOOD), write(tmp_path, "b.csv", longer), 1
+    )
+
+
+def test_a_file_cut_short_is_read_and_said_so(run: Run, tmp_path: Path) -> None:
+    cut = GOOD.split(b"\nExported on")[0]
+    report = imported(run, write(tmp_path, "cut.csv", cut))
+    assert report["ok"] is True
+    assert any("Exported on" in n for n in report["notes"])
+
+
+def test_shares_in_the_default_currency_are_booked_in_it(run: Run, tmp_path: Path) -> None:
+    """A CHF row whose cells add up to its EUR amount is booked in EUR, as the cells say."""
+    data = _row(
+        amount="-50.00",
+        currency="CHF",
+        rate="0.9",
+        default="-45.00",
+        paid="-45.00,0.00,0.00",
+        impacted="-15.00,-15.00,-15.00",
+    )
+    report = imported(run, write(tmp_path, "default.csv", data))
+    assert report["ok"] is True
+
+
+BAD = {
+    "shares-miss": (
+        _row(impacted="-20.00,-20.00,-19.99"),
+        "row 2, column 'Impacted to Alice': the 'Impacted to' cells add up to "
+        "59.99 EUR, not the row's 60.00 EUR",
+    ),
+    "paid-miss": (_row(paid="-50.00,0.00,0.00"), "row 2, column 'Paid by Alice': the 'Paid by'"),
+    "rate": (
+        _row(currency="CHF", rate="0.5"),
+        "row 2, column 'Exchange rate': 60.00 CHF at 0.5 is not the 60.00 EUR",
+    ),
+    "neither": (
+        _row(
+            currency="CHF",
+            rate="0.9",
+            default="-54.00",
+            impacted="-18.00,-18.00,-17.00",
+            paid="-54.00,0.00,0.00",
+        ),
+        "row 2, column 'Impacted to Alice': the 'Impacted to' cells add up to 53.00 CHF",
+    ),
+    "mixed-signs": (
+        _row(impacted="-20.00,20.00,-60.00"),
+        "row 2, column 'Impacted to Bob': has the other sign",
+    ),
+    "amount": (_row(amount="sixty"), "row 2, column 'Amount': 'sixty' is not a number"),
+    "cell": (_row(impacted="-20.00,-20.00,abc"), "row 2, column 'Impacted to Chloé': 'abc'"),
+    "date": (_row(date="31/02/2024"), "row 2, column 'Date & time': '31/02/2024' is not a date"),
+    "currency": (_row(currency="EURO"), "row 2, column 'Currency':"),
+    "after-trailer": (
+        GOOD + b"Late,-1.00,EUR,1,-1.00,Normal,,Bob,2024-03-09,0,-1,0,0,-1,0,\n",
+        "row 12: a row after the closing line of row 11",
+    ),
+    "no-impacted": (GOOD.replace(b"Impacted to", b"Affected"), "row 1: no 'Impacted to <Name>'"),
+    "lookalike": (
+        GOOD.replace(b"Impacted to Bob", b"Impacted to alice"),
+        "row 1, column 'Impacted to alice': reads the same as the column",
+    ),
+}
+HOSTILE = {
+    "esc-title": (_row(title="Gro\x1b[31mceries"), "row 2, column 'Title': contains a control"),
+    "rlo-category": (_row(category="a\u202eb"), "row 2, column 'Category': contains a text-dir"),
+    "esc-member": (GOOD.replace(b"Paid by Bob", b"Paid by B\x1bob"), "row 1, column 'Paid by B"),
+    "long-name": (GOOD.replace(b"Impacted to Bob", b"Impacted to " + b"B" * 101), "row 1,"),
+    "long-title": (_row(title="x" * 501), "row 2, column 'Title': is 501 characters long"),
+}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"), [*BAD.values(), *HOSTILE.values()], ids=[*BAD, *HOSTILE]
+)
+def test_bad_and_hostile_files_exit_2_naming_row_and_column(
+    shared: Shared, tmp_path: Path, data: bytes, message: str
+) -> None:
+    check_refused(shared, tmp_path, "tricount", data, message)
+
+
+def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
+    imported(run, write(tmp_path, "markup.csv", _row(title="[bold]x[/]")))
+    titles = [t["description"] for t in ok_json(run("history", "Flat", "--json"))["transactions"]]
+    assert "[bold]x[/]" in titles
+    assert "[bold]x[/]" in run("history", "Flat").stdout
