@@ -1,12 +1,19 @@
 """Splitwise's CSV export, read into balanced transactions.
 
-The export's layout: a header `Date,Description,Category,Cost,Currency,<member>…`, blank
-separator lines, one line per expense or payment whose member cells are the net effect
-on each member (> 0: the group owes them, as in our sign convention), and a closing
-`Total balance` line per currency with each member's total (`Current balance` in older
-exports). Rows whose Category is `Payment` between two members become payments; every
-other row an expense posted as the members' net effects. Rows that change no balance are
-counted and left out.
+The export's layout: a header `Date,Description,Category,Cost,Currency,<member>…` (in the
+user's language: `splitwise_languages`), blank separator lines, one line per expense or
+payment whose member cells are the net effect on each member (> 0: the group owes them,
+as in our sign convention), and a closing `Total balance` line per currency with each
+member's total (`Current balance` in older exports). Friend exports start with a
+`Note: …` line, skipped with the blank lines (`splitwise_header`). Rows whose Category
+is the payment category between two members become payments; every other row an
+expense posted as the members' net effects. Rows that change no balance are counted and
+left out.
+
+Members who left a group have no column in later exports, so their rows' cells do not
+sum to zero: such a file is refused unless `unbalanced_to` names a member to take each
+row's difference (ADR 0019). A currency without a closing line is refused unless
+`no_footer`: then it is reconciled against the sums of its rows, and the notes say so.
 
 Every cell of free text (descriptions, categories, member names) goes through the input
 policy (`domain.text`): runs of tabs and line breaks fold to one space, then control,
@@ -17,7 +24,8 @@ columns; dates must lie within `DATE_MIN`..`DATE_MAX`; amount cells must not be 
 Each row's idempotency key is a digest of its content (date, description, category,
 cost, currency and the non-zero member cells, whatever their column order) and of how
 many identical rows came before it: re-importing the same file, or a later export with
-more rows, finds the same keys, while two identical coffees on one day stay two.
+more rows, finds the same keys, while two identical coffees on one day stay two. The
+member `unbalanced_to` names is not part of it: the key is the file's row.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 from splitledger.domain import (
     DomainError,
@@ -38,36 +47,50 @@ from splitledger.domain import (
     format_amount,
     normalize_currency,
 )
-from splitledger.domain.fx import EXCHANGE_PREFIX
 from splitledger.interop.cells import (
     ZERO_CELLS,
     amount_cell,
     date_cell,
-    quote,
-    refuse_lookalikes,
     refused,
     text_cell,
 )
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
+from splitledger.interop.splitwise_header import (
+    MAX_NAME,
+    blank,
+    find_header,
+    refuse_alike,
+    unbalanced_member,
+)
+from splitledger.interop.splitwise_header import (
+    members as read_members,
+)
+from splitledger.interop.splitwise_languages import (
+    ENGLISH,
+    fold,
+    folded_in,
+    is_total_label,
+    language_of,
+    payment_categories,
+)
 from splitledger.interop.text import decode
 
-HEADER = ("Date", "Description", "Category", "Cost", "Currency")
-#: Labels of the closing line, lower-cased: older exports say "Current balance".
-TOTAL_LABELS = frozenset({"total balance", "current balance"})
-PAYMENT_CATEGORY = "payment"
+HEADER = tuple(h[0] for h in ENGLISH.headings)
 KEY_PREFIX = "splitwise:"
 NO_DESCRIPTION = "(no description)"
 _LEFT_OUT = " (a member the row leaves out has 0.00)"
 MAX_ROWS = 1_000_000
 #: Longest text of a cell, in characters (the ledger's own limits).
-MAX_NAME = 100
 MAX_DESCRIPTION = 500
 MAX_CATEGORY = 100
 #: Most a file may move in one currency (the sum, row by row, of what members are owed):
 #: far beyond any group, and far enough below 2**63 that the ledger's 64-bit balances and
 #: spending totals cannot overflow on import.
 MAX_FILE_TOTAL = 10**18
+__all__ = ["HEADER", "MAX_NAME", "SplitwiseFile", "detect", "parse", "read"]
+
+Sums = dict[tuple[str, str], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +106,12 @@ class SplitwiseRow:
 class SplitwiseFile:
     members: tuple[str, ...]
     rows: tuple[SplitwiseRow, ...]
-    #: {(member, currency): minor} from the file's "Total balance" lines
+    #: {(member, currency): minor}: the file's "Total balance" lines, with the member
+    #: `unbalanced_to` named (its computed total) and, under `no_footer`, the sums of the
+    #: rows of the currencies that have no such line
     totals: dict[tuple[str, str], int] = field(default_factory=dict)
+    totals_from: Literal["file", "rows"] = "file"
+    notes: tuple[str, ...] = ()
 
     @property
     def transactions(self) -> list[Transaction]:
@@ -103,59 +130,20 @@ class SplitwiseFile:
         return min(counts, key=lambda c: (-counts[c], c))
 
 
-def _column(raw: str, index: int) -> str:
-    """How a message names a member column: by its name when short enough to show."""
-    return raw if 0 < len(raw) <= MAX_NAME else f"#{index}"
+@dataclass(slots=True)
+class _State:
+    """What the rows read so far add up to."""
 
-
-def _member_name(cell: str, column: str) -> str:
-    """A member column's name under the input policy."""
-    name = text_cell(cell, row=1, column=column, max_length=MAX_NAME, required=True)
-    if name.lower().startswith(EXCHANGE_PREFIX):
-        raise FormatError(
-            f"names starting with {EXCHANGE_PREFIX!r} are reserved for exchange accounts",
-            row=1,
-            column=column,
-        )
-    return name
-
-
-def _members(header: list[str]) -> tuple[str, ...]:
-    """The member columns' names under the policy. Names that read the same are refused
-    by `_refuse_lookalikes` once the rows are read; a name the policy refuses is checked
-    against the others at once, so that `ann` and `ann` + a zero-width space are named
-    together rather than the second alone."""
-    names = [h.strip() for h in header]
-    for index, expected in enumerate(HEADER):
-        found = names[index] if index < len(names) else ""
-        if found.lower() != expected.lower():
-            raise FormatError(
-                f"expected {expected!r} here, found {quote(found)}: a Splitwise export "
-                f"starts with {','.join(HEADER)} and then one column per member",
-                row=1,
-                column=_column(found, index + 1),
-            )
-    cells = header[len(HEADER) :]
-    while cells and not cells[-1].strip():
-        cells.pop()
-    if not cells:
-        raise FormatError("no member columns after 'Currency'", row=1)
-    columns = [_column(c.strip(), i) for i, c in enumerate(cells, start=len(HEADER) + 1)]
-    seen: set[str] = set()
-    for column, cell in zip(columns, cells, strict=True):
-        if not cell.strip():
-            raise FormatError("a member column has no name", row=1, column=column)
-        if cell.strip() in seen:
-            raise FormatError("this member's column appears twice", row=1, column=column)
-        seen.add(cell.strip())
-    members: list[str] = []
-    for index, (column, cell) in enumerate(zip(columns, cells, strict=True)):
-        try:
-            members.append(_member_name(cell, column))
-        except FormatError:
-            refuse_lookalikes(cells, columns, but=index)
-            raise
-    return tuple(members)
+    columns: tuple[str, ...]  # the file's five headings, as messages name them
+    payments: frozenset[str]
+    unbalanced_to: str | None
+    seen: Counter[bytes] = field(default_factory=Counter)
+    #: per currency, what members are owed in the rows so far (bounded)
+    moved: dict[str, int] = field(default_factory=dict)
+    #: per (member, currency), the sum of the cells (and of the differences booked)
+    sums: Sums = field(default_factory=lambda: defaultdict(int))
+    #: per currency, (total booked to `unbalanced_to`, rows)
+    booked: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # built once
@@ -170,34 +158,32 @@ def _key(content: list[object], seen: Counter[bytes]) -> str:
     return KEY_PREFIX + hashlib.sha256(digest + b"#%d" % occurrence).hexdigest()[:40]
 
 
-def _row_tx(
-    cells: list[str],
-    members: tuple[str, ...],
-    row: int,
-    seen: Counter[bytes],
-    moved: dict[str, int],
-) -> SplitwiseRow:
-    """One data line. `moved` sums, per currency, what members are owed in the rows so
-    far (bounded by `MAX_FILE_TOTAL`)."""
-    date = date_cell(cells[0], row)
+def _money(minor: int, currency: str) -> str:
+    return f"{format_amount(minor, currency, grouping=False)} {currency}"
+
+
+def _row_tx(cells: list[str], members: tuple[str, ...], row: int, state: _State) -> SplitwiseRow:
+    """One data line, its cells added to `state`."""
+    description_col, category_col, cost_col, currency_col = state.columns[1:]
+    date = date_cell(cells[0], row, state.columns[0])
     description = text_cell(
-        cells[1], row=row, column="Description", max_length=MAX_DESCRIPTION, required=False
+        cells[1], row=row, column=description_col, max_length=MAX_DESCRIPTION, required=False
     )
     category = text_cell(
-        cells[2], row=row, column="Category", max_length=MAX_CATEGORY, required=False
+        cells[2], row=row, column=category_col, max_length=MAX_CATEGORY, required=False
     )
     try:
         currency = normalize_currency(cells[4])
     except DomainError as exc:
-        raise FormatError(str(exc), row=row, column="Currency") from None
-    if not cells[3].strip() and description.lower().endswith("balance"):
+        raise FormatError(str(exc), row=row, column=currency_col) from None
+    if not cells[3].strip() and fold(description).endswith(("balance", "saldo", "bilanz")):
         raise FormatError(
             f"is empty: if this is the closing line, {description!r} is not a label "
             "Splitwise uses ('Total balance', or 'Current balance' in older exports)",
             row=row,
-            column="Cost",
+            column=cost_col,
         )
-    cost = amount_cell(cells[3], currency, row, "Cost")
+    cost = amount_cell(cells[3], currency, row, cost_col)
     nets = [  # zero cells (most of them) skip even the call
         (name, amount_cell(cell, currency, row, name, empty_hint=_LEFT_OUT))
         for name, cell in zip(members, cells[len(HEADER) :], strict=True)
@@ -205,24 +191,29 @@ def _row_tx(
     ]
     nonzero = [(n, v) for n, v in nets if v]
     total = sum(v for _, v in nonzero)
+    postings = nonzero
     if total:
-        raise FormatError(
-            f"the member cells add up to {format_amount(total, currency, grouping=False)} "
-            f"{currency}, not zero: the row does not balance",
-            row=row,
-        )
-    owed = sum(v for _, v in nonzero if v > 0)
+        if state.unbalanced_to is None:
+            raise FormatError(
+                f"the member cells add up to {_money(total, currency)}, not zero: the row "
+                "does not balance (if members who left the group have no column, "
+                "--unbalanced-to NAME books each row's difference to NAME)",
+                row=row,
+            )
+        postings = [*nonzero, (state.unbalanced_to, -total)]
+        so_far, count = state.booked.get(currency, (0, 0))
+        state.booked[currency] = (so_far - total, count + 1)
+    owed = sum(v for _, v in postings if v > 0)
     if owed > abs(cost):
         raise FormatError(
-            f"members are owed {format_amount(owed, currency, grouping=False)} {currency} in "
-            f"all, more than the cost of {format_amount(abs(cost), currency, grouping=False)} "
-            f"{currency}",
+            f"members are owed {_money(owed, currency)} in all, more than the cost of "
+            f"{_money(abs(cost), currency)}",
             row=row,
-            column="Cost",
+            column=cost_col,
         )
-    if not nonzero:
+    if not postings:
         return SplitwiseRow(row, currency, None)
-    moved[currency] = so_far = moved.get(currency, 0) + owed
+    state.moved[currency] = so_far = state.moved.get(currency, 0) + owed
     if so_far > MAX_FILE_TOTAL:
         limit = format_amount(MAX_FILE_TOTAL, currency)
         raise FormatError(
@@ -230,6 +221,9 @@ def _row_tx(
             "ledger can hold: split the file",
             row=row,
         )
+    sums = state.sums
+    for name, value in postings:
+        sums[name, currency] += value
     # The key reads the text as it always has (whitespace runs as one space, no NFC), so
     # that files imported by earlier versions keep their keys.
     content: list[object] = [
@@ -240,19 +234,19 @@ def _row_tx(
         currency,
         sorted(nonzero),
     ]
-    key = _key(content, seen)
-    is_payment = category.lower() == PAYMENT_CATEGORY and len(nonzero) == 2
+    key = _key(content, state.seen)
+    is_payment = len(postings) == 2 and folded_in(category, state.payments)
     try:
         tx = Transaction(
             kind=TxKind.PAYMENT if is_payment else TxKind.EXPENSE,
-            postings=tuple(Posting(n, currency, v) for n, v in nonzero),
+            postings=tuple(Posting(n, currency, v) for n, v in postings),
             date=date,
             description=description or NO_DESCRIPTION,
             idempotency_key=key,
             category="payment" if is_payment else category,
         )
     except DomainError as exc:
-        column = {"description": "Description", "category": "Category"}.get(exc.field or "")
+        column = {"description": description_col, "category": category_col}.get(exc.field or "")
         if column is None:
             raise FormatError(str(exc), row=row) from None
         raise refused(exc, row, column) from None
@@ -260,12 +254,12 @@ def _row_tx(
 
 
 def _totals(
-    cells: list[str], members: tuple[str, ...], row: int
+    cells: list[str], members: tuple[str, ...], row: int, currency_col: str
 ) -> tuple[str, dict[tuple[str, str], int]]:
     try:
         currency = normalize_currency(cells[4])
     except DomainError as exc:
-        raise FormatError(str(exc), row=row, column="Currency") from None
+        raise FormatError(str(exc), row=row, column=currency_col) from None
     values = {
         (name, currency): amount_cell(cells[i], currency, row, name, empty_hint=_LEFT_OUT)
         for i, name in enumerate(members, start=len(HEADER))
@@ -284,21 +278,32 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def detect(head: str) -> bool:
-    """The first line is Splitwise's English header."""
-    first = head.lstrip("\ufeff").split("\n", 1)[0]
-    return tuple(c.strip() for c in first.split(",")[: len(HEADER)]) == HEADER
+    """The header, after any preamble, is Splitwise's in one of its languages."""
+    text = head.lstrip("\ufeff")
+    try:
+        cells, _ = find_header(csv.reader(_lines(text)))
+    except (csv.Error, StopIteration):
+        return False
+    return language_of(cells) is not None
 
 
 def read(data: bytes, options: ReadOptions) -> ImportedFile:
     """`parse` as an import reader (`interop.formats`)."""
-    found = parse(data, progress=options.progress)
+    found = parse(
+        data,
+        progress=options.progress,
+        unbalanced_to=options.unbalanced_to,
+        no_footer=options.no_footer,
+    )
     return ImportedFile(
         format="splitwise",
         members=found.members,
         currency=found.main_currency(),
         transactions=found.transactions,
         totals=found.totals,
+        totals_from=found.totals_from,
         no_effect=found.no_effect,
+        notes=found.notes,
     )
 
 
@@ -307,6 +312,8 @@ def parse(
     *,
     progress: Callable[[int], None] | None = None,
     max_rows: int = MAX_ROWS,
+    unbalanced_to: str | None = None,
+    no_footer: bool = False,
 ) -> SplitwiseFile:
     """Read a Splitwise CSV export; raises `FormatError` naming the row and column."""
     text = decode(data)
@@ -314,28 +321,30 @@ def parse(
         raise FormatError("the file is empty")
     reader = csv.reader(_lines(text), strict=True)
     try:
-        header = next(reader)
-        members = _members(header)
+        header, header_row = find_header(reader)
+        members, lang = read_members(header, header_row)
+        if unbalanced_to is not None:
+            unbalanced_to = unbalanced_member(unbalanced_to, members)
+        columns = tuple(h.strip() for h in header[: len(HEADER)])
+        state = _State(columns, payment_categories(lang), unbalanced_to)
         width = len(HEADER) + len(members)
         rows: list[SplitwiseRow] = []
         totals: dict[tuple[str, str], int] = {}
         total_rows: dict[str, int] = {}
-        label = "Total balance"  # as the file writes it, once seen
-        seen: Counter[bytes] = Counter()
-        moved: dict[str, int] = {}
+        label = lang.totals[0]  # as the file writes it, once seen
         for cells in reader:
             row = reader.line_num
-            if not any(c.strip() for c in cells):
+            if blank(cells):
                 continue
             while len(cells) > width and not cells[-1].strip():
                 cells.pop()
             if len(cells) != width:
                 raise FormatError(f"has {len(cells)} cells but the header has {width}", row=row)
-            if cells[1].strip().lower() in TOTAL_LABELS:
-                currency, values = _totals(cells, members, row)
+            if len(cells[1]) <= 40 and is_total_label(cells[1]):
+                currency, values = _totals(cells, members, row, columns[4])
                 if currency in total_rows:
                     raise FormatError(
-                        f"a second {label!r} line for {currency}", row=row, column="Currency"
+                        f"a second {label!r} line for {currency}", row=row, column=columns[4]
                     )
                 label = cells[1].strip()
                 total_rows[currency] = row
@@ -348,7 +357,7 @@ def parse(
                 )
             if len(rows) >= max_rows:
                 raise FormatError(f"more than {max_rows} transactions; split the file", row=row)
-            rows.append(_row_tx(cells, members, row, seen, moved))
+            rows.append(_row_tx(cells, members, row, state))
             if progress is not None and len(rows) % 1000 == 0:
                 progress(len(rows))
     except csv.Error as exc:
@@ -358,9 +367,8 @@ def parse(
     # The file's text goes before the look-alike table (~12 MB, loaded once) comes in:
     # loaded while both are held, it raised the peak of a 100,000-row import by 7 MB.
     del reader, text
-    refuse_lookalikes(members, members)
-    _reconcile(members, rows, totals, total_rows)
-    return SplitwiseFile(members, tuple(rows), totals)
+    refuse_alike(members, header_row)
+    return _reconcile(members, rows, totals, total_rows, state, label, no_footer=no_footer)
 
 
 def _reconcile(
@@ -368,27 +376,55 @@ def _reconcile(
     rows: list[SplitwiseRow],
     totals: dict[tuple[str, str], int],
     total_rows: dict[str, int],
-) -> None:
-    """The file's own check: its rows add up to its "Total balance" lines."""
-    sums: dict[tuple[str, str], int] = defaultdict(int)
-    for r in rows:
-        if r.tx is not None:
-            for p in r.tx.postings:
-                sums[p.account, p.currency] += p.minor
-    used = sorted({r.currency for r in rows if r.tx is not None})
+    state: _State,
+    label: str,
+    *,
+    no_footer: bool,
+) -> SplitwiseFile:
+    """The file's own check: its rows add up to its closing lines. Currencies without
+    one are refused, or (`no_footer`) reconciled against the sums of their rows."""
+    sums = state.sums
+    used = sorted({c for _, c in sums})
     missing = [c for c in used if c not in total_rows]
-    if missing:
+    if missing and not no_footer:
         raise FormatError(
-            f"no 'Total balance' line for {', '.join(missing)}: the file looks truncated"
+            f"no {label!r} line for {', '.join(missing)}: the file looks truncated (if the "
+            "export has none, --no-footer imports it reconciled against the sums of its rows)"
         )
     for currency, row in sorted(total_rows.items()):
         for member in members:
             want, got = totals.get((member, currency), 0), sums.get((member, currency), 0)
             if want != got:
                 raise FormatError(
-                    f"the total is {format_amount(want, currency, grouping=False)} {currency} "
-                    f"but the rows above add up to "
-                    f"{format_amount(got, currency, grouping=False)} {currency}",
+                    f"the total is {_money(want, currency)} but the rows above add up to "
+                    f"{_money(got, currency)}",
                     row=row,
                     column=member,
                 )
+    notes: list[str] = []
+    everyone = members
+    if state.unbalanced_to is not None and state.booked:
+        name = state.unbalanced_to
+        everyone = (*members, name)
+        for currency, (amount, count) in sorted(state.booked.items()):
+            totals[name, currency] = sums.get((name, currency), 0)
+            rows_text = f"{count} row{'s' if count != 1 else ''}"
+            notes.append(
+                f"{name} takes {_money(amount, currency)} from {rows_text} whose member "
+                "cells do not add up to zero (--unbalanced-to)"
+            )
+    for currency in missing:
+        for member in everyone:
+            totals[member, currency] = sums.get((member, currency), 0)
+    if missing:
+        notes.append(
+            f"no {label!r} line for {', '.join(missing)}: not reconciled against a footer, "
+            "only against the sums of the file's rows"
+        )
+    return SplitwiseFile(
+        everyone,
+        tuple(rows),
+        totals,
+        totals_from="rows" if missing else "file",
+        notes=tuple(notes),
+    )
