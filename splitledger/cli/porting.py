@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: `services.interchange.EXPORT_FORMATS` and `IMPORT_FORMATS` (auto, then the names of
 #: `interop.formats.READERS`).
 EXPORT_FORMATS = ("csv", "json", "hledger", "beancount")
-IMPORT_FORMATS = ("auto", "json", "spliit", "splitwise", "cospend", "tricount", "settleup", "csv")
+IMPORT_FORMATS = ("auto", "json", "spliit", "ihatemoney", "splitwise", "cospend", "tricount", "settleup", "csv")
 
 
 @click.command("export")

@@ -39,6 +39,11 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.spliit:detect",
         "Spliit's CSV or JSON export (told apart by content)",
     ),
+    "ihatemoney": Reader(
+        "splitledger.interop.ihatemoney:read",
+        "splitledger.interop.ihatemoney:detect",
+        "IHateMoney's bills export (JSON or CSV: payer_name, payer_weight, owers)",
+    ),
     "splitwise": Reader(
         "splitledger.interop.splitwise:read",
         "splitledger.interop.splitwise:detect",
