@@ -22,8 +22,18 @@ if TYPE_CHECKING:
 
 #: `services.interchange.EXPORT_FORMATS` and `IMPORT_FORMATS` (auto, then the names of
 #: `interop.formats.READERS`).
-EXPORT_FORMATS = ("csv", "json", "hledger", "beancount")
-IMPORT_FORMATS = ("auto", "json", "spliit", "ihatemoney", "splitwise", "cospend", "tricount", "settleup", "csv")
+EXPORT_FORMATS = ("csv", "json", "hledger", "beancount", "splitwise")
+IMPORT_FORMATS = (
+    "auto",
+    "json",
+    "spliit",
+    "ihatemoney",
+    "splitwise",
+    "cospend",
+    "tricount",
+    "settleup",
+    "csv",
+)
 
 
 @click.command("export")
@@ -34,7 +44,7 @@ IMPORT_FORMATS = ("auto", "json", "spliit", "ihatemoney", "splitwise", "cospend"
     type=click.Choice(EXPORT_FORMATS),
     required=True,
     help="csv: one row per posting; json: complete dump (restore with import); "
-    "hledger / beancount: journals.",
+    "hledger / beancount: journals; splitwise: Splitwise's CSV layout (import reads it back).",
 )
 @click.option("--output", "-o", "target", default="-", metavar="FILE", help="Default: stdout.")
 def export_cmd(group: str, fmt: str, target: str) -> None:
@@ -46,7 +56,7 @@ def export_cmd(group: str, fmt: str, target: str) -> None:
     with output.output_file(target) as out:
         count = interchange.export_group(book, group, cast(interchange.ExportFormat, fmt), out)
     if target != "-":
-        unit = output.count(count, "row" if fmt == "csv" else "transaction")
+        unit = output.count(count, "row" if fmt in ("csv", "splitwise") else "transaction")
         output.note(f"Wrote {unit} of {group!r} to {visible(target)}.")
 
 

@@ -27,10 +27,10 @@ from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import GroupView, ImportReport, RateView, TxView
 
-ExportFormat = Literal["csv", "json", "hledger", "beancount"]
+ExportFormat = Literal["csv", "json", "hledger", "beancount", "splitwise"]
 #: "auto" or a name of `interop.formats.READERS`.
 ImportFormat = str
-EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "hledger", "beancount")
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "hledger", "beancount", "splitwise")
 IMPORT_FORMATS: tuple[ImportFormat, ...] = ("auto", *formats.READERS)
 #: Larger files are refused before reading: 64 MiB is ~500,000 Splitwise rows.
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -104,6 +104,10 @@ def _write(fmt: ExportFormat, record: GroupRecord, txs: Iterator[TxRecord], out:
         return hledger.write_journal(out, record, txs)
     if fmt == "beancount":
         return beancount.write_ledger(out, record, txs)
+    if fmt == "splitwise":
+        from splitledger.interop.splitwise_export import write_splitwise
+
+        return write_splitwise(out, record, txs)
     return json_dump.write_dump(
         out,
         record,
