@@ -355,3 +355,153 @@ async def test_progress_spins_while_reading_and_counts_while_importing(
         bar = screen.query_one(ProgressBar)  # (read again: the total has changed)
         assert (bar.total, bar.progress) == (5, 3)
         assert "importing: 3 transactions" in text_of(screen, "#progress-label")
+
+
+def test_every_registered_format_is_offered_with_its_about_text() -> None:
+    from splitledger.interop.formats import READERS
+    from splitledger.tui.screens.porting import IMPORT_FORMATS
+
+    assert [value for _, value in IMPORT_FORMATS] == ["auto", *READERS]
+    for label, value in IMPORT_FORMATS[1:]:
+        assert label == f"{value}: {READERS[value].about}"
+
+
+async def test_auto_says_which_format_it_read_and_what_it_reconciled_against(
+    demo: Ledger, splitwise: Path
+) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, splitwise, "Flat")
+        assert screen.query_one("#format", Select).value == "auto"
+        assert not screen.query_one("#mapping-row").display  # only for csv
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        summary = text_of(screen, "#summary")
+        assert "as splitwise (detected; nothing written yet)" in summary
+        assert "Every total matches the file's own totals exactly" in summary
+
+
+SHEET = (
+    "Date,Description,Cost,Paid by,For,Currency\n"
+    "2026-03-01,Groceries,30.00,ann,ann;bob;cy,EUR\n"
+    "2026-03-02,Taxi,12.00,bob,,EUR\n"
+)
+SHEET_MAP = "date=Date,amount=Cost,payer=Paid by,participants=For,currency=Currency"
+
+
+async def test_csv_shows_the_mapping_field_and_imports_through_it(
+    demo: Ledger, tmp_path: Path
+) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text(SHEET)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, path, "Sheet")
+        screen.query_one("#format", Select).value = "csv"
+        await idle(pilot)
+        assert screen.query_one("#mapping-row").display
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert "Say which column holds what" in text_of(screen, "#map-error")
+        assert screen.query_one("#map", Input).has_focus
+        screen.query_one("#map", Input).value = "date=Date,amount=Cost"
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert "map: payer: is needed" in text_of(screen, "#map-error")
+        screen.query_one("#map", Input).value = SHEET_MAP
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        summary = text_of(screen, "#summary")
+        assert "as csv (as chosen; nothing written yet)" in summary
+        assert "1 row(s) split among every member named in the file: ann, bob, cy" in summary
+        assert "Every total matches the file's cells exactly" in summary
+        table = rendered(screen.query_one("#reconciliation", Static))
+        assert "+16.00 EUR" in table  # ann: +30 -10 -4
+        commit = screen.query_one("#commit", Button)
+        assert commit.has_focus  # and in view, above the footer
+        assert screen.query_one("#porting-body").region.contains_region(commit.region)
+        assert not [g for g in demo.groups() if g.name == "Sheet"]
+        await pilot.press("enter")
+        await idle(pilot)
+    balances = {b.member: b.minor for b in demo.balances("Sheet").balances}
+    assert balances == {"ann": 1600, "bob": -200, "cy": -1400}
+
+
+async def test_a_hostile_mapping_is_said_plainly_under_its_field(
+    demo: Ledger, tmp_path: Path
+) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text(SHEET)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, path, "Sheet")
+        screen.query_one("#format", Select).value = "csv"
+        screen.query_one("#map", Input).value = "date=[bold]x[/],amount=\x1b[31mC\u202e"
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        said = text_of(screen, "#map-error")
+        assert "\x1b" not in said
+        assert "\u202e" not in said
+        assert "U+001B" in said
+        assert app.is_running
+
+
+async def test_the_splitwise_options_reach_the_import(
+    demo: Ledger, splitwise: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from splitledger.services import interchange
+
+    seen: dict[str, object] = {}
+    real = interchange.import_file
+
+    def spy(*args: object, **kwargs: object) -> interchange.ImportOutcome:
+        seen.update(kwargs)
+        return real(*args, **{k: v for k, v in kwargs.items() if k != "unbalanced_to"})  # type: ignore[arg-type]
+
+    monkeypatch.setattr(interchange, "import_file", spy)
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot, splitwise, "Flat")
+        screen.query_one("#unbalanced", Input).value = "Former members"
+        screen.query_one("#no-footer").value = True  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert (seen["unbalanced_to"], seen["no_footer"], seen["mapping"]) == (
+            "Former members", True, None,
+        )  # fmt: skip
+        assert screen.query_one("#commit", Button).disabled is False
+        screen.query_one("#no-footer").value = False  # type: ignore[attr-defined]
+        await idle(pilot)
+        assert screen.query_one("#commit", Button).disabled  # changed: check again
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_import_csv_snapshot(
+    snap_compare: SnapCompare,
+    demo: Ledger,
+    size: tuple[int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The csv choice with its mapping field, checked: the summary names the format, the
+    reader's note and the cells the totals are reconciled against."""
+    (tmp_path / "sheet.csv").write_text(SHEET)
+    monkeypatch.chdir(tmp_path)
+
+    async def step(pilot: Pilot[None]) -> None:
+        await idle(pilot)
+        await pilot.press("ctrl+o")
+        await idle(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#format", Select).value = "csv"
+        screen.query_one("#file", Input).value = "sheet.csv"
+        screen.query_one("#group", Input).value = "Sheet"
+        screen.query_one("#map", Input).value = SHEET_MAP
+        await idle(pilot)
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        for field in screen.query(Input).results(Input):
+            field.cursor_blink = False
+        await idle(pilot)
+
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=step)

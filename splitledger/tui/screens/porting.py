@@ -1,10 +1,14 @@
 """Import a file into a group from the app (and what the export screen shares).
 
 The import does what `splitledger import` does (`services.interchange.import_file`):
-first a dry run, whose summary says per member what would change and whether each
-total in the file matches the ledger's to the minor unit (and how many rows are already
-there or change no balance); then, on confirmation, the same import for real: all rows
-or none. Changing a field after the check asks for a new check before importing.
+every format of `interop.formats.READERS` (named by its own about text) and auto; the
+generic CSV's mapping field appears when csv is chosen, and the Splitwise options
+(`--unbalanced-to`, `--no-footer`) are there for the files that need them. First a dry
+run, whose summary says which format was read (and whether it was detected), per member
+what would change and whether each total matches the file's own (or the sums of its
+cells) to the minor unit, and what the reader had to say; then, on confirmation, the
+same import for real: all rows or none. Changing a field after the check asks for a new
+check before importing.
 
 The services report progress as rows done, without a total for reading: the bar is
 indeterminate while a file is read and checked, and counts the transactions (their
@@ -23,10 +27,21 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Select,
+    Static,
+)
 
+from splitledger.interop.formats import READERS
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.formatting import money
@@ -39,10 +54,13 @@ if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger
     from splitledger.services.views import GroupView
 
+#: (label, value) of every format the import reads: auto, then the registry's own.
 IMPORT_FORMATS: tuple[tuple[str, str], ...] = (
-    ("Splitwise CSV export", "splitwise"),
-    ("splitledger JSON backup", "json"),
+    ("auto: tell the app from the file's content", "auto"),
+    *((f"{name}: {reader.about}", name) for name, reader in READERS.items()),
 )
+#: Shown only when the generic CSV is chosen.
+MAPPING_FORMAT = "csv"
 _CSS = """
 PortingScreen #porting-body {
     padding: 0 1;
@@ -61,6 +79,9 @@ PortingScreen #summary, PortingScreen #reconciliation {
     margin-top: 1;
     height: auto;
 }
+PortingScreen #mapping-row {
+    height: auto;
+}
 """
 
 
@@ -72,13 +93,26 @@ class ImportRequest:
     path: str
     group: str
     currency: str
+    #: the generic CSV's --map (only read when the format is csv)
+    mapping: str = ""
+    unbalanced_to: str = ""
+    no_footer: bool = False
 
 
 def summary(outcome: ImportOutcome) -> tuple[Content, Table]:
     """What a dry run found, as the screen shows it: a few lines and, per member and
     currency, the change and the reconciliation (file against ledger)."""
     r = outcome.report
-    lines = [Content.assemble("Checked ", plain(outcome.source, "b"), " (nothing written yet).")]
+    how = "detected" if outcome.detected else "as chosen"
+    lines = [
+        Content.assemble(
+            "Checked ",
+            plain(outcome.source, "b"),
+            " as ",
+            plain(outcome.format, "b"),
+            f" ({how}; nothing written yet).",
+        )
+    ]
     if r.created_group:
         lines.append(Content.assemble("A new group ", plain(r.group, "b"), " would be created."))
     if r.added_members:
@@ -96,10 +130,12 @@ def summary(outcome: ImportOutcome) -> tuple[Content, Table]:
                 f"The group holds {outcome.other_transactions} other transaction(s), not counted."
             )
         )
+    lines.extend(plain(note) for note in outcome.notes)
+    source = "the file's own totals" if outcome.totals_from == "file" else "the file's cells"
     lines.append(
-        Content.styled("Every total matches the file exactly.", "$success")
+        Content.styled(f"Every total matches {source} exactly.", "$success")
         if outcome.ok
-        else Content.styled("Totals differ from the file: nothing can be imported.", "b $error")
+        else Content.styled(f"Totals differ from {source}: nothing can be imported.", "b $error")
     )
     table = Table(box=None, pad_edge=False, expand=False)
     for name, justify in (("Member", "left"), ("Change", "right"), ("File", "right")):
@@ -166,17 +202,20 @@ class PortingScreen(LedgerScreen):
 
 
 class ImportScreen(PortingScreen):
-    """Import a Splitwise CSV or a JSON backup: check (a dry run), then import."""
+    """Import any format the ledger reads: check (a dry run), then import."""
 
     HELP_TEXT = (
         "Give the file and the group (a new name creates the group; a currency is then "
-        "needed unless the file tells it). ctrl+s or Enter checks the file without "
-        "writing anything: per member, what would change and whether the totals match "
-        "the file. Then 'Import' records it all at once (or nothing). Rows already on "
-        "the ledger are skipped, so importing a file twice adds nothing."
+        "needed unless the file tells it). The format is told from the file (auto) or "
+        "chosen; csv reads any spreadsheet or bank statement through a mapping "
+        "(date=Date,amount=Cost,payer=Paid by,… or a mapping file). ctrl+s or Enter "
+        "checks the file without writing anything: the format read, per member what "
+        "would change and whether the totals match the file. Then 'Import' records it "
+        "all at once (or nothing). Rows already on the ledger are skipped, so importing "
+        "a file twice adds nothing."
     )
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "run", "Check")]
-    FIELDS = ("file", "group", "currency", "format")
+    FIELDS = ("file", "group", "currency", "format", "map", "unbalanced")
 
     def __init__(self, group: GroupView | None) -> None:
         super().__init__()
@@ -190,10 +229,17 @@ class ImportScreen(PortingScreen):
         with VerticalScroll(id="porting-body"):
             yield Static("[b]Import a file[/b]", classes="screen-title")
             yield Label("Format")
-            yield Select(
-                IMPORT_FORMATS, value="splitwise", allow_blank=False, id="format", compact=True
-            )
+            yield Select(IMPORT_FORMATS, value="auto", allow_blank=False, id="format", compact=True)
             yield Static(classes="field-error", id="format-error")
+            with Vertical(id="mapping-row"):
+                yield Label("Columns (FIELD=COLUMN,… or a mapping file; see docs/cli.md)")
+                yield Input(
+                    placeholder="date=Date,amount=Cost,payer=Paid by,currency==EUR",
+                    id="map",
+                    compact=True,
+                    highlighter=VisibleHighlighter(),
+                )
+                yield Static(classes="field-error", id="map-error")
             yield Label("File")
             yield Input(
                 placeholder="~/Downloads/trip.csv",
@@ -210,6 +256,19 @@ class ImportScreen(PortingScreen):
             yield Label("Currency of a new group (default: the file's)")
             yield Input(id="currency", max_length=3, compact=True)
             yield Static(classes="field-error", id="currency-error")
+            yield Label("Rows that do not balance go to (Splitwise: members who left)")
+            yield Input(
+                placeholder="leave empty to refuse them",
+                id="unbalanced",
+                compact=True,
+                highlighter=VisibleHighlighter(),
+            )
+            yield Static(classes="field-error", id="unbalanced-error")
+            yield Checkbox(
+                "Import without a totals line (not reconciled against one)",
+                id="no-footer",
+                compact=True,
+            )
             with Horizontal(id="progress-row"):
                 yield ProgressBar(total=None, show_eta=False, id="progress")
                 yield Static(id="progress-label", classes="hint")
@@ -223,18 +282,28 @@ class ImportScreen(PortingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#mapping-row").display = False
         self.query_one("#file", Input).focus()
 
     def request(self) -> ImportRequest:
+        fmt = str(self.query_one("#format", Select).value)
         return ImportRequest(
-            fmt=str(self.query_one("#format", Select).value),
+            fmt=fmt,
             path=self.query_one("#file", Input).value.strip(),
             group=self.query_one("#group", Input).value.strip(),
             currency=self.query_one("#currency", Input).value.strip(),
+            mapping=self.query_one("#map", Input).value.strip() if fmt == MAPPING_FORMAT else "",
+            unbalanced_to=self.query_one("#unbalanced", Input).value.strip(),
+            no_footer=self.query_one("#no-footer", Checkbox).value,
         )
+
+    @on(Select.Changed, "#format")
+    def _format_changed(self, event: Select.Changed) -> None:
+        self.query_one("#mapping-row").display = event.value == MAPPING_FORMAT
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(Checkbox.Changed)
     def _changed(self) -> None:
         if self.checked is not None and self.request() != self.checked:
             self.checked = None
@@ -271,6 +340,9 @@ class ImportScreen(PortingScreen):
         if not req.group:
             self._say("group", "Give the group to import into.")
             return
+        if req.fmt == MAPPING_FORMAT and not req.mapping:
+            self._say("map", "Say which column holds what (date=Date,amount=Cost,…).")
+            return
         self.busy = True
         self._working("reading…" if dry_run else "importing…", total=total)
         progress = self._progress(total)
@@ -278,6 +350,7 @@ class ImportScreen(PortingScreen):
         def job(ledger: Ledger) -> tuple[ImportOutcome, GroupView | None]:
             from splitledger.services import interchange
 
+            mapping = interchange.parse_mapping(req.mapping) if req.mapping else None
             outcome = interchange.import_file(
                 ledger,
                 req.group,
@@ -286,6 +359,9 @@ class ImportScreen(PortingScreen):
                 dry_run=dry_run,
                 currency=req.currency or None,
                 progress=progress,
+                unbalanced_to=req.unbalanced_to or None,
+                no_footer=req.no_footer,
+                mapping=mapping,
             )
             return outcome, None if dry_run else ledger.group(outcome.report.group)
 
@@ -327,7 +403,10 @@ class ImportScreen(PortingScreen):
                 commit.focus()
             elif outcome.ok:
                 self.notify("Nothing to import: every row is already on the ledger.")
-            self.call_after_refresh(commit.scroll_visible, animate=False)
+            # The buttons close the body: scrolled to its end once the summary is laid
+            # out (scrolling the button into view ran before a longer summary grew).
+            body = self.query_one("#porting-body", VerticalScroll)
+            self.call_after_refresh(body.scroll_end, animate=False)
             return
         r = outcome.report
         self.notify(
