@@ -87,13 +87,14 @@ def _layout(header: list[str]) -> tuple[str, ...]:
     return layout
 
 
-def _participants(cells: list[str]) -> tuple[str, ...]:
+def _participants(cells: list[str], first: int) -> tuple[str, ...]:
+    """The participant columns' names (the first is the header's column `first`)."""
     while cells and not cells[-1].strip():
         cells.pop()
     if not cells:
         raise FormatError("no participant columns after 'Split mode'", row=1)
     raw = [spliit.unquote_formula(c.strip()) for c in cells]
-    columns = [r if 0 < len(r) <= spliit.MAX_NAME else f"#{i}" for i, r in enumerate(raw, 1)]
+    columns = [r if 0 < len(r) <= spliit.MAX_NAME else f"#{i}" for i, r in enumerate(raw, first)]
     names: list[str] = []
     for index, (column, cell) in enumerate(zip(columns, raw, strict=True)):
         try:
@@ -119,7 +120,7 @@ class _Reader:
 
     def __init__(self, header: list[str], options: ReadOptions) -> None:
         self.layout = _layout(header)
-        self.members = _participants(header[len(self.layout) :])
+        self.members = _participants(header[len(self.layout) :], len(self.layout) + 1)
         self.width = len(self.layout) + len(self.members)
         self.options = options
         self.extra = options.unbalanced_to
@@ -230,8 +231,8 @@ class _Reader:
             zeros = [m for m in self.members if m not in nonzero]
             if len(zeros) != 1:
                 raise FormatError(
-                    "cannot tell who paid: the payer does not share this cost, so Spliit's "
-                    f"CSV leaves their cell at 0 like {len(zeros) - 1} other participants'; "
+                    "cannot tell who paid: a payer who does not share the cost has 0 in "
+                    f"Spliit's CSV, as everyone left out does ({len(zeros)} cells are 0); "
                     "import the group's JSON export (Export → JSON), which names the payer",
                     row=row,
                 )

@@ -48,8 +48,8 @@ def detect(head: str) -> bool:
     text = head.lstrip("\ufeff").lstrip()
     return (
         text.startswith("{")
-        and '"participants"' in head
-        and ('"paidById"' in head or '"expenses":[]' in head.replace(" ", ""))
+        and '"expenses"' in head
+        and ('"paidById"' in head or '"participants"' in head)
     )
 
 
@@ -129,10 +129,10 @@ class _Group:
         elif options.currency is not None:
             self.currency = normalize_currency(options.currency)
         else:
-            shown = quote(symbol) if isinstance(symbol, str) else "none"
+            shown = f"only the symbol {quote(symbol)}" if isinstance(symbol, str) else "none"
             raise FormatError(
-                f"the group has no currency code, only the symbol {shown} (a group made "
-                "before Spliit knew codes): give --currency CODE"
+                f"the group has no currency code, {shown} (a group made before Spliit knew "
+                "codes): give --currency CODE"
             )
         people = _field(data, "participants", list, "the group")
         self.names: dict[str, str] = {}
@@ -272,8 +272,8 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     del text
     if not isinstance(found, dict):
         raise FormatError("not a Spliit export: the file is not one JSON object")
-    group = _Group(found, options)
     items = _field(found, "expenses", list, "the group")
+    group = _Group(found, options)
     transactions: list[Transaction] = []
     totals: Totals = {}
     seen: Counter[bytes] = Counter()
