@@ -90,7 +90,9 @@ class _Bill:
 
 
 class _Shape:
-    """Where a problem is: a CSV row and column, or a JSON bill's number and field."""
+    """Where a problem is: a CSV row and column, or a JSON bill's number and field.
+    (A CSV cell `Smith, J, Kim` is split at its commas; `Smith, J` is one name only
+    when someone of that name paid a bill: the export has no other way to tell.)"""
 
     def __init__(self, is_json: bool) -> None:
         self.is_json = is_json
@@ -217,7 +219,7 @@ class _Reader:
         if payer in self.names:
             self.names.remove(payer)
         owers = record["owers"]
-        if not isinstance(owers, (str, list)):
+        if not isinstance(owers, list if self.shape.is_json else str):
             raise self.shape.error("is not a list of names", row, "owers")
         self.currencies[currency] += 1
         return _Bill(row, what, kind, amount, currency, date, payer, owers)
@@ -334,7 +336,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     text = decode(data)
     if not text.strip():
         raise FormatError("the file is empty")
-    shape = _Shape(text.lstrip().startswith("["))
+    shape = _Shape(text.lstrip().startswith(("[", "{")))
     state = _Reader(shape, options)
     bills: list[_Bill] = []
     try:
