@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import unquote_plus
 
@@ -59,12 +58,6 @@ REIMBURSEMENT = "-11"
 BUILT_IN = {"-11": "Reimbursement", "-12": "Shopping", "-13": "Restaurant"}
 
 
-@dataclass(slots=True)
-class _Bill:
-    row: int
-    cells: dict[str, str]
-
-
 def _header(cells: list[str]) -> list[str]:
     return [c.strip().lower() for c in cells]
 
@@ -78,22 +71,29 @@ def detect(head: str) -> bool:
     return False
 
 
-def _sections(text: str) -> Iterator[tuple[int, list[str], list[tuple[int, list[str]]]]]:
-    """(header row, header, [(row, cells)]) of each blank-line separated table."""
+def _kind(header: list[str]) -> str:
+    if tuple(header[:3]) == MEMBERS:
+        return "members"
+    return "bills" if tuple(header[:5]) == BILLS else header[0]
+
+
+Event = tuple[str, int, list[str], int, list[str]]
+
+
+def _tables(text: str) -> Iterator[Event]:
+    """(table kind, header row, header, row, cells) of each data row of the blank-line
+    separated tables, streamed; a table's header itself comes as row 0 with no cells."""
     header: list[str] | None = None
-    start = 0
-    rows: list[tuple[int, list[str]]] = []
+    kind, start = "", 0
     for row, cells in csv_rows(text):
         if blank(cells):
-            if header is not None:
-                yield start, header, rows
-            header, rows = None, []
+            header = None
         elif header is None:
             header, start = _header(cells), row
+            kind = _kind(header)
+            yield kind, start, header, 0, []
         else:
-            rows.append((row, cells))
-    if header is not None:
-        yield start, header, rows
+            yield kind, start, header, row, cells
 
 
 def _cells(header: list[str], cells: list[str], row: int) -> dict[str, str]:
@@ -112,86 +112,81 @@ def _weight(text: str, row: int, column: str) -> Decimal:
 
 
 class _Project:
-    """What the sections say, gathered before the bills are built (categories and the
-    currency come after the bills in the file)."""
+    """What the tables other than the bills say, read in a first pass over the text
+    (categories and the currency come after the bills); the bills are built in a second
+    pass, one row at a time, so that no table of 100,000 bills is held."""
 
     def __init__(self) -> None:
         self.weights: dict[str, Decimal] = {}
         self.inactive: list[str] = []
-        self.bills: list[_Bill] = []
         self.categories: dict[str, str] = dict(BUILT_IN)
-        self.currency: str | None = None
         self.currency_row: tuple[int, str] | None = None
 
-    def members(self, rows: list[tuple[int, list[str]]], header: list[str]) -> None:
-        for row, raw in rows:
-            cells = _cells(header, raw, row)
-            name = member_name(cells["name"], row=row, column="name")
-            if name in self.weights:
-                raise FormatError(f"{name!r} is listed twice", row=row, column="name")
-            self.weights[name] = _weight(cells["weight"], row, "weight")
-            active = cells["active"].strip()
-            if active not in ("0", "1"):
-                raise FormatError(f"{quote(active)} is not 0 or 1", row=row, column="active")
-            if active == "0":
-                self.inactive.append(name)
+    def member(self, header: list[str], raw: list[str], row: int) -> None:
+        cells = _cells(header, raw, row)
+        name = member_name(cells["name"], row=row, column="name")
+        if name in self.weights:
+            raise FormatError(f"{name!r} is listed twice", row=row, column="name")
+        self.weights[name] = _weight(cells["weight"], row, "weight")
+        active = cells["active"].strip()
+        if active not in ("0", "1"):
+            raise FormatError(f"{quote(active)} is not 0 or 1", row=row, column="active")
+        if active == "0":
+            self.inactive.append(name)
 
-    def bill_rows(self, rows: list[tuple[int, list[str]]], header: list[str]) -> None:
-        for column in ("what", "amount", "payer_name", "owers"):
-            if column not in header:
-                raise FormatError(f"the bills table has no {column!r} column")
-        if "date" not in header and "timestamp" not in header:
-            raise FormatError("the bills table has neither a 'date' nor a 'timestamp' column")
-        for row, raw in rows:
-            if len(self.bills) >= MAX_ROWS:
-                raise FormatError(f"more than {MAX_ROWS} bills; split the file", row=row)
-            self.bills.append(_Bill(row, _cells(header, raw, row)))
+    def category(self, header: list[str], raw: list[str], row: int) -> None:
+        cells = _cells(header, raw, row)
+        self.categories[cells.get("categoryid", "").strip()] = text_cell(
+            cells["categoryname"],
+            row=row,
+            column="categoryname",
+            max_length=MAX_CATEGORY,
+            required=False,
+        )
 
-    def category_rows(self, rows: list[tuple[int, list[str]]], header: list[str]) -> None:
-        for row, raw in rows:
-            cells = _cells(header, raw, row)
-            self.categories[cells.get("categoryid", "").strip()] = text_cell(
-                cells["categoryname"],
-                row=row,
-                column="categoryname",
-                max_length=MAX_CATEGORY,
-                required=False,
-            )
-
-    def currency_rows(self, rows: list[tuple[int, list[str]]], header: list[str]) -> None:
-        if rows:  # the main currency is written first, with rate 1
-            row, raw = rows[0]
+    def currency(self, header: list[str], raw: list[str], row: int) -> None:
+        if self.currency_row is None:  # the main currency is written first, with rate 1
             self.currency_row = (row, _cells(header, raw, row)["currencyname"])
 
 
-def _read_sections(text: str) -> _Project:
+def _check_bills_header(header: list[str]) -> None:
+    for column in ("what", "amount", "payer_name", "owers"):
+        if column not in header:
+            raise FormatError(f"the bills table has no {column!r} column")
+    if "date" not in header and "timestamp" not in header:
+        raise FormatError("the bills table has neither a 'date' nor a 'timestamp' column")
+
+
+def _read_tables(text: str) -> _Project:
+    """The first pass: every table but the bills read, every header checked."""
     project = _Project()
     seen: set[str] = set()
-    for start, header, rows in _sections(text):
-        kind = (
-            "members"
-            if tuple(header[:3]) == MEMBERS
-            else "bills"
-            if tuple(header[:5]) == BILLS
-            else header[0]
-        )
-        if kind in seen:
-            raise FormatError(f"a second {kind!r} table: is this two exports in one?", row=start)
-        seen.add(kind)
-        if kind == "members":
-            project.members(rows, header)
-        elif kind == "bills":
-            project.bill_rows(rows, header)
+    bills = 0
+    for kind, start, header, row, cells in _tables(text):
+        if not row:
+            if kind in seen:
+                raise FormatError(
+                    f"a second {kind!r} table: is this two exports in one?", row=start
+                )
+            seen.add(kind)
+            if kind == "bills":
+                _check_bills_header(header)
+            elif kind not in ("members", "categoryname", "paymentmodename", "currencyname"):
+                raise FormatError(
+                    f"{quote(header[0])} does not start a table Cospend writes (members, "
+                    "bills, categories, payment modes, currencies)",
+                    row=start,
+                )
+        elif kind == "members":
+            project.member(header, cells, row)
         elif kind == "categoryname":
-            project.category_rows(rows, header)
+            project.category(header, cells, row)
         elif kind == "currencyname":
-            project.currency_rows(rows, header)
-        elif kind != "paymentmodename":
-            raise FormatError(
-                f"{quote(header[0])} does not start a table Cospend writes (members, bills, "
-                "categories, payment modes, currencies)",
-                row=start,
-            )
+            project.currency(header, cells, row)
+        elif kind == "bills":
+            bills += 1
+            if bills > MAX_ROWS:
+                raise FormatError(f"more than {MAX_ROWS} bills; split the file", row=row)
     if "bills" not in seen:
         raise FormatError(
             "no bills table (what,amount,date,timestamp,payer_name,…): is this a Cospend "
@@ -231,16 +226,20 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     text = decode(data)
     if not text.strip():
         raise FormatError("the file is empty")
-    project = _read_sections(text)
-    del text
+    project = _read_tables(text)
     currency = _currency(project, options)
     keys = Keys(KEY_PREFIX)
     sums = Sums()
     weights = project.weights
-    transactions = []
-    no_effect = trashed = 0
-    for done, bill in enumerate(project.bills, start=1):
-        row, cells = bill.row, bill.cells
+    transactions: list[Transaction] = []
+    no_effect = trashed = done = 0
+    for kind, _, header, row, raw in _tables(text):
+        if kind != "bills" or not row:
+            continue
+        cells = _cells(header, raw, row)
+        done += 1
+        if options.progress is not None and done % 1000 == 0:
+            options.progress(done)
         if cells.get("deleted", "0").strip() == "1":
             trashed += 1
             continue
@@ -261,8 +260,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             no_effect += 1
         else:
             transactions.append(tx)
-        if options.progress is not None and done % 1000 == 0:
-            options.progress(done)
+    del text
     members = tuple(weights)
     refuse_lookalikes(members, members)
     notes = []

@@ -39,6 +39,12 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.spliit:detect",
         "Spliit's CSV or JSON export (told apart by content)",
     ),
+    # Before ihatemoney: a Cospend bills table has all of IHateMoney's columns too.
+    "cospend": Reader(
+        "splitledger.interop.cospend:read",
+        "splitledger.interop.cospend:detect",
+        "Nextcloud Cospend's project export (sectioned CSV: members, bills, currencies)",
+    ),
     "ihatemoney": Reader(
         "splitledger.interop.ihatemoney:read",
         "splitledger.interop.ihatemoney:detect",
@@ -48,11 +54,6 @@ READERS: dict[str, Reader] = {
         "splitledger.interop.splitwise:read",
         "splitledger.interop.splitwise:detect",
         "Splitwise's CSV export, in any of its languages and ages",
-    ),
-    "cospend": Reader(
-        "splitledger.interop.cospend:read",
-        "splitledger.interop.cospend:detect",
-        "Nextcloud Cospend's project export (sectioned CSV: members, bills, currencies)",
     ),
     "tricount": Reader(
         "splitledger.interop.tricount:read",
