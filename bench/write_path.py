@@ -281,7 +281,12 @@ def schema_floor(entries: list[ImportEntry], tmp: str) -> float:
         audits.append((stamp, "bench", "tx.import", group_id, i, payload))
     start = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany(f"INSERT INTO transactions VALUES ({', '.join('?' * 14)})", txs)
+    conn.executemany(  # named: the table has grown columns (note) the floor leaves default
+        "INSERT INTO transactions (id, group_id, seq, kind, date, description, category, "
+        "idempotency_key, reverses_id, replaces_id, created_at, actor, prev_hash, hash) "
+        f"VALUES ({', '.join('?' * 14)})",
+        txs,
+    )
     conn.executemany(
         "INSERT INTO postings (transaction_id, member_id, currency, amount) VALUES (?, ?, ?, ?)",
         postings,
