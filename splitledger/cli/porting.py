@@ -178,8 +178,9 @@ def _outcome_text(o: ImportOutcome) -> str:
 @click.option(
     "--map",
     "mapping",
-    metavar="FIELD=COLUMN,…",
-    help="For --format csv: which column holds the date, amount, payer, … (see docs/cli.md).",
+    metavar="FIELD=COLUMN,…|FILE",
+    help="For --format csv: which column holds the date, amount, payer, … (FIELD==VALUE: "
+    "a constant), or a mapping file of such lines (see docs/cli.md).",
 )
 @json_option
 def import_cmd(
