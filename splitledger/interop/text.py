@@ -24,3 +24,17 @@ def decode(data: bytes) -> str:
             "export the file again, or save it as UTF-8",
             row=line,
         ) from None
+
+
+def decode_head(data: bytes) -> str:
+    """The text of the start of a file, for telling its format: as `decode`, but a
+    character that the cut splits (a multi-byte UTF-8 sequence, half a UTF-16 unit) is
+    left out instead of refused."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding, body = "utf-16", data
+    else:
+        encoding, body = "utf-8", data.removeprefix(codecs.BOM_UTF8)
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(body, final=False)
+    except UnicodeDecodeError:
+        return decode(data)  # a byte that is no text at all: refused as decode says

@@ -21,7 +21,7 @@ from splitledger.interop import beancount, formats, hledger, json_dump, tables
 from splitledger.interop.errors import ExportError, FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.records import GroupRecord, TxRecord
-from splitledger.interop.text import decode
+from splitledger.interop.text import decode, decode_head
 from splitledger.services.errors import InvalidInput, NotFound
 from splitledger.services.inputs import ImportEntry
 from splitledger.services.ledger import Ledger
@@ -179,7 +179,7 @@ def _parse(data: bytes, fmt: str, options: ReadOptions) -> tuple[ImportedFile, b
         fmt = "csv"  # a mapping says what the columns are: the generic CSV, never guessed
     if fmt != "auto":
         return formats.read(fmt, data, options), False
-    chosen = formats.detect(decode(data[: formats.HEAD_CHARS * 4]))
+    chosen = formats.detect(decode_head(data[: formats.HEAD_CHARS * 4]))
     return formats.read(chosen, data, options), True
 
 

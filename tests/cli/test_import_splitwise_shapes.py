@@ -150,3 +150,29 @@ def test_export_as_splitwise_then_import_elsewhere(run: Run, tmp_path: Path) -> 
     report = _import(run, target, group="Copy")
     assert (report["format"], report["detected"], report["ok"]) == ("splitwise", True, True)
     assert _balances(run, "Copy") == want
+
+
+def test_auto_detects_a_large_file_whose_head_cuts_a_character(run: Run, tmp_path: Path) -> None:
+    """`--format auto` reads the first 16 KiB to tell the format; a Cyrillic export whose
+    16,384th byte falls inside a letter was refused as 'not UTF-8 text'."""
+    cut = 16_384
+    for pad in range(4):
+        rows = [
+            f"2026-01-{1 + i % 28:02d},{'Пазарење' + 'ж' * (i % 5)},General,2.00,MKD,1.00,-1.00\n"
+            for i in range(600)
+        ]
+        text = (
+            "Note: does not include group expenses" + "." * pad + "\n\n"
+            "Date,Description,Category,Cost,Currency,Антонио,Дејан\n\n" + "".join(rows) + "\n"
+            "2026-02-01,Total balance, , ,MKD,600.00,-600.00\n"
+        )
+        data = text.encode()
+        if data[cut] & 0xC0 == 0x80:  # a continuation byte: the cut splits a letter
+            break
+    else:
+        pytest.fail("no padding put the cut inside a letter")
+    path = tmp_path / "friend.csv"
+    path.write_bytes(data)
+    report = _import(run, path)
+    assert (report["format"], report["detected"], report["ok"]) == ("splitwise", True, True)
+    assert report["recorded"] == 600
