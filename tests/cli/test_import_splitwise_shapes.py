@@ -176,3 +176,14 @@ def test_auto_detects_a_large_file_whose_head_cuts_a_character(run: Run, tmp_pat
     report = _import(run, path)
     assert (report["format"], report["detected"], report["ok"]) == ("splitwise", True, True)
     assert report["recorded"] == 600
+
+
+def test_the_same_file_with_another_unbalanced_name_is_a_key_conflict(run: Run) -> None:
+    """NAME is not part of the keys (ADR 0019): a second NAME would be a second copy."""
+    path = SAMPLES / "old_2012_former_member.csv"
+    _import(run, path, "--unbalanced-to", FORMER, group="Old")
+    before = _balances(run, "Old")
+    clash = run("import", "Old", str(path), "--unbalanced-to", "Gone")
+    assert clash.exit_code == 3
+    assert "holds with different content" in clash.stderr
+    assert _balances(run, "Old") == before
