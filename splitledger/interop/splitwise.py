@@ -410,12 +410,13 @@ def _reconcile(
             totals[name, currency] = sums.get((name, currency), 0)
             rows_text = f"{count} row{'s' if count != 1 else ''}"
             notes.append(
-                f"{name} takes {_money(amount, currency)} from {rows_text} whose member "
+                f"{_money(amount, currency)} booked to {name} from {rows_text} whose member "
                 "cells do not add up to zero (--unbalanced-to)"
             )
     for currency in missing:
         for member in everyone:
-            totals[member, currency] = sums.get((member, currency), 0)
+            if member in members or (member, currency) in sums:
+                totals[member, currency] = sums.get((member, currency), 0)
     if missing:
         notes.append(
             f"no {label!r} line for {', '.join(missing)}: not reconciled against a footer, "

@@ -68,8 +68,8 @@ def test_former_members_are_refused_naming_the_flag_then_booked_to_it(
     assert report["ok"] is True
     assert report["added_members"] == ["Alice", "Bob", FORMER]
     assert report["notes"] == [
-        "Former members takes 72.00 USD from 3 rows whose member cells do not add up to "
-        "zero (--unbalanced-to)"
+        "72.00 USD booked to Former members from 3 rows whose member cells do not add up "
+        "to zero (--unbalanced-to)"
     ]
     assert {r["member"]: r["file_minor"] for r in report["reconciliation"]} == {
         "Alice": -50, "Bob": -7150, FORMER: 7200,
@@ -78,7 +78,7 @@ def test_former_members_are_refused_naming_the_flag_then_booked_to_it(
         ("Alice", "USD"): -50, ("Bob", "USD"): -7150, (FORMER, "USD"): 7200,
     }  # fmt: skip
     text = run("import", "Old", str(path), "--unbalanced-to", FORMER).stdout
-    assert "  Former members takes 72.00 USD from 3 rows" in text
+    assert "  72.00 USD booked to Former members from 3 rows" in text
     assert "0 recorded, 5 already on the ledger" in text
 
 

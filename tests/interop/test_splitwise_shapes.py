@@ -188,8 +188,8 @@ def test_lower_case_headings_one_decimal_amounts_and_current_balance() -> None:
     assert _sums(found) == found.totals
     assert found.totals_from == "file"
     assert found.notes == (
-        "Former members takes 72.00 USD from 3 rows whose member cells do not add up to zero "
-        "(--unbalanced-to)",
+        "72.00 USD booked to Former members from 3 rows whose member cells do not add up to "
+        "zero (--unbalanced-to)",
     )
     paid = found.transactions[3]  # "Bob paid Carl": Carl left, so the payment is to them
     assert paid.kind is TxKind.PAYMENT
