@@ -491,6 +491,13 @@ class _Reader:
             participants, weights, key,
         )  # fmt: skip
 
+    def count(self, r: _Row) -> None:
+        """Count a row for the summary's notes."""
+        if r.participants is None and r.weights is None:
+            self.everyone += 1
+        if r.minor < 0:
+            self.refunds += 1
+
     def _amount(self, cells: list[str], currency: str, row: int) -> int:
         decimal = self.spec.decimal
         if "amount" in self.index:
@@ -649,8 +656,13 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     if not text.strip():
         raise FormatError("the file is empty")
     reader = csv.reader(_lines(text), delimiter=spec.delimiter, strict=True)
-    rows: list[_Row] = []
-    no_effect = 0
+    # Rows become transactions as they are read; only a row split among every member,
+    # when the members are not given, waits for the whole file to name them (the held
+    # rows cost memory: 100,000 of them raised the import's peak past its bound).
+    slots: list[Transaction | _Row] = []
+    totals: Totals = {}
+    counts: Counter[str] = Counter()
+    no_effect = read_rows = 0
     try:
         for _ in range(spec.skip):
             next(reader)
@@ -658,6 +670,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
         while not any(c.strip() for c in header):
             header = next(reader)
         state = _Reader(spec, header, reader.line_num)
+        everyone = spec.members
         for cells in reader:
             row = reader.line_num
             if not any(c.strip() for c in cells):
@@ -669,39 +682,45 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
                     f"has {len(cells)} cells but the header has {state.width}", row=row
                 )
             cells.extend([""] * (state.width - len(cells)))  # spreadsheets drop blank tails
-            if len(rows) >= MAX_ROWS:
+            if read_rows >= MAX_ROWS:
                 raise FormatError(f"more than {MAX_ROWS} rows; split the file", row=row)
+            read_rows += 1
             found = state.row(cells, row)
             if found is None:
                 no_effect += 1
             else:
-                rows.append(found)
-            if options.progress is not None and (len(rows) + no_effect) % 1000 == 0:
-                options.progress(len(rows) + no_effect)
+                counts[found.currency] += 1
+                state.count(found)
+                if everyone is None and found.participants is None and found.weights is None:
+                    slots.append(found)
+                else:
+                    tx = _build(found, everyone or (), totals)
+                    no_effect += tx is None
+                    if tx is not None:
+                        slots.append(tx)
+            if options.progress is not None and read_rows % 1000 == 0:
+                options.progress(read_rows)
     except csv.Error as exc:
         raise FormatError(f"not valid CSV: {exc}", row=reader.line_num) from None
     except StopIteration:
         raise FormatError("the file has no header line") from None
     del reader, text
-    everyone = tuple(state.names.found)
-    totals: Totals = {}
+    members = tuple(state.names.found)
     transactions: list[Transaction] = []
-    for r in rows:
-        if r.participants is None and r.weights is None:
-            state.everyone += 1
-        if r.minor < 0:
-            state.refunds += 1
-        tx = _build(r, everyone, totals)
-        if tx is None:
-            no_effect += 1
-        else:
+    for slot in slots:
+        if isinstance(slot, Transaction):
+            transactions.append(slot)
+            continue
+        tx = _build(slot, members, totals)
+        no_effect += tx is None
+        if tx is not None:
             transactions.append(tx)
-    counts = Counter(r.currency for r in rows)
+    del slots
     notes: list[str] = []
     if state.everyone:
         source = "given in --map" if spec.members is not None else "named in the file"
         notes.append(
-            f"{state.everyone} row(s) split among every member {source}: {', '.join(everyone)}"
+            f"{state.everyone} row(s) split among every member {source}: {', '.join(members)}"
         )
     if state.refunds:
         notes.append(f"{state.refunds} row(s) of the other sign booked as refunds")
@@ -709,7 +728,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
         notes.append(f"{state.skipped} row(s) of the other sign left out (refunds=skip)")
     return ImportedFile(
         format="csv",
-        members=everyone,
+        members=members,
         currency=min(counts, key=lambda c: (-counts[c], c)) if counts else None,
         transactions=transactions,
         totals={k: v for k, v in totals.items() if v},
