@@ -270,7 +270,11 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             + ", ".join(project.inactive)
         )
     if trashed:
-        notes.append(f"{trashed} bill(s) in Cospend's trash were left out")
+        notes.append(
+            "1 bill in Cospend's trash was left out"
+            if trashed == 1
+            else f"{trashed} bills in Cospend's trash were left out"
+        )
     return ImportedFile(
         format="cospend",
         members=members,
