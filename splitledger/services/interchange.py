@@ -264,6 +264,13 @@ def _existing(ledger: Ledger, group: str) -> tuple[GroupView | None, dict[str, B
     return view, held
 
 
+def _group_currency(ledger: Ledger, group: str) -> str | None:
+    try:
+        return ledger.group(group).currency
+    except NotFound:
+        return None
+
+
 def import_file(
     ledger: Ledger,
     group: str,
@@ -293,7 +300,9 @@ def import_file(
             no_footer=no_footer,
             mapping=mapping,
             progress=None if progress is None else lambda n: progress("read", n),
-            currency=currency,
+            # A file that names no currency (IHateMoney's XXX) is in --currency, else in
+            # the currency of the group it goes into.
+            currency=currency or _group_currency(ledger, group),
         )
         parsed, detected = _parse(_read(path), fmt, options)
     except FormatError as exc:

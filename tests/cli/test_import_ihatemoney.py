@@ -98,3 +98,9 @@ def test_a_markup_name_is_shown_as_typed(run: Run, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "[red]A[/]" in result.stdout
     assert _balances(run)[("[red]A[/]", "EUR")] == -2500
+
+
+def test_no_currency_is_the_existing_groups(run: Run) -> None:
+    assert run("group", "create", "Pizza", "--currency", "GBP").exit_code == 0
+    _import(run, SAMPLES / "no-currency.csv", group="Pizza")
+    assert _balances(run, "Pizza") == {("Smith, J", "GBP"): 200, ("Kim", "GBP"): -200}
