@@ -280,7 +280,15 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     repeats: Counter[str] = Counter()
     no_effect = 0
     moved = 0
-    for index, item in enumerate(cast(list[object], items), start=1):
+    # Each expense's objects are let go once read: the parsed file shrinks as the
+    # transactions grow, instead of both being held at the end (the activity log too).
+    found.pop("activities", None)
+    pending = cast(list[object], items)
+    pending.reverse()
+    index = 0
+    while pending:
+        item = pending.pop()
+        index += 1
         if index > spliit.MAX_ROWS:
             raise FormatError(f"more than {spliit.MAX_ROWS} expenses; split the file")
         expense, rule = group.expense(item, index)
