@@ -450,8 +450,9 @@ class _Reader:
         return self.spec.constants.get(field)
 
     def column(self, field: str) -> str:
+        """How a message names `field`'s column: its heading, or the field of a constant."""
         at = self.index.get(field)
-        return self.header[at] if at is not None else field
+        return text_or_hash(self.header[at], at) if at is not None else field
 
     def row(self, cells: list[str], row: int) -> _Row | None:
         """A data line, or None for one that moves no money (amount zero)."""
