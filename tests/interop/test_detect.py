@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from splitledger.cli.main import cli
 from splitledger.interop import formats
 from splitledger.interop.errors import FormatError
-from splitledger.interop.text import decode
+from splitledger.interop.text import decode_head
 
 SAMPLES = Path(__file__).parent / "samples"
 #: What a sample directory holds besides data files (the generic CSV's mappings).
@@ -35,7 +35,7 @@ def samples(fmt: str) -> list[Path]:
 
 
 def detect(path: Path) -> str:
-    return formats.detect(decode(path.read_bytes()[: formats.HEAD_CHARS * 4]))
+    return formats.detect(decode_head(path.read_bytes()[: formats.HEAD_CHARS * 4]))
 
 
 SAMPLE_FILES = [
