@@ -84,7 +84,7 @@ FIELDS: dict[str, str] = {
     "payer": "column of who paid, or ==NAME for the whole file (required)",
     "participants": "column of ;-separated names, or ==a;b (default: every member)",
     "split": "column of weights NAME=W;… (blank: equal among the participants)",
-    "currency": "column of the currency, or ==CODE (default: --currency)",
+    "currency": "column of the currency, or ==CODE (default: --currency, else the group's)",
     "description": "column of the description, or ==TEXT",
     "category": "column of the category, or ==TEXT",
     "members": "the members, a;b;c (default: the names in the payer/participant cells)",
@@ -647,7 +647,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
         if options.currency is None:
             raise FormatError(
                 "map: currency: is needed: a column (currency=Currency), a constant "
-                "(currency==EUR) or --currency"
+                "(currency==EUR) or --currency (an existing group's currency is used)"
             )
         try:
             spec.constants["currency"] = normalize_currency(options.currency)

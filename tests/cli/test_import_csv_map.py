@@ -137,3 +137,13 @@ def test_json_output_keeps_hostile_cells_exact_and_text_output_plain(run: Run, s
     assert result.exit_code == 0, result.output
     rows = json.loads(run("history", "Flat", "--json").stdout)["transactions"]
     assert "[bold]x[/]" in [r["description"] for r in rows]
+
+
+def test_without_a_currency_the_existing_groups_is_used(run: Run, sheet: Path) -> None:
+    no_currency = MAP.replace(",currency=Currency", "")
+    refused = run("import", "Flat", str(sheet), "--map", no_currency)
+    assert refused.exit_code == 2
+    assert "map: currency: is needed" in refused.stderr
+    assert run("group", "create", "Flat", "--currency", "CHF").exit_code == 0
+    report = ok_json(run("import", "Flat", str(sheet), "--map", no_currency, "--json"))
+    assert {r["currency"] for r in report["reconciliation"]} == {"CHF"}
