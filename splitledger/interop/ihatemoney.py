@@ -66,10 +66,13 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def detect(head: str) -> bool:
-    """A JSON list of bills, or a CSV header, with IHateMoney's field names."""
+    """A JSON list of bills (or of settle-up transfers), or a CSV header, with
+    IHateMoney's field names."""
     text = head.lstrip("\ufeff").lstrip()
     if text.startswith("["):
-        return '"payer_name"' in head and '"owers"' in head
+        bills = '"payer_name"' in head and '"owers"' in head
+        # Its settle-up export too, so that `read` can say which file to export instead.
+        return bills or ('"ower"' in head and '"receiver"' in head)
     first = text.split("\n", 1)[0]
     names = {c.strip().strip('"').lower() for c in first.split(",")}
     return names >= REQUIRED

@@ -67,9 +67,12 @@ def _delimiter(first_line: str) -> str:
 
 
 def detect(head: str) -> bool:
-    """The first line has `Who paid` and `For whom` columns."""
+    """The first line has `Who paid` and `For whom` columns (cells, not words in a
+    line: a spreadsheet's comment may say them)."""
     first = head.lstrip("\ufeff").split("\n", 1)[0].lower()
-    return "who paid" in first and "for whom" in first
+    delimiter = "\t" if "\t" in first else ","
+    cells = {" ".join(c.strip().strip('"').split()) for c in first.split(delimiter)}
+    return {"who paid", "for whom"} <= cells
 
 
 def _fields(header: list[str]) -> dict[str, int]:
