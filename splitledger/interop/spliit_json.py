@@ -310,9 +310,11 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     notes: list[str] = []
     if repeats:
         kinds = ", ".join(f"{n} {rule}" for rule, n in sorted(repeats.items()))
+        count = sum(repeats.values())
+        what = "1 expense repeats" if count == 1 else f"{count} expenses repeat"
         notes.append(
-            f"{sum(repeats.values())} expense(s) repeat in Spliit ({kinds}): the occurrences "
-            "it made so far are imported; add the rest with 'recurring add'"
+            f"{what} in Spliit ({kinds}): the occurrences it made so far are imported; "
+            "add the rest with 'recurring add'"
         )
     if options.unbalanced_to is not None:
         notes.append("--unbalanced-to is not needed: Spliit's JSON shares always add up")

@@ -41,7 +41,7 @@ def test_text_summary_names_the_format_and_the_cells_sums(run: Run) -> None:
     assert result.exit_code == 0, result.output
     assert "(spliit, detected)" in result.stdout
     assert "dry run: nothing was written" in result.stdout
-    assert "1 expense(s) repeat in Spliit (1 monthly)" in result.stdout
+    assert "1 expense repeats in Spliit (1 monthly)" in result.stdout
     assert "the sums of the file's cells against the ledger" in result.stdout
     assert ok_json(run("group", "list", "--json")) == {"groups": []}
 

@@ -62,7 +62,7 @@ def test_the_two_exports_of_one_group_give_the_same_transactions_and_spliits_bal
     assert rent.note == "the flat's share"  # notes: folded to one line, JSON only
     assert [p.minor for p in refund.postings] == [-1000, 333, 333, 334]
     assert json_file.notes == (
-        "1 expense(s) repeat in Spliit (1 monthly): the occurrences it made so far are "
+        "1 expense repeats in Spliit (1 monthly): the occurrences it made so far are "
         "imported; add the rest with 'recurring add'",
     )
 
