@@ -6,7 +6,6 @@ the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from typing import Any, Unpack, cast
 
@@ -366,5 +365,7 @@ def _expense_request(group: str, date: dt.date, fields: ScheduleFields) -> input
 
 
 def _fingerprint(req: inputs.RecordExpense, rule: Rule, replaces: int | None) -> str:
+    import hashlib  # a write's only: reads of the ledger never hash (ADR 0015)
+
     body = f"{req.fingerprint('recurring.add')}:{rule!r}:{replaces}"
     return hashlib.sha256(body.encode()).hexdigest()
