@@ -203,9 +203,9 @@ class _SingleFloor:
             ).fetchall()
             tx_id = cur.execute("SELECT COALESCE(MAX(id), 0) FROM transactions").fetchone()[0] + 1
             cur.execute(
-                f"INSERT INTO transactions VALUES ({', '.join('?' * 14)})",
+                f"INSERT INTO transactions VALUES ({', '.join('?' * 15)})",
                 (tx_id, group, seq + 1, "expense", "2026-01-01", description, "", key, None,
-                 None, "bench", stamp, digest, digest),
+                 None, "bench", stamp, digest, digest, ""),
             )  # fmt: skip
             cur.executemany(
                 "INSERT INTO postings (transaction_id, member_id, currency, amount) "
@@ -224,6 +224,25 @@ class _SingleFloor:
                 "excluded.amount",
                 (group, datagen.CURRENCY, lines[0][1]),
             )
+            net: dict[int, int] = {}
+            cells: dict[int, list[int]] = {}
+            for m, a in lines:
+                net[m] = net.get(m, 0) + a
+                cells.setdefault(m, [0, 0])[0 if a > 0 else 1] += abs(a)
+            cur.executemany(  # the daily totals (ADR 0017), as the write path keeps them
+                "INSERT INTO balance_days (group_id, day, member_id, currency, amount) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (group_id, day, member_id, currency) "
+                "DO UPDATE SET amount = balance_days.amount + excluded.amount",
+                [(group, "2026-01-01", m, datagen.CURRENCY, a) for m, a in sorted(net.items())],
+            )
+            cur.executemany(
+                "INSERT INTO spending_days (group_id, day, category, member_id, currency, "
+                "paid, consumed) VALUES (?, ?, '', ?, ?, ?, ?) ON CONFLICT (group_id, day, "
+                "category, member_id, currency) DO UPDATE SET paid = spending_days.paid + "
+                "excluded.paid, consumed = spending_days.consumed + excluded.consumed",
+                [(group, "2026-01-01", m, datagen.CURRENCY, p, k)
+                 for m, (p, k) in sorted(cells.items())],
+            )  # fmt: skip
             cur.execute(
                 "UPDATE groups SET head_seq = ?, head_hash = ? WHERE id = ?",
                 (seq + 1, digest, group),
