@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from splitledger.domain import Posting, format_amount
 from splitledger.tui.expense_fields import MODE_HINTS, MODES, SEVERAL, FormInput
 from splitledger.tui.formatting import money
+from splitledger.tui.note_field import note_row
 from splitledger.tui.safe import VisibleHighlighter, plain
 from splitledger.tui.widgets.receipt_editor import ReceiptEditor
 
@@ -250,17 +251,7 @@ def form_body(start: FormInput, title: Content, note: Content, default: str) -> 
             highlighter=shown,
         )
     yield Static(id="category-error", classes="field-error")
-    with Horizontal(classes="form-row"):
-        yield Label("Note", classes="form-label")
-        yield Input(
-            start.note,
-            id="note",
-            placeholder="optional: anything to remember about it",
-            compact=True,
-            max_length=2000,
-            highlighter=shown,
-        )
-    yield Static(id="note-error", classes="field-error")
+    yield from note_row(start.note)
     with Horizontal(classes="form-row"):
         yield Label("Paid by", classes="form-label")
         yield Select(

@@ -23,6 +23,7 @@ from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.tui.field_errors import clear_field_errors, show_field_error
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_write
+from splitledger.tui.note_field import note_row
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
 
@@ -194,16 +195,7 @@ class PaymentScreen(LedgerScreen):
                     highlighter=shown,
                 )
             yield Static(id="description-error", classes="field-error")
-            with Horizontal(classes="form-row"):
-                yield Label("Note", classes="form-label")
-                yield Input(
-                    placeholder="optional: anything to remember about it",
-                    id="note",
-                    compact=True,
-                    max_length=2000,
-                    highlighter=shown,
-                )
-            yield Static(id="note-error", classes="field-error")
+            yield from note_row()
             yield Static(id="form-error", classes="field-error")
             yield Static(id="payment-summary")
             with Horizontal(classes="dialog-buttons"):
