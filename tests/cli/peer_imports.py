@@ -1,14 +1,17 @@
 """What the CLI tests of the other splitters' formats (Cospend, Tricount, Settle Up)
 check alike: a sample imports and reconciles, a second import records nothing, a longer
-export records only its new rows, `--format auto` names the format, and a bad or hostile
-file exits 2 with one plain line naming the row and column, having written nothing."""
+export records only its new rows, `--format auto` names the format, a bad or hostile
+file exits 2 with one plain line naming the row and column, having written nothing, and
+markup in a title stays text."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from splitledger.cli.main import cli
@@ -81,3 +84,27 @@ def check_refused(shared: Shared, tmp_path: Path, fmt: str, data: bytes, message
     assert result.stderr[:-1].isprintable()
     assert not NOT_PLAIN.search(result.stderr), result.stderr
     assert state(ledger) == before
+
+
+def refusal_test(fmt: str, *tables: dict[str, tuple[bytes, str]]) -> Callable[..., None]:
+    """The test that every case of `tables` (id: file, message) is refused as
+    `check_refused` says; a module binds it to a `test_…` name for pytest to collect."""
+    cases = [case for table in tables for case in table.values()]
+
+    @pytest.mark.parametrize(
+        ("data", "message"), cases, ids=[name for table in tables for name in table]
+    )
+    def test(shared: Shared, tmp_path: Path, data: bytes, message: str) -> None:
+        check_refused(shared, tmp_path, fmt, data, message)
+
+    return test
+
+
+def check_markup_kept(run: Run, tmp_path: Path, data: bytes) -> list[dict[str, Any]]:
+    """The file's title `[bold]x[/]` is imported and shown as those characters; returns
+    the group's history for the caller's own checks."""
+    imported(run, write(tmp_path, "markup.csv", data))
+    history: list[dict[str, Any]] = ok_json(run("history", "Flat", "--json"))["transactions"]
+    assert "[bold]x[/]" in [t["description"] for t in history]
+    assert "[bold]x[/]" in run("history", "Flat").stdout
+    return history

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.cli.conftest import Run, Shared, ok_json
+from tests.cli.conftest import Run, ok_json
 from tests.cli.peer_imports import (
     check_imports_and_reconciles,
-    check_refused,
+    check_markup_kept,
     check_reimport_and_longer,
     imported,
+    refusal_test,
     sample,
     write,
 )
@@ -123,20 +122,11 @@ HOSTILE = {
     "long-name": (GOOD.replace(b'"Bob",2', b'"' + b"B" * 101 + b'",2'), "row 3, column 'name'"),
 }
 
-
-@pytest.mark.parametrize(
-    ("data", "message"), [*BAD.values(), *HOSTILE.values()], ids=[*BAD, *HOSTILE]
-)
-def test_bad_and_hostile_files_exit_2_naming_row_and_column(
-    shared: Shared, tmp_path: Path, data: bytes, message: str
-) -> None:
-    check_refused(shared, tmp_path, "cospend", data, message)
+test_bad_and_hostile_files_exit_2_naming_row_and_column = refusal_test("cospend", BAD, HOSTILE)
 
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
     data = _bill(what='"[bold]x[/]"', comment='"%5Bred%5Dy%5B%2F%5D"')
-    imported(run, write(tmp_path, "markup.csv", data))
-    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    history = check_markup_kept(run, tmp_path, data)
     bill = next(t for t in history if t["description"] == "[bold]x[/]")
     assert bill["note"] == "[red]y[/]"
-    assert "[bold]x[/]" in run("history", "Flat").stdout

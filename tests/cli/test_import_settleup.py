@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import Run, Shared, ok_json
+from tests.cli.conftest import Run, ok_json
 from tests.cli.peer_imports import (
     check_imports_and_reconciles,
-    check_refused,
+    check_markup_kept,
     check_reimport_and_longer,
     imported,
+    refusal_test,
     sample,
     write,
 )
@@ -119,18 +120,8 @@ HOSTILE = {
     "long-purpose": (_row(purpose="x" * 501), "row 2, column 'Purpose': is 501 characters long"),
 }
 
-
-@pytest.mark.parametrize(
-    ("data", "message"), [*BAD.values(), *HOSTILE.values()], ids=[*BAD, *HOSTILE]
-)
-def test_bad_and_hostile_files_exit_2_naming_row_and_column(
-    shared: Shared, tmp_path: Path, data: bytes, message: str
-) -> None:
-    check_refused(shared, tmp_path, "settleup", data, message)
+test_bad_and_hostile_files_exit_2_naming_row_and_column = refusal_test("settleup", BAD, HOSTILE)
 
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
-    imported(run, write(tmp_path, "markup.csv", _row(purpose="[bold]x[/]")))
-    titles = [t["description"] for t in ok_json(run("history", "Flat", "--json"))["transactions"]]
-    assert "[bold]x[/]" in titles
-    assert "[bold]x[/]" in run("history", "Flat").stdout
+    check_markup_kept(run, tmp_path, _row(purpose="[bold]x[/]"))
