@@ -2,7 +2,8 @@
 check alike: a sample imports and reconciles, a second import records nothing, a longer
 export records only its new rows, `--format auto` names the format, a bad or hostile
 file exits 2 with one plain line naming the row and column, having written nothing, and
-markup in a title stays text."""
+markup in a title stays text. The IHateMoney and Spliit tests, whose refusals come
+before any group exists, share the import and the one-line refusal checks."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from splitledger.cli.main import cli
 from tests.cli.conftest import Run, Shared, ok_json, state
@@ -98,6 +99,15 @@ def refusal_test(fmt: str, *tables: dict[str, tuple[bytes, str]]) -> Callable[..
         check_refused(shared, tmp_path, fmt, data, message)
 
     return test
+
+
+def check_refused_before_any_group(run: Run, result: Result, message: str) -> None:
+    """Exit 2, one line naming `message` with no escape, and no group created."""
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "\x1b" not in result.stderr
+    assert message in result.stderr
+    assert ok_json(run("group", "list", "--json")) == {"groups": []}
 
 
 def check_markup_kept(run: Run, tmp_path: Path, data: bytes) -> list[dict[str, Any]]:

@@ -5,10 +5,12 @@ into a fresh ledger; the two shapes of one project are the same transactions; XX
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli.conftest import Run, ok_json
+from tests.cli.peer_imports import check_refused_before_any_group, imported, ledger_balances
 from tests.interop.test_ihatemoney import write_json
 
 SAMPLES = Path(__file__).parents[1] / "interop" / "samples" / "ihatemoney"
@@ -19,15 +21,12 @@ PROJECT = {
 }  # fmt: skip
 
 
-def _import(run: Run, path: Path, *extra: str, group: str = "Trip") -> dict[str, object]:
-    result = ok_json(run("import", group, str(path), "--json", *extra))
-    assert isinstance(result, dict)
-    return result
+def _import(run: Run, path: Path, *extra: str, group: str = "Trip") -> dict[str, Any]:
+    return imported(run, path, *extra, group=group)
 
 
 def _balances(run: Run, group: str = "Trip") -> dict[tuple[str, str], int]:
-    data = ok_json(run("balances", group, "--json"))
-    return {(b["member"], b["currency"]): b["minor"] for b in data["balances"] if b["minor"]}
+    return ledger_balances(run, group)
 
 
 @pytest.mark.parametrize(("first", "second"), [("json", "csv"), ("csv", "json")])
@@ -84,11 +83,7 @@ def test_bad_files_exit_2_with_one_line_and_write_nothing(
         path = tmp_path / name
         path.write_bytes(content if isinstance(content, bytes) else write_json(content))  # type: ignore[arg-type]
     result = run("import", "Trip", str(path), "--format", "ihatemoney", "--currency", "EUR")
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert "\x1b" not in result.stderr
-    assert message in result.stderr
-    assert ok_json(run("group", "list", "--json")) == {"groups": []}
+    check_refused_before_any_group(run, result, message)
 
 
 def test_a_markup_name_is_shown_as_typed(run: Run, tmp_path: Path) -> None:

@@ -5,10 +5,12 @@ ledgers give the same balances, Spliit's own; re-imports record nothing; bad fil
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli.conftest import Run, balances, ok_json
+from tests.cli.peer_imports import check_refused_before_any_group, imported
 from tests.interop import spliit_samples as samples
 
 SAMPLES = Path(__file__).parents[1] / "interop" / "samples" / "spliit"
@@ -16,10 +18,8 @@ SAMPLES = Path(__file__).parents[1] / "interop" / "samples" / "spliit"
 TRIP = {"Alice": 3225, "Bob": 4333, "Chloé": -7558}
 
 
-def _import(run: Run, path: Path, *extra: str, group: str = "Trip") -> dict[str, object]:
-    result = ok_json(run("import", group, str(path), "--json", *extra))
-    assert isinstance(result, dict)
-    return result
+def _import(run: Run, path: Path, *extra: str, group: str = "Trip") -> dict[str, Any]:
+    return imported(run, path, *extra, group=group)
 
 
 @pytest.mark.parametrize("name", ["trip.csv", "trip.json", "trip-2025.csv"])
@@ -100,11 +100,7 @@ def test_bad_files_exit_2_with_one_line_and_write_nothing(
     path = tmp_path / "bad.csv"
     path.write_bytes((SAMPLES / "trip.csv").read_bytes().replace(old, new, 1))
     result = run("import", "Trip", str(path), "--format", "spliit")
-    assert result.exit_code == 2
-    assert result.stderr.count("\n") == 1, result.stderr
-    assert "\x1b" not in result.stderr
-    assert message in result.stderr
-    assert ok_json(run("group", "list", "--json")) == {"groups": []}
+    check_refused_before_any_group(run, result, message)
 
 
 def test_a_markup_name_is_shown_as_typed(run: Run, tmp_path: Path) -> None:
