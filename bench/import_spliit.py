@@ -25,11 +25,11 @@ import random
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from splitledger.interop import spliit
 from splitledger.interop.imported import ReadOptions
@@ -113,6 +113,7 @@ def write_csv(data: dict[str, Any]) -> bytes:
 
 
 def csv_floor(data: bytes) -> int:
+    """What any CSV reader does: decode and split every line into cells."""
     return sum(1 for _ in csv.reader(decode(data).splitlines()))
 
 
@@ -141,6 +142,29 @@ def peak(call: Callable[[], object]) -> float:
         tracemalloc.stop()
 
 
+class Read(Protocol):
+    """What a reader returns, as far as the bench counts it."""
+
+    @property
+    def transactions(self) -> Sized: ...
+
+    @property
+    def no_effect(self) -> int: ...
+
+
+def reader_row(
+    name: str, read: Callable[[], Read], floor: Callable[[], object], rows: int, runs: int
+) -> tuple[str, str, str, str, str]:
+    """(name, reader rows/s, floor rows/s, ratio, peak MB reader / floor): `read` is
+    checked to find all `rows` first, then timed and traced against `floor`."""
+    found = read()
+    assert len(found.transactions) + found.no_effect == rows, name
+    ours = rows / best(read, runs)
+    base = rows / best(floor, runs)
+    mb, base_mb = peak(read), peak(floor)
+    return name, f"{ours:,.0f}", f"{base:,.0f}", f"{ours / base:.1%}", f"{mb:,.0f} / {base_mb:,.0f}"
+
+
 def measure(rows: int, runs: int, folder: Path) -> list[tuple[str, str, str, str, str]]:
     data = group(rows)
     shapes = {
@@ -151,19 +175,9 @@ def measure(rows: int, runs: int, folder: Path) -> list[tuple[str, str, str, str
     out = []
     for name, (raw, floor) in shapes.items():
         (folder / f"spliit.{name[:4].lower().strip()}").write_bytes(raw)
-        read = partial(spliit.read, raw, ReadOptions())
-        found = read()
-        assert len(found.transactions) + found.no_effect == rows, name
-        ours = rows / best(read, runs)
-        base = rows / best(partial(floor, raw), runs)
-        mb, base_mb = peak(read), peak(partial(floor, raw))
         out.append(
-            (
-                name,
-                f"{ours:,.0f}",
-                f"{base:,.0f}",
-                f"{ours / base:.1%}",
-                f"{mb:,.0f} / {base_mb:,.0f}",
+            reader_row(
+                name, partial(spliit.read, raw, ReadOptions()), partial(floor, raw), rows, runs
             )
         )
     return out

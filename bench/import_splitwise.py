@@ -16,18 +16,13 @@ included, measured in a run of its own (tracing slows the clock).
 from __future__ import annotations
 
 import argparse
-import csv
-import gc
 import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 from bench import datagen
+from bench.import_spliit import csv_floor, reader_row
 from splitledger.interop import splitwise
-from splitledger.interop.text import decode
 
 GERMAN = {
     b"Date,Description,Category,Cost,Currency": "Datum,Beschreibung,Kategorie,Kosten,Währung",
@@ -62,53 +57,13 @@ def _parse(data: bytes, options: dict[str, object]) -> splitwise.SplitwiseFile:
     )
 
 
-def floor(data: bytes) -> int:
-    """What any CSV reader does: decode and split every line into cells."""
-    return sum(1 for _ in csv.reader(decode(data).splitlines()))
-
-
-def best(call: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        start = time.process_time()
-        call()
-        times.append(time.process_time() - start)
-    return min(times)
-
-
-def peak(call: Callable[[], object]) -> float:
-    """MB of Python heap at the call's peak."""
-    gc.collect()
-    tracemalloc.start()
-    try:
-        call()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 def measure(rows: int, runs: int) -> list[tuple[str, str, str, str, str]]:
     """(shape, reader rows/s, floor rows/s, ratio, peak MB reader / floor) per shape."""
     out = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, (data, options) in shapes(rows, Path(tmp)).items():
             read = partial(_parse, data, options)
-            found = read()
-            assert len(found.transactions) + found.no_effect == rows, name
-            ours = rows / best(read, runs)
-            base = rows / best(partial(floor, data), runs)
-            mb = peak(read)
-            base_mb = peak(partial(floor, data))
-            out.append(
-                (
-                    name,
-                    f"{ours:,.0f}",
-                    f"{base:,.0f}",
-                    f"{ours / base:.1%}",
-                    f"{mb:,.0f} / {base_mb:,.0f}",
-                )
-            )
+            out.append(reader_row(name, read, partial(csv_floor, data), rows, runs))
     return out
 
 
