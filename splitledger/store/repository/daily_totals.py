@@ -71,10 +71,10 @@ def apply_spending_days(
             day, category = reversed_expenses[tx.reverses]
         else:
             continue
+        # An expense's payer is > 0 and a consumer < 0; its reversal negates both.
+        expense_sign = 1 if tx.kind is TxKind.EXPENSE else -1
         for member_id, currency, amount in postings:
             cell = deltas[day, category, member_id, currency]
-            # An expense's payer is > 0 and a consumer < 0; its reversal negates both.
-            expense_sign = 1 if tx.kind is TxKind.EXPENSE else -1
             if amount * expense_sign > 0:
                 cell[0] += amount
             else:
