@@ -5,7 +5,6 @@ policy and the audit log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any
@@ -15,30 +14,7 @@ from sqlalchemy import text
 
 from splitledger.services.errors import IdempotencyConflict, InvalidInput, NotFound, ReadOnly
 from splitledger.services.ledger import Ledger
-from splitledger.services.recurring import ScheduleFields, ScheduleView
-
-#: "Today" for these tests: a fixed day, earlier than any real today they run on.
-TODAY = dt.date(2026, 11, 15)
-D = dt.date
-
-
-@pytest.fixture
-def flat(trip: Ledger) -> Ledger:
-    """The Trip group (ann, bob, cy) with the schedules taking TODAY for today."""
-    trip.today_override = TODAY
-    return trip
-
-
-def rent(book: Ledger, **changes: Any) -> ScheduleView:
-    """A monthly rent of 900 paid by ann from 31 January, with `changes`."""
-    fields: ScheduleFields = {
-        "description": "Rent",
-        "amount": "900",
-        "paid_by": [("ann", None)],
-        "every": "month",
-        "starts": D(2026, 1, 31),
-    }
-    return book.add_schedule("Trip", **{**fields, **changes})
+from tests.integration.recurring_bills import D, rent
 
 
 def recorded(book: Ledger, prefix: str = "recurring:") -> list[tuple[str, str, int]]:

@@ -7,7 +7,6 @@ without a note are stored, fingerprinted and replayed exactly as before notes ex
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any
@@ -23,29 +22,10 @@ from splitledger.domain.text import TextError
 from splitledger.services import recurring_schedules
 from splitledger.services.errors import IdempotencyConflict, InvalidInput
 from splitledger.services.ledger import Ledger
-from splitledger.services.recurring import ScheduleFields, ScheduleView
+from splitledger.services.recurring import ScheduleFields
+from tests.integration.recurring_bills import TODAY, D, rent
 
-TODAY = dt.date(2026, 11, 15)
-D = dt.date
 NOTE = "paid by standing order; ask the landlord for receipts"
-
-
-@pytest.fixture
-def flat(trip: Ledger) -> Ledger:
-    trip.today_override = TODAY
-    return trip
-
-
-def rent(book: Ledger, **changes: Any) -> ScheduleView:
-    """A monthly rent of 900 paid by ann from 31 January, with `changes`."""
-    fields: ScheduleFields = {
-        "description": "Rent",
-        "amount": "900",
-        "paid_by": [("ann", None)],
-        "every": "month",
-        "starts": D(2026, 1, 31),
-    }
-    return book.add_schedule("Trip", **{**fields, **changes})
 
 
 def notes_recorded(book: Ledger) -> dict[str, str]:
