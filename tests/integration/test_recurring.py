@@ -235,35 +235,11 @@ def test_no_such_schedule_or_group(flat: Ledger) -> None:
 
 
 def test_adding_with_a_key_answers_a_repeat_and_refuses_another_bill(flat: Ledger) -> None:
-    first = flat.add_schedule(
-        "Trip",
-        key="k",
-        description="Rent",
-        amount="900",
-        paid_by=[("ann", None)],
-        every="month",
-        starts=D(2026, 1, 1),
-    )
-    again = flat.add_schedule(
-        "Trip",
-        key="k",
-        description="Rent",
-        amount="900",
-        paid_by=[("ann", None)],
-        every="month",
-        starts=D(2026, 1, 1),
-    )
+    first = rent(flat, key="k", starts=D(2026, 1, 1))
+    again = rent(flat, key="k", starts=D(2026, 1, 1))
     assert again.id == first.id
     with pytest.raises(IdempotencyConflict):
-        flat.add_schedule(
-            "Trip",
-            key="k",
-            description="Rent",
-            amount="901",
-            paid_by=[("ann", None)],
-            every="month",
-            starts=D(2026, 1, 1),
-        )
+        rent(flat, key="k", starts=D(2026, 1, 1), amount="901")
     assert len(flat.schedules()) == 1
 
 
