@@ -27,6 +27,16 @@ def sample(fmt: str, name: str) -> bytes:
     return (SAMPLES / fmt / name).read_bytes()
 
 
+def with_row(good: bytes, cells: dict[str, str], **changes: str) -> bytes:
+    """`good` with its row `cells` (joined by commas, with the trailing one the apps
+    write) replaced by that row with `changes` made to its cells."""
+
+    def row(values: dict[str, str]) -> bytes:
+        return (",".join(values.values()) + ",").encode()
+
+    return good.replace(row(cells), row({**cells, **changes}))
+
+
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)

@@ -6,27 +6,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
-from tests.cli.peer_imports import (
-    check_imports_and_reconciles,
-    check_markup_kept,
-    check_reimport_and_longer,
-    imported,
-    refusal_test,
-    sample,
-    write,
-)
 
 EXPECTED = {("Alice", "EUR"): -2194, ("Bob", "EUR"): 5113, ("Chloé", "EUR"): -2919}
-GOOD = sample("cospend", "weekend.csv")
+GOOD = peer.sample("cospend", "weekend.csv")
 BILL = (
     '"Dinner",42.5,2024-01-15,1705276800,"Alice",1,1,"Alice,Bob",n,1,0,,1,n,2,"pizza+%26+drinks",0'
 )
 
 
 def test_cospend_export_imports_detected_and_reconciled(run: Run, tmp_path: Path) -> None:
-    report = check_imports_and_reconciles(
-        run, write(tmp_path, "weekend.csv", GOOD), "cospend", EXPECTED, 6
+    report = peer.check_imports_and_reconciles(
+        run, peer.write(tmp_path, "weekend.csv", GOOD), "cospend", EXPECTED, 6
     )
     assert report["added_members"] == ["Alice", "Bob", "Chloé"]
     assert any("inactive in Cospend" in n and "Chloé" in n for n in report["notes"])
@@ -44,18 +36,18 @@ def test_reimport_records_nothing_and_a_longer_export_only_new_bills(
     later = '"Cinema",30,2024-02-12,1707696000,"Alice",1,1,"Alice,Bob,Chloé",n,1,0,,0,n,0,"",0\n'
     longer = GOOD.replace(b"\n\ncategoryname", ("\n" + later).encode() + b"\ncategoryname")
     assert longer != GOOD
-    check_reimport_and_longer(
-        run, write(tmp_path, "a.csv", GOOD), write(tmp_path, "b.csv", longer), 1
+    peer.check_reimport_and_longer(
+        run, peer.write(tmp_path, "a.csv", GOOD), peer.write(tmp_path, "b.csv", longer), 1
     )
 
 
 def test_without_a_currency_table_it_asks_for_currency(run: Run, tmp_path: Path) -> None:
     bare = GOOD.split(b"\n\ncurrencyname")[0] + b"\n"
-    path = write(tmp_path, "bare.csv", bare)
+    path = peer.write(tmp_path, "bare.csv", bare)
     result = run("import", "Flat", str(path))
     assert result.exit_code == 2
     assert "give --currency" in result.stderr
-    report = imported(run, path, "--currency", "CHF")
+    report = peer.imported(run, path, "--currency", "CHF")
     assert report["ok"] is True
     assert {b["currency"] for b in ok_json(run("balances", "Flat", "--json"))["balances"]} == {
         "CHF"
@@ -74,7 +66,7 @@ def test_an_old_export_without_members_table_reads_members_from_bills(
         '"deleteMeIfYouWant",1,1970-01-01,0,"Bob",2,1,"Bob",n,0,n\n'
         '"Rent",30,2020-05-01,1588291200,"Ann",1,1,"Ann,Bob",n,0,n\n'
     )
-    report = imported(run, write(tmp_path, "old.csv", old.encode()), "--currency", "EUR")
+    report = peer.imported(run, peer.write(tmp_path, "old.csv", old.encode()), "--currency", "EUR")
     assert (report["recorded"], report["no_effect"], report["ok"]) == (1, 2, True)
     assert ok_json(run("balances", "Flat", "--json"))["balances"][0]["minor"] in (2000, -2000)
 
@@ -122,11 +114,11 @@ HOSTILE = {
     "long-name": (GOOD.replace(b'"Bob",2', b'"' + b"B" * 101 + b'",2'), "row 3, column 'name'"),
 }
 
-test_bad_and_hostile_files_exit_2_naming_row_and_column = refusal_test("cospend", BAD, HOSTILE)
+test_bad_and_hostile_files_exit_2_naming_row_and_column = peer.refusal_test("cospend", BAD, HOSTILE)
 
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
     data = _bill(what='"[bold]x[/]"', comment='"%5Bred%5Dy%5B%2F%5D"')
-    history = check_markup_kept(run, tmp_path, data)
+    history = peer.check_markup_kept(run, tmp_path, data)
     bill = next(t for t in history if t["description"] == "[bold]x[/]")
     assert bill["note"] == "[red]y[/]"

@@ -9,16 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
-from tests.cli.peer_imports import (
-    check_imports_and_reconciles,
-    check_markup_kept,
-    check_reimport_and_longer,
-    imported,
-    refusal_test,
-    sample,
-    write,
-)
 
 EXPECTED = {
     ("Alice", "EUR"): 3100,
@@ -28,29 +20,25 @@ EXPECTED = {
     ("Bob", "USD"): -3333,
     ("Chloé", "USD"): 6667,
 }
-GOOD = sample("settleup", "flat.csv")
-ROW = (
-    "Alice,90.00,EUR,Alice;Bob;Chloé,30.00;30.00;30.00,Groceries,🛒,"
-    "2024-04-01 18:22:05,1,90.00,expense,"
-)
+GOOD = peer.sample("settleup", "flat.csv")
+#: The sample's first expense, cell by cell.
+CELLS = {
+    "payers": "Alice",
+    "amounts": "90.00",
+    "currency": "EUR",
+    "members": "Alice;Bob;Chloé",
+    "shares": "30.00;30.00;30.00",
+    "purpose": "Groceries",
+    "category": "🛒",
+    "date": "2024-04-01 18:22:05",
+    "rate": "1",
+    "converted": "90.00",
+    "type": "expense",
+}
 
 
 def _row(**changes: str) -> bytes:
-    cells = {
-        "payers": "Alice",
-        "amounts": "90.00",
-        "currency": "EUR",
-        "members": "Alice;Bob;Chloé",
-        "shares": "30.00;30.00;30.00",
-        "purpose": "Groceries",
-        "category": "🛒",
-        "date": "2024-04-01 18:22:05",
-        "rate": "1",
-        "converted": "90.00",
-        "type": "expense",
-    }
-    cells.update(changes)
-    return GOOD.replace(ROW.encode(), (",".join(cells.values()) + ",").encode())
+    return peer.with_row(GOOD, CELLS, **changes)
 
 
 def _utf16(data: bytes) -> bytes:
@@ -62,8 +50,8 @@ def test_settleup_export_imports_detected_and_reconciled(
     run: Run, tmp_path: Path, encoding: str
 ) -> None:
     data = GOOD if encoding == "utf-8" else _utf16(GOOD)
-    report = check_imports_and_reconciles(
-        run, write(tmp_path, "flat.csv", data), "settleup", EXPECTED, 6
+    report = peer.check_imports_and_reconciles(
+        run, peer.write(tmp_path, "flat.csv", data), "settleup", EXPECTED, 6
     )
     assert report["added_members"] == ["Alice", "Bob", "Chloé"]
     history = ok_json(run("history", "Flat", "--json"))["transactions"]
@@ -72,8 +60,8 @@ def test_settleup_export_imports_detected_and_reconciled(
 
 
 def test_utf16_and_utf8_exports_are_the_same_rows(run: Run, tmp_path: Path) -> None:
-    imported(run, write(tmp_path, "a.csv", GOOD))
-    again = imported(run, write(tmp_path, "b.csv", _utf16(GOOD)))
+    peer.imported(run, peer.write(tmp_path, "a.csv", GOOD))
+    again = peer.imported(run, peer.write(tmp_path, "b.csv", _utf16(GOOD)))
     assert (again["recorded"], again["skipped"], again["ok"]) == (0, 6, True)
 
 
@@ -81,8 +69,8 @@ def test_reimport_records_nothing_and_a_longer_export_only_new_rows(
     run: Run, tmp_path: Path
 ) -> None:
     later = b"Bob,9.00,EUR,Alice;Chlo\xc3\xa9,4.50;4.50,Taxi,,2024-04-06 23:00:00,1,9.00,expense,\n"
-    check_reimport_and_longer(
-        run, write(tmp_path, "a.csv", GOOD), write(tmp_path, "b.csv", GOOD + later), 1
+    peer.check_reimport_and_longer(
+        run, peer.write(tmp_path, "a.csv", GOOD), peer.write(tmp_path, "b.csv", GOOD + later), 1
     )
 
 
@@ -120,8 +108,10 @@ HOSTILE = {
     "long-purpose": (_row(purpose="x" * 501), "row 2, column 'Purpose': is 501 characters long"),
 }
 
-test_bad_and_hostile_files_exit_2_naming_row_and_column = refusal_test("settleup", BAD, HOSTILE)
+test_bad_and_hostile_files_exit_2_naming_row_and_column = peer.refusal_test(
+    "settleup", BAD, HOSTILE
+)
 
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
-    check_markup_kept(run, tmp_path, _row(purpose="[bold]x[/]"))
+    peer.check_markup_kept(run, tmp_path, _row(purpose="[bold]x[/]"))

@@ -7,16 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
-from tests.cli.peer_imports import (
-    check_imports_and_reconciles,
-    check_markup_kept,
-    check_reimport_and_longer,
-    imported,
-    refusal_test,
-    sample,
-    write,
-)
 
 EXPECTED = {
     ("Alice", "EUR"): 1966,
@@ -26,35 +18,30 @@ EXPECTED = {
     ("Bob", "CHF"): -3367,
     ("Chloé", "CHF"): 6734,
 }
-GOOD = sample("tricount", "trip.csv")
-ROW = (
-    "Groceries,-60.00,EUR,1,-60.00,Normal,Food & drinks,Alice,2024-03-01 18:22,"
-    "-60.00,0.00,0.00,-20.00,-20.00,-20.00,"
-)
+GOOD = peer.sample("tricount", "trip.csv")
+#: The sample's first expense, cell by cell.
+CELLS = {
+    "title": "Groceries",
+    "amount": "-60.00",
+    "currency": "EUR",
+    "rate": "1",
+    "default": "-60.00",
+    "type": "Normal",
+    "category": "Food & drinks",
+    "payer": "Alice",
+    "date": "2024-03-01 18:22",
+    "paid": "-60.00,0.00,0.00",
+    "impacted": "-20.00,-20.00,-20.00",
+}
 
 
 def _row(**changes: str) -> bytes:
-    cells = {
-        "title": "Groceries",
-        "amount": "-60.00",
-        "currency": "EUR",
-        "rate": "1",
-        "default": "-60.00",
-        "type": "Normal",
-        "category": "Food & drinks",
-        "payer": "Alice",
-        "date": "2024-03-01 18:22",
-        "paid": "-60.00,0.00,0.00",
-        "impacted": "-20.00,-20.00,-20.00",
-    }
-    cells.update(changes)
-    row = ",".join(cells.values()) + ","
-    return GOOD.replace(ROW.encode(), row.encode())
+    return peer.with_row(GOOD, CELLS, **changes)
 
 
 def test_tricount_export_imports_detected_and_reconciled(run: Run, tmp_path: Path) -> None:
-    report = check_imports_and_reconciles(
-        run, write(tmp_path, "trip.csv", GOOD), "tricount", EXPECTED, 8
+    report = peer.check_imports_and_reconciles(
+        run, peer.write(tmp_path, "trip.csv", GOOD), "tricount", EXPECTED, 8
     )
     assert report["added_members"] == ["Alice", "Bob", "Chloé"]
     assert report["notes"] == []
@@ -70,14 +57,14 @@ def test_reimport_records_nothing_and_a_longer_export_only_new_rows(
         "Taxi,-9.00,EUR,1,-9.00,Normal,,Bob,2024-03-07 23:00,0.00,-9.00,0.00,-3.00,-3.00,-3.00,\n"
     )
     longer = GOOD.replace(b"\nExported on", later.encode() + b"\nExported on")
-    check_reimport_and_longer(
-        run, write(tmp_path, "a.csv", GOOD), write(tmp_path, "b.csv", longer), 1
+    peer.check_reimport_and_longer(
+        run, peer.write(tmp_path, "a.csv", GOOD), peer.write(tmp_path, "b.csv", longer), 1
     )
 
 
 def test_a_file_cut_short_is_read_and_said_so(run: Run, tmp_path: Path) -> None:
     cut = GOOD.split(b"\nExported on")[0]
-    report = imported(run, write(tmp_path, "cut.csv", cut))
+    report = peer.imported(run, peer.write(tmp_path, "cut.csv", cut))
     assert report["ok"] is True
     assert any("Exported on" in n for n in report["notes"])
 
@@ -92,7 +79,7 @@ def test_shares_in_the_default_currency_are_booked_in_it(run: Run, tmp_path: Pat
         paid="-45.00,0.00,0.00",
         impacted="-15.00,-15.00,-15.00",
     )
-    report = imported(run, write(tmp_path, "default.csv", data))
+    report = peer.imported(run, peer.write(tmp_path, "default.csv", data))
     assert report["ok"] is True
 
 
@@ -143,8 +130,10 @@ HOSTILE = {
     "long-title": (_row(title="x" * 501), "row 2, column 'Title': is 501 characters long"),
 }
 
-test_bad_and_hostile_files_exit_2_naming_row_and_column = refusal_test("tricount", BAD, HOSTILE)
+test_bad_and_hostile_files_exit_2_naming_row_and_column = peer.refusal_test(
+    "tricount", BAD, HOSTILE
+)
 
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
-    check_markup_kept(run, tmp_path, _row(title="[bold]x[/]"))
+    peer.check_markup_kept(run, tmp_path, _row(title="[bold]x[/]"))
