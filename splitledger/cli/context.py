@@ -4,14 +4,19 @@ closed when the command ends."""
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from splitledger.cli.output import echo
 
 if TYPE_CHECKING:
+    from splitledger.services.database import LedgerDatabase
+    from splitledger.services.entry_ledger import EntryLedger
     from splitledger.services.ledger import Ledger
+    from splitledger.services.read_ledger import ReadLedger
+
+    L = TypeVar("L", bound=LedgerDatabase)
 
 _KEY = "splitledger.ledger"
 #: Seconds a write waits for the ledger lock before the command says so (on a terminal).
@@ -32,15 +37,39 @@ class WaitNotice:
 
 
 def ledger() -> Ledger:
-    """The ledger of this invocation, opened on first use: the services are imported
-    here, when a command needs them, not when its module loads (`--help`, bad input)."""
+    """The ledger of this invocation with every use case, opened on first use: the
+    services are imported here, when a command needs them, not when its module loads
+    (`--help`, bad input)."""
     from splitledger.services.ledger import Ledger
 
+    return _opened(Ledger)
+
+
+def read_ledger() -> ReadLedger:
+    """The ledger with only the reading and settling use cases: what `balances`,
+    `history` and `settle` call, without importing the other families (ADR 0015)."""
+    from splitledger.services.read_ledger import ReadLedger
+
+    return _opened(ReadLedger)
+
+
+def entry_ledger() -> EntryLedger:
+    """The ledger with only the entry-recording use cases (`expense add`,
+    `payment add`), without importing the other families (ADR 0015)."""
+    from splitledger.services.entry_ledger import EntryLedger
+
+    return _opened(EntryLedger)
+
+
+def _opened(kind: type[L]) -> L:
+    """This invocation's ledger of `kind`, opened once from the root's `--db` and
+    closed when the command ends."""
     root = click.get_current_context().find_root()
-    found = root.meta.get(_KEY)
-    if not isinstance(found, Ledger):
-        found = Ledger.open(root.params.get("db"))
-        root.meta[_KEY] = found
+    slot = f"{_KEY}.{kind.__name__}"
+    found = root.meta.get(slot)
+    if not isinstance(found, kind):
+        found = kind.open(root.params.get("db"))
+        root.meta[slot] = found
         root.call_on_close(found.close)
         if sys.stderr.isatty():
             root.with_resource(found.lock_waits(on_wait=WaitNotice()))

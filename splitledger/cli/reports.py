@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from splitledger.cli import output
-from splitledger.cli.context import json_option, key_option, ledger
+from splitledger.cli.context import json_option, key_option, ledger, read_ledger
 from splitledger.cli.params import DATE, TXID, CountType
 from splitledger.domain import TxKind, visible
 
@@ -45,7 +45,7 @@ def balances_cmd(group: str, as_json: bool, csv_file: str | None, as_of: dt.date
     > 0: the group owes the member; < 0: the member owes. With --as-of DATE, the
     balances then: before the group's first transaction all zero, after its last
     today's."""
-    view = ledger().balances(group, as_of=as_of)
+    view = read_ledger().balances(group, as_of=as_of)
     if csv_file:
         from splitledger.interop import tables
 
@@ -117,7 +117,7 @@ def settle_cmd(
         return
     if dry_run:
         raise click.UsageError("--dry-run goes with --in CODE")
-    book = ledger()
+    book = read_ledger()
     planned = book.settle_up(group, as_of=as_of)
     plan, name = list(planned.transfers), planned.group
     _write_plan_csv(csv_file, plan)
@@ -271,7 +271,7 @@ def history_cmd(
 
     When more transactions match, --json says so (`"more": true` and `"before": ID`),
     and the text output ends with a note on stderr; --before ID gives the next ones."""
-    book = ledger()
+    book = read_ledger()
     page = book.history_page(
         group,
         limit=limit,

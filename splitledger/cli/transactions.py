@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from splitledger.cli import output
-from splitledger.cli.activity import change_json, change_line
 from splitledger.cli.bill_options import (
     Item,
     bill_changes,
@@ -25,7 +24,7 @@ from splitledger.cli.bill_options import (
     note_change,
     note_option,
 )
-from splitledger.cli.context import json_option, key_option, ledger
+from splitledger.cli.context import entry_ledger, json_option, key_option, ledger
 from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
 from splitledger.domain import visible
 from splitledger.services.errors import NotFound
@@ -97,7 +96,7 @@ def expense_add(
     check_receipt(split, for_, items, tax, tip)
     if split == "itemised" and not items:
         raise click.UsageError("--split itemised needs at least one --item")
-    tx = ledger().record_expense(
+    tx = entry_ledger().record_expense(
         group=group,
         description=description,
         amount=amount,
@@ -173,6 +172,8 @@ def expense_edit(
 
 
 def _show_edit(tx_id: int, outcome: EditOutcome, as_json: bool) -> None:
+    from splitledger.cli.activity import change_json, change_line
+
     if as_json:
         output.emit_json(
             {
@@ -234,7 +235,7 @@ def payment_add(
     as_json: bool,
 ) -> None:
     """Record that FROM paid AMOUNT to TO (FROM's debt shrinks)."""
-    tx = ledger().record_payment(
+    tx = entry_ledger().record_payment(
         group=group,
         payer=payer,
         payee=payee,

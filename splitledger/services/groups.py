@@ -138,9 +138,6 @@ class GroupCases(LedgerCore):
 
         return self._write("archive group" if archived else "unarchive group", work)
 
-    def group(self, name: str) -> views.GroupView:
-        return self._read(lambda s: self._group_view(s, self._group(s, name)))
-
     def _group_now(self, unit: Unit, group_id: int) -> views.GroupView:
         """A repeat of a change to a group answers with the group as it is now."""
         row = repository.group_head(unit, group_id=group_id)

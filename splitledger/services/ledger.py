@@ -9,12 +9,12 @@ transaction. The use cases live in one module per family, each a class over
 
 | family | module | use cases |
 |---|---|---|
-| `GroupCases` | groups.py | groups and members |
+| `GroupCases` | groups.py | creating, listing, renaming and archiving groups; members |
 | `EntryCases` | entries.py | expenses, payments, reversals, one transaction |
 | `BillCases` | bills.py | an expense's definition, a bill's versions |
 | `BillEditCases` | bill_edits.py | editing an expense, undo |
 | `ActivityCases` | activity.py | a group's activity |
-| `ReadingCases` | reading.py | balances, history, verify, watching for changes |
+| `ReadingCases` | reading.py | a group, balances, history, verify, watching for changes |
 | `SettleCases` | settling.py | the settle-up plan, recording it |
 | `ReportCases` | reports.py | spending reports, reconciled with the balances |
 | `ImportCases` | imports.py | atomic imports, reading a group in batches |
@@ -22,6 +22,11 @@ transaction. The use cases live in one module per family, each a class over
 | `SettleInCases` | settle_in.py | settling in one currency (convert, plan, record) |
 | `PeriodCases` | periods.py | closing a period, the close in force |
 | `RecurringCases` | recurring*.py | recurring bills: schedules, what is due, recording it |
+
+The hot commands hold a narrower façade over the same classes, so that they import no
+other family (ADR 0015): `ReadLedger` (read_ledger.py: reading and settling, for
+`balances`, `history` and `settle`) and `EntryLedger` (entry_ledger.py: entries, for
+`expense add` and `payment add`).
 
 Beneath them: `LedgerCore` (core.py: lookups, views, appends with audit rows) over
 `LedgerDatabase` (database.py: opening, the unit of work, currency pins).

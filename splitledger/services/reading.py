@@ -1,4 +1,4 @@
-"""Use cases that read: balances, history pages and verification."""
+"""Use cases that read: a group, balances, history pages and verification."""
 
 from __future__ import annotations
 
@@ -39,6 +39,10 @@ class FirstScreen(tuple[views.GroupView, views.BalancesView]):
 
 class ReadingCases(LedgerCore):
     """Balances, history and verify."""
+
+    def group(self, name: str) -> views.GroupView:
+        """Group `name` (its members, currency, close and archive state)."""
+        return self._read(lambda s: self._group_view(s, self._group(s, name)))
 
     def balances(
         self, group: str, *, on: dt.date | None = None, as_of: dt.date | None = None

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from splitledger.cli.main import cli
 from splitledger.services.ledger import Ledger
+from splitledger.services.reading import ReadingCases
 from tests.cli.conftest import Run, Shared, balances, ok_json, state
 
 EXPENSE = ["expense", "add", "Trip", "Dinner", "90", "--paid-by", "ann"]
@@ -119,10 +120,11 @@ def test_unavailable_database_exits_1_with_its_message(tmp_path: Path) -> None:
 def test_unexpected_failure_exits_1_and_names_the_log(
     trip: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Ledger, group: str, **_: object) -> None:
+    def broken(self: ReadingCases, group: str, **_: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Ledger, "balances", broken)
+    # On the family that defines it: every façade (`Ledger`, `ReadLedger`) has it.
+    monkeypatch.setattr(ReadingCases, "balances", broken)
     result = trip("balances", "Trip")
     assert result.exit_code == 1
     from splitledger.services.logs import log_file, log_files

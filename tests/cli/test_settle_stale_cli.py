@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from splitledger.services.ledger import Ledger
-from splitledger.services.settling import SettlePlan
+from splitledger.services.settling import SettleCases, SettlePlan
 from tests.cli.conftest import Run
 
 
@@ -17,15 +17,16 @@ def test_a_payment_landing_between_plan_and_record_is_not_paid_twice(
     trip: Run, db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     trip("expense", "add", "Trip", "Dinner", "90", "--paid-by", "ann")
-    settle_up = Ledger.settle_up
+    settle_up = SettleCases.settle_up
 
-    def then_bob_pays_elsewhere(self: Ledger, group: str, **kwargs: Any) -> SettlePlan:
+    def then_bob_pays_elsewhere(self: SettleCases, group: str, **kwargs: Any) -> SettlePlan:
         plan = settle_up(self, group, **kwargs)
         with Ledger.open(db_url, actor="other") as other:
             other.record_payment(group="Trip", payer="bob", payee="ann", amount="30")
         return plan
 
-    monkeypatch.setattr(Ledger, "settle_up", then_bob_pays_elsewhere)
+    # On the family that defines it: every façade (`Ledger`, `ReadLedger`) has it.
+    monkeypatch.setattr(SettleCases, "settle_up", then_bob_pays_elsewhere)
     refused = trip("settle", "Trip", "--record")
     assert refused.exit_code == 2
     assert refused.stderr == (

@@ -137,6 +137,47 @@ def test_writes_import_no_orm(tmp_path: Path, db: str, args: list[str]) -> None:
     assert found(modules, HEAVY) == []
 
 
+#: Service families that neither the hot reads nor the hot writes call.
+OTHER_FAMILIES = tuple(
+    f"splitledger.services.{name}"
+    for name in (
+        "ledger",
+        "activity",
+        "bill_edits",
+        "bills",
+        "currencies",
+        "groups",
+        "imports",
+        "periods",
+        "recurring",
+        "recurring_reads",
+        "recurring_schedules",
+        "reports",
+        "settle_in",
+    )
+)
+HOT = {
+    "balances": (READS["balances"], "splitledger.services.reading"),
+    "history": (READS["history"], "splitledger.services.reading"),
+    "settle": (READS["settle"], "splitledger.services.settling"),
+    "expense add": (WRITES["expense add"], "splitledger.services.entries"),
+    "payment add": (WRITES["payment add"], "splitledger.services.entries"),
+}
+
+
+@pytest.mark.parametrize(("args", "family"), HOT.values(), ids=HOT.keys())
+def test_hot_commands_import_only_the_families_they_call(
+    tmp_path: Path, db: str, args: list[str], family: str
+) -> None:
+    """ADR 0015: a hot command holds a narrow façade (`ReadLedger`, `EntryLedger`), so
+    the recurring, report, import and other families are not imported for it."""
+    modules, _ = imported(tmp_path, "--db", db, *args)
+    assert family in modules
+    assert found(modules, OTHER_FAMILIES) == []
+    if family == "splitledger.services.entries":
+        assert found(modules, ("splitledger.services.reading",)) == []
+
+
 def _root_commands() -> dict[str, click.Command]:
     """Every command defined in `splitledger.cli` that is not part of another group."""
     found: list[click.Command] = []
