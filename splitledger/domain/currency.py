@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from splitledger.domain.errors import CurrencyError
 
@@ -37,10 +37,8 @@ _NOT_MONEY = {
 _METALS = frozenset({"XAU", "XAG", "XPD", "XPT"})
 
 
-@dataclass(frozen=True, slots=True)
-class _IsoEntry:
-    """One row of the ISO table. (A docstring also spares `dataclass` from building one
-    out of `inspect.signature`, the dearest part of making the class.)"""
+class _IsoEntry(NamedTuple):
+    """One row of the ISO table."""
 
     name: str
     minor_units: str  # digits, or "N.A." for codes that are not money

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from functools import partial
-from typing import Unpack
+from typing import NamedTuple, Unpack
 
 from splitledger import domain
 from splitledger.domain import DomainError
@@ -227,8 +227,7 @@ def _member_named(name: str, group: views.GroupView) -> str:
     return same[0] if len(same) == 1 else name
 
 
-@dataclass(frozen=True, slots=True)
-class Bill:
+class Bill(NamedTuple):
     """How an expense was split, canonical (see `_build_expense`): what is stored with
     it (ADR 0011), members by name."""
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from splitledger.services import inputs
 from splitledger.services.errors import IdempotencyConflict
@@ -27,8 +26,7 @@ def new_key() -> str:
     return f"auto:{uuid.uuid4()}"
 
 
-@dataclass(frozen=True, slots=True)
-class Idempotent:
+class Idempotent(NamedTuple):
     """One request of `operation` under `key` (None: no key, nothing to replay)."""
 
     operation: str

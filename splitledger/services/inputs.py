@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Required, TypedDict, TypeVar
 
 from splitledger.domain.errors import DomainError
 from splitledger.lazy import lazy_attributes
@@ -151,8 +150,7 @@ class PaymentFields(TypedDict, total=False):
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class ImportEntry:
+class ImportEntry(NamedTuple):
     """One transaction to import. Links to earlier transactions go by idempotency key,
     because ids differ between databases: the import resolves them to local ids."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
 from decimal import Decimal
 
 from splitledger import domain
@@ -202,7 +201,7 @@ class ReadingCases(LedgerCore):
         key = domain.name_key(flt.member)
         for known in names:
             if domain.name_key(known) == key:
-                return replace(flt, member=known)
+                return flt._replace(member=known)
         raise NotFound(f"no member named {flt.member!r} in {group.name!r}", field="member")
 
     def verify(self) -> views.VerifyReport:

@@ -31,8 +31,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, TypeVar
 
 from splitledger.services import logs
 from splitledger.services.errors import Cancelled, Unavailable
@@ -50,8 +49,7 @@ BASE_DELAY = 0.005
 MAX_DELAY = 0.5
 
 
-@dataclass(frozen=True, slots=True)
-class WaitControl:
+class WaitControl(NamedTuple):
     """How a caller follows a write that waits for the lock. `cancel`, set from any
     thread, stops the write at the next slice (within `connection.wait_slice_ms`);
     `on_wait(seconds)` is called from the writing thread each time the write goes on

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from splitledger import domain
 from splitledger.domain import Transfer
@@ -28,8 +28,7 @@ from splitledger.store.unit import Unit
 Basis = tuple[tuple[str, str, int], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SettlePlan:
+class SettlePlan(NamedTuple):
     """The fewest transfers that settle `group`, and the balances they settle; `as_of`:
     the balances as of that date (a read: what settled the group then), else today's."""
 
@@ -39,8 +38,7 @@ class SettlePlan:
     as_of: dt.date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BalanceChange:
+class BalanceChange(NamedTuple):
     """One balance that moved since a plan was made."""
 
     member: str
@@ -126,7 +124,7 @@ class SettleCases(LedgerCore):
             if as_of is None:
                 return plan_of(row.name, repository.balances(unit, row.id))
             rows = repository.balances_as_of(unit, row.id, as_of)
-            return replace(plan_of(row.name, rows), as_of=as_of)
+            return plan_of(row.name, rows)._replace(as_of=as_of)
 
         return self._read(work)
 

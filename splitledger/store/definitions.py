@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from splitledger.store.records import (
     AUDIT_SELECT,
@@ -29,8 +28,7 @@ _ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _INSERT = "INSERT INTO expense_definitions (transaction_id, body) VALUES (?, ?)"
 
 
-@dataclass(frozen=True, slots=True)
-class StoredReceipt:
+class StoredReceipt(NamedTuple):
     """An itemised split's lines (description, amount, member ids sharing it) with its
     tax and tip, as normalised text."""
 
@@ -39,8 +37,7 @@ class StoredReceipt:
     tip: str
 
 
-@dataclass(frozen=True, slots=True)
-class StoredDefinition:
+class StoredDefinition(NamedTuple):
     """A definition as stored: amounts and values as normalised text, members by id.
     A payer's amount of None pays the rest; a participant's value of None takes an
     equal share."""

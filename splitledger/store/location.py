@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,8 +26,7 @@ class TargetError(ValueError):
     """A `--db` value that names no ledger we can open."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """A resolved ledger: an SQLite file (`path`, absolute, or ":memory:") or a
     PostgreSQL database (`dsn`, a libpq URI)."""
 

@@ -8,14 +8,12 @@ converting dates and times as the `Unit` reads them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from splitledger.store.unit import Unit
 
 
-@dataclass(frozen=True, slots=True)
-class TxRecord:
+class TxRecord(NamedTuple):
     """A row of `transactions`."""
 
     id: int
@@ -50,8 +48,7 @@ def tx_from(unit: Unit, row: tuple[Any, ...]) -> TxRecord:
     return TxRecord(*values)
 
 
-@dataclass(frozen=True, slots=True)
-class GroupRecord:
+class GroupRecord(NamedTuple):
     """A row of `groups`."""
 
     id: int
@@ -72,8 +69,7 @@ def group_from(unit: Unit, row: tuple[Any, ...]) -> GroupRecord:
     return GroupRecord(gid, name, currency, unit.read_stamp(created), seq, digest, archived_at)
 
 
-@dataclass(frozen=True, slots=True)
-class RateRecord:
+class RateRecord(NamedTuple):
     """A row of `rates`: 1 `base` = `rate` `quote` from `date` on."""
 
     id: int
@@ -97,8 +93,7 @@ def rate_from(unit: Unit, row: tuple[Any, ...]) -> RateRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class AuditRecord:
+class AuditRecord(NamedTuple):
     """A row of `audit_log`; `payload` is its JSON text."""
 
     id: int

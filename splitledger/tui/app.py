@@ -21,8 +21,7 @@ import gc
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from textual import work
 from textual.app import App
@@ -56,8 +55,7 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-@dataclass(frozen=True, slots=True)
-class Opened:
+class Opened(NamedTuple):
     """What opening found: where the ledger is, the group to show first (the one last
     opened if it is still there, else the first) with that group's balances and change
     token (None: no group yet), the reading use cases it was opened with, to adopt into
@@ -68,7 +66,7 @@ class Opened:
     where: str
     first: FirstScreen | None
     reader: ReadingCases | None
-    settings: config.Settings = field(default_factory=config.Settings)
+    settings: config.Settings = config.Settings()
     settings_problem: str | None = None
 
 

@@ -20,7 +20,9 @@ import os
 import sys
 import tempfile
 import threading
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 from textual.app import App
 
@@ -36,19 +38,18 @@ MAX_TEXT = 500
 MAX_BYTES = 64 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """What the app remembers between runs (None: nothing remembered)."""
 
     theme: str | None = None
     #: The last group opened, by ledger (as `Ledger.where` names it), oldest first.
-    groups: dict[str, str] = field(default_factory=dict)
+    groups: Mapping[str, str] = MappingProxyType({})
 
     def last_group(self, where: str) -> str | None:
         return self.groups.get(where)
 
     def with_theme(self, theme: str) -> Settings:
-        return replace(self, theme=theme)
+        return self._replace(theme=theme)
 
     def with_group(self, where: str, group: str) -> Settings:
         """These settings with `group` as the last one opened in `where` (the most
@@ -57,7 +58,7 @@ class Settings:
         groups[where] = group
         while len(groups) > MAX_LEDGERS:
             del groups[next(iter(groups))]
-        return replace(self, groups=groups)
+        return self._replace(groups=groups)
 
     def as_json(self) -> dict[str, object]:
         return {"version": 1, "theme": self.theme, "last_group": dict(self.groups)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from splitledger.store.chain import GENESIS
 from splitledger.store.records import GROUP_SELECT, GroupRecord, group_from
@@ -30,8 +31,7 @@ class GroupHead:
     closed_through: dt.date | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class MemberRef:
+class MemberRef(NamedTuple):
     """A member (or exchange account) of a group, as the write path needs it."""
 
     id: int

@@ -4,15 +4,13 @@ ledger entry, or bills (ADR 0011)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from splitledger.store.records import TX_SELECT, TxRecord, tx_from
 from splitledger.store.unit import LIKE_ESCAPE, Unit, like_pattern
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryFilter:
+class HistoryFilter(NamedTuple):
     """What `history` may narrow by; every field is optional."""
 
     text: str | None = None

@@ -6,15 +6,13 @@ what was written there anyway (behind the application's back)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from splitledger.store.repository.clock import utcnow
 from splitledger.store.unit import Unit
 
 
-@dataclass(frozen=True, slots=True)
-class CloseRecord:
+class CloseRecord(NamedTuple):
     """A row of `period_closes`: `group_id`'s dates through `through` are closed from
     `closed_at` on, by `actor`."""
 
@@ -70,8 +68,7 @@ def add_close(unit: Unit, group_id: int, through: dt.date, actor: str) -> CloseR
     return CloseRecord(cid, group_id, through, at, actor)
 
 
-@dataclass(frozen=True, slots=True)
-class LateWrite:
+class LateWrite(NamedTuple):
     """A transaction written into a closed period after the close: dated on or before
     its `through` (or reversing or replacing one that is) and created after `closed_at`."""
 

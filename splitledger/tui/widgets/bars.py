@@ -12,8 +12,7 @@ whole screen again, nested in the first layout); Textual passes the width to
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
 from textual.binding import Binding, BindingType
@@ -78,8 +77,7 @@ class WidthVisual(Visual):
         return self.content(width).get_height(rules, width)
 
 
-@dataclass(frozen=True, slots=True)
-class Bar:
+class Bar(NamedTuple):
     """One row of a one-sided chart: `label` (user text: shown plain and visible),
     `amount` (the exact figure, as text) and `value` (its size, >= 0, in any unit
     shared by the chart's rows)."""
