@@ -29,7 +29,7 @@ from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.content import Content
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import WorkerFailed
 
 from splitledger.services import logs
@@ -38,6 +38,7 @@ from splitledger.tui import config
 from splitledger.tui.live_refresh import LiveRefreshApp, Token
 from splitledger.tui.safe import plain, visible, visible_lines
 from splitledger.tui.screens.balances import BalancesScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.widgets.data_table import ColumnKey
 
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import clip, plain, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.table_fit import fill_last_column
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     import datetime as dt

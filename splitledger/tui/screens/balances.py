@@ -12,13 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from textual.widgets import Input

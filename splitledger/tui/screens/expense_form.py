@@ -37,7 +37,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import DescendantFocus
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from splitledger.domain import Posting, Transaction, visible
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
@@ -71,6 +71,7 @@ from splitledger.tui.expense_layout import (
 from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.safe import clip, plain
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 from splitledger.tui.widgets.receipt_editor import MemberToggles, ReceiptEditor
 
 

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Header, Input, Label, ProgressBar, Select, Static
 
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import VisibleHighlighter, plain, visible
 from splitledger.tui.screens.porting import PortingScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.interchange import ExportFormat

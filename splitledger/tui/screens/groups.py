@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from splitledger.services.views import GroupView
 from splitledger.tui.jobs import run_db, run_write
 from splitledger.tui.safe import clip, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger

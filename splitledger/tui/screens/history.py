@@ -36,7 +36,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from splitledger.services.errors import InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
@@ -46,6 +46,7 @@ from splitledger.tui.history_query import SEARCH_HINT, HistoryQuery, parse_query
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 from splitledger.tui.widgets.lazy_table import LazyTable
 
 PAGE = 100

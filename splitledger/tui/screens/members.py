@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from splitledger.services.views import BalancesView, GroupView
 from splitledger.tui.formatting import money
@@ -16,6 +16,7 @@ from splitledger.tui.jobs import run_db
 from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 
 class MembersScreen(LedgerScreen):

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Header, Input, Label, Select, Static
 
 from splitledger.domain import format_amount
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
@@ -26,6 +26,7 @@ from splitledger.tui.jobs import WriteJob, run_write
 from splitledger.tui.note_field import note_row
 from splitledger.tui.safe import VisibleHighlighter, clip, plain
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.domain import Transfer

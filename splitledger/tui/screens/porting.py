@@ -32,7 +32,6 @@ from textual.content import Content
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -48,6 +47,7 @@ from splitledger.tui.formatting import money
 from splitledger.tui.jobs import ledger_app, run_db
 from splitledger.tui.safe import VisibleHighlighter, plain, plain_text, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.interchange import ImportOutcome

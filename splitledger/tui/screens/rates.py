@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import Button, DataTable, Header, Input, Label, Static
 
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
 from splitledger.tui.field_errors import clear_field_errors, show_field_error
@@ -27,6 +27,7 @@ from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import plain, visible
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.screens.payment import parse_day
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger

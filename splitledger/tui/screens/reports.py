@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import run_db
 from splitledger.tui.safe import plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.bars import Bar, Bars
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.ledger import Ledger

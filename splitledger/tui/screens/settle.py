@@ -22,7 +22,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
@@ -36,6 +36,7 @@ from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import plain_text, visible, visible_lines
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 #: The actions that record payments (not offered on a plan as of a date).
 _RECORDING = frozenset({"pay_one", "pay_all", "payment", "settle_in"})

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
 from splitledger.domain import is_exchange_account
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
@@ -30,6 +30,7 @@ from splitledger.tui.jobs import WriteJob, run_db, run_write
 from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, visible
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -23,7 +23,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from splitledger.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from splitledger.services.ledger import Ledger
@@ -33,6 +33,7 @@ from splitledger.tui.jobs import run_db
 from splitledger.tui.read_only import refuse_write
 from splitledger.tui.safe import clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
+from splitledger.tui.widgets.footer import Footer
 
 
 def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:

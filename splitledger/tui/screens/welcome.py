@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from splitledger.tui.jobs import ledger_app, run_db
+from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from splitledger.services.views import GroupView
