@@ -299,6 +299,7 @@ class Bench:
 
         self.process("python -c pass", [PY, "-c", "pass"], env)
         self.process("import click", [PY, "-c", "import click"], env)
+        self.process("pydantic alone", [PY, "-c", PYDANTIC_ALONE], trees[""])
         ledgers = [("small", small)]
         if self.big is not None:
             big_db, journal = big_ledger(self.big, exes[""], trees[""])
@@ -478,6 +479,18 @@ class Bench:
                 )
 
 
+#: What validating a write costs by itself: pydantic imported and one `RecordExpense`
+#: validated, as `expense add` does, with no click and no database (a diagnostic row:
+#: the writes' goal cannot be met while this alone is near it).
+PYDANTIC_ALONE = """
+from splitledger.services import inputs
+inputs.validate(
+    inputs.RecordExpense, group="G", description="Bench", amount="12.34",
+    paid_by=(("alice", None),), split="equal", participants=(), key="k",
+)
+"""
+
+
 def _base_label(case: str) -> str:
     """How a baseline is named in the table."""
     if case.startswith("floor "):
@@ -537,6 +550,14 @@ def table(bench: Bench) -> tuple[str, int]:
         f"`python -c pass` in the same rounds: {_ms(floor.median('cpu'))} CPU, "
         f"{_ms(floor.median('wall'))} wall. Medians of {bench.runs} rounds."
     )
+    alone = cases.get("pydantic alone")
+    if alone is not None and "floor expense add" in cases:
+        write_floor = cases["floor expense add"].median("cpu")
+        lines.append(
+            f"pydantic alone (imported, one `RecordExpense` validated; no click, no "
+            f"database): {_ms(alone.median('cpu'))} CPU, "
+            f"{alone.median('cpu') / write_floor:.2f}× the write floor."
+        )
     if not bench.warmup:
         lines.append("A smoke run (no warm-up round): the figures show the code runs, no more.")
     if before:
