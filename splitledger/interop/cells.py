@@ -36,6 +36,22 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 ZERO_CELLS = frozenset({"0", "0.0", "0.00", "0.000", "-0.00", "-0.0", "-0"})
 
 
+def blank(cells: Sequence[str]) -> bool:
+    """A blank line, or one of separators only."""
+    return not any(c.strip() for c in cells)
+
+
+def row_cells(cells: list[str], width: int, row: int) -> list[str]:
+    """A data row of a file whose header has `width` cells: the empty cells a
+    spreadsheet leaves past the header dropped (in place), and a row of another width
+    refused."""
+    while len(cells) > width and not cells[-1].strip():
+        cells.pop()
+    if len(cells) != width:
+        raise FormatError(f"has {len(cells)} cells but the header has {width}", row=row)
+    return cells
+
+
 def quote(text: str, limit: int = 40) -> str:
     """`text` quoted for a message: escaped by repr, and cut short if long."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"

@@ -30,7 +30,7 @@ from decimal import Decimal
 from urllib.parse import unquote_plus
 
 from splitledger.domain import DomainError, Shares, Transaction, compute_shares, seed_from_key
-from splitledger.interop.cells import amount_cell, quote, refuse_lookalikes, text_cell
+from splitledger.interop.cells import amount_cell, blank, quote, refuse_lookalikes, text_cell
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.peers import (
@@ -40,7 +40,6 @@ from splitledger.interop.peers import (
     MAX_ROWS,
     Keys,
     Sums,
-    blank,
     csv_rows,
     currency_cell,
     day_cell,

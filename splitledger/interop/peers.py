@@ -29,7 +29,7 @@ from splitledger.domain import (
     normalize_currency,
 )
 from splitledger.domain.fx import EXCHANGE_PREFIX
-from splitledger.interop.cells import date_cell, quote, refused, text_cell
+from splitledger.interop.cells import blank, date_cell, quote, refused, text_cell
 from splitledger.interop.errors import FormatError
 
 MAX_ROWS = 1_000_000
@@ -69,8 +69,13 @@ def csv_rows(text: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]
         raise FormatError(f"not valid CSV: {exc}", row=reader.line_num) from None
 
 
-def blank(cells: list[str]) -> bool:
-    return not any(c.strip() for c in cells)
+def header_row(rows: Iterator[tuple[int, list[str]]]) -> list[str]:
+    """The first row of `rows` that is not blank (the rows after it stay in `rows`);
+    a file with none is empty."""
+    for _, cells in rows:
+        if not blank(cells):
+            return cells
+    raise FormatError("the file is empty")
 
 
 def member_name(cell: str, *, row: int, column: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter
 
 from splitledger.domain import Transaction
-from splitledger.interop.cells import amount_cell, refuse_lookalikes, text_cell
+from splitledger.interop.cells import amount_cell, blank, refuse_lookalikes, row_cells, text_cell
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.peers import (
@@ -31,11 +31,11 @@ from splitledger.interop.peers import (
     MAX_ROWS,
     Keys,
     Sums,
-    blank,
     csv_rows,
     currency_cell,
     day_cell,
     decimal_cell,
+    header_row,
     main_currency,
     member_name,
     money,
@@ -130,13 +130,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     if not text.strip():
         raise FormatError("the file is empty")
     rows = csv_rows(text, _delimiter(text.split("\n", 1)[0]))
-    header: list[str] | None = None
-    for _, cells in rows:
-        if not blank(cells):
-            header = cells
-            break
-    if header is None:
-        raise FormatError("the file is empty")
+    header = header_row(rows)
     fields = _fields(header)
     width = len(header)
     keys = Keys(KEY_PREFIX)
@@ -150,10 +144,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             continue
         if len(transactions) + no_effect >= MAX_ROWS:
             raise FormatError(f"more than {MAX_ROWS} rows; split the file", row=row)
-        while len(cells) > width and not cells[-1].strip():
-            cells.pop()
-        if len(cells) != width:
-            raise FormatError(f"has {len(cells)} cells but the header has {width}", row=row)
+        row_cells(cells, width, row)
         tx, currency = _row(fields, header, cells, row, keys, sums, members)
         counts[currency] += 1
         if tx is None:

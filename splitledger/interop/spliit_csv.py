@@ -38,6 +38,7 @@ from splitledger.interop.cells import (
     date_cell,
     quote,
     refuse_lookalikes,
+    row_cells,
     text_cell,
 )
 from splitledger.interop.errors import FormatError
@@ -299,12 +300,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             row = reader.line_num
             if not any(c.strip() for c in cells):
                 continue
-            while len(cells) > state.width and not cells[-1].strip():
-                cells.pop()
-            if len(cells) != state.width:
-                raise FormatError(
-                    f"has {len(cells)} cells but the header has {state.width}", row=row
-                )
+            row_cells(cells, state.width, row)
             if len(transactions) + no_effect >= spliit.MAX_ROWS:
                 raise FormatError(f"more than {spliit.MAX_ROWS} rows; split the file", row=row)
             expense = state.expense(cells, row)

@@ -50,15 +50,16 @@ from splitledger.domain import (
 from splitledger.interop.cells import (
     ZERO_CELLS,
     amount_cell,
+    blank,
     date_cell,
     refused,
+    row_cells,
     text_cell,
 )
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
 from splitledger.interop.splitwise_header import (
     MAX_NAME,
-    blank,
     find_header,
     refuse_alike,
     unbalanced_member,
@@ -336,10 +337,7 @@ def parse(
             row = reader.line_num
             if blank(cells):
                 continue
-            while len(cells) > width and not cells[-1].strip():
-                cells.pop()
-            if len(cells) != width:
-                raise FormatError(f"has {len(cells)} cells but the header has {width}", row=row)
+            row_cells(cells, width, row)
             if len(cells[1]) <= 40 and is_total_label(cells[1]):
                 currency, values = _totals(cells, members, row, columns[4])
                 if currency in total_rows:

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from splitledger.domain import DomainError, clean_text, fold_cell, name_key
 from splitledger.domain.fx import EXCHANGE_PREFIX
-from splitledger.interop.cells import quote, refuse_lookalikes, text_cell
+from splitledger.interop.cells import blank, quote, refuse_lookalikes, text_cell
 from splitledger.interop.errors import FormatError
 from splitledger.interop.splitwise_languages import (
     ENGLISH,
@@ -29,11 +29,6 @@ MAX_PREAMBLE = 3
 #: Longest member name, in characters (the ledger's own limit).
 MAX_NAME = 100
 _ENGLISH_HEADER = ",".join(h[0] for h in ENGLISH.headings)
-
-
-def blank(cells: list[str]) -> bool:
-    """A blank line, or one of commas only."""
-    return not any(c.strip() for c in cells)
 
 
 class Rows(Protocol):

@@ -34,7 +34,9 @@ from splitledger.domain import Transaction
 from splitledger.interop.cells import (
     ZERO_CELLS,
     amount_cell,
+    blank,
     refuse_lookalikes,
+    row_cells,
     text_cell,
 )
 from splitledger.interop.errors import FormatError
@@ -45,11 +47,11 @@ from splitledger.interop.peers import (
     MAX_ROWS,
     Keys,
     Sums,
-    blank,
     csv_rows,
     currency_cell,
     day_cell,
     decimal_cell,
+    header_row,
     main_currency,
     member_name,
     money,
@@ -193,13 +195,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
     if not text.strip():
         raise FormatError("the file is empty")
     rows = csv_rows(text)
-    header: list[str] | None = None
-    for _, cells in rows:
-        if not blank(cells):
-            header = cells
-            break
-    if header is None:
-        raise FormatError("the file is empty")
+    header = header_row(rows)
     layout = _layout(header)
     keys = Keys(KEY_PREFIX)
     sums = Sums()
@@ -221,10 +217,7 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             continue
         if len(transactions) + no_effect >= MAX_ROWS:
             raise FormatError(f"more than {MAX_ROWS} rows; split the file", row=row)
-        while len(cells) > layout.width and not cells[-1].strip():
-            cells.pop()
-        if len(cells) != layout.width:
-            raise FormatError(f"has {len(cells)} cells but the header has {layout.width}", row=row)
+        row_cells(cells, layout.width, row)
         tx, currency = _row(layout, header, cells, row, keys, sums)
         counts[currency] += 1
         if tx is None:
