@@ -7,12 +7,15 @@ bill is typed alike everywhere.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 import click
 
-from splitledger.cli.params import ITEM, ITEM_FORM
+from splitledger.cli.params import ITEM, ITEM_FORM, assignment
 from splitledger.services.inputs import SPLIT_MODES
+
+if TYPE_CHECKING:
+    from splitledger.services.inputs import Assignments, Items
 
 F = TypeVar("F", bound=Callable[..., object])
 Item = tuple[str, str, tuple[str, ...]]
@@ -126,3 +129,68 @@ def check_receipt(
         raise click.UsageError("--split itemised takes --item lines, not --for")
     if split not in (None, "itemised") and (items or tax is not None or tip is not None):
         raise click.UsageError("--item, --tax and --tip go with --split itemised")
+
+
+class Split(TypedDict):
+    """How a new bill is paid and split, as the services take it."""
+
+    paid_by: Assignments
+    split: str
+    participants: Assignments
+    items: Items
+    tax: str | None
+    tip: str | None
+
+
+class SplitChange(TypedDict):
+    """How a bill's payment and split change (None keeps what the bill has)."""
+
+    paid_by: Assignments | None
+    split: str | None
+    participants: Assignments | None
+    items: Items | None
+    tax: str | None
+    tip: str | None
+
+
+def new_split(
+    paid_by: tuple[str, ...],
+    split: str,
+    for_: tuple[str, ...],
+    items: tuple[Item, ...],
+    tax: str | None,
+    tip: str | None,
+) -> Split:
+    """`bill_options`' values for `expense add` and `recurring add`, checked."""
+    check_receipt(split, for_, items, tax, tip)
+    if split == "itemised" and not items:
+        raise click.UsageError("--split itemised needs at least one --item")
+    return Split(
+        paid_by=[assignment(p) for p in paid_by],
+        split=split,
+        participants=[assignment(f) for f in for_],
+        items=items,
+        tax=tax,
+        tip=tip,
+    )
+
+
+def changed_split(
+    paid_by: tuple[str, ...],
+    split: str | None,
+    for_: tuple[str, ...],
+    items: tuple[Item, ...],
+    tax: str | None,
+    tip: str | None,
+) -> SplitChange:
+    """`bill_changes`' values for `expense edit` and `recurring edit`, checked: an
+    option not given keeps the bill's own."""
+    check_receipt(split, for_, items, tax, tip)
+    return SplitChange(
+        paid_by=[assignment(p) for p in paid_by] if paid_by else None,
+        split=split,
+        participants=[assignment(f) for f in for_] if for_ else None,
+        items=items or None,
+        tax=tax,
+        tip=tip,
+    )

@@ -20,14 +20,15 @@ from splitledger.cli.bill_options import (
     bill_options,
     category_change,
     category_option,
-    check_receipt,
+    changed_split,
     currency_change,
     currency_option,
+    new_split,
     note_change,
     note_option,
 )
 from splitledger.cli.context import json_option, key_option, ledger
-from splitledger.cli.params import DATE, CountType, assignment
+from splitledger.cli.params import DATE, CountType
 from splitledger.domain import visible
 from splitledger.domain.errors import DomainError
 from splitledger.domain.recurrence import EVERY, LAST_DAY, MAX_COUNT, MAX_INTERVAL
@@ -156,24 +157,17 @@ def recurring_add(
 
     It takes every option of 'expense add' but --date; each date's bill carries the
     --note. Nothing is recorded until 'recurring run' (dates up to today only)."""
-    check_receipt(split, for_, items, tax, tip)
+    bill = new_split(paid_by, split, for_, items, tax, tip)
     if until is not None and count is not None:
         raise click.UsageError("give --until or --count, not both")
-    if split == "itemised" and not items:
-        raise click.UsageError("--split itemised needs at least one --item")
     view = ledger().add_schedule(
         group,
         key=key,
         description=description,
         amount=amount,
-        paid_by=[assignment(p) for p in paid_by],
         currency=currency,
-        split=split,
-        participants=[assignment(f) for f in for_],
+        **bill,
         category=category,
-        items=items,
-        tax=tax,
-        tip=tip,
         note=note,
         every=every,
         interval=interval,
@@ -297,7 +291,7 @@ def recurring_edit(
     """Change recurring bill ID from --from-date on: it ends the day before, and a new
     one with the changes takes over (naming it); the options given replace those of
     the bill and its rule, the rest is kept."""
-    check_receipt(split, for_, items, tax, tip)
+    change = changed_split(paid_by, split, for_, items, tax, tip)
     if until is not None and count is not None:
         raise click.UsageError("give --until or --count, not both")
     view = ledger().edit_schedule(
@@ -305,12 +299,7 @@ def recurring_edit(
         from_date=from_date,
         description=description,
         amount=amount,
-        paid_by=[assignment(p) for p in paid_by] if paid_by else None,
-        split=split,
-        participants=[assignment(f) for f in for_] if for_ else None,
-        items=items or None,
-        tax=tax,
-        tip=tip,
+        **change,
         category=category,
         currency=currency,
         note=note,

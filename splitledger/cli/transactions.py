@@ -18,14 +18,15 @@ from splitledger.cli.bill_options import (
     bill_options,
     category_change,
     category_option,
-    check_receipt,
+    changed_split,
     currency_change,
     currency_option,
+    new_split,
     note_change,
     note_option,
 )
 from splitledger.cli.context import entry_ledger, json_option, key_option, ledger
-from splitledger.cli.params import DATE, TXID, assignment, no_such_transaction
+from splitledger.cli.params import DATE, TXID, no_such_transaction
 from splitledger.domain import visible
 from splitledger.services.errors import NotFound
 
@@ -93,20 +94,13 @@ def expense_add(
 
     An itemised receipt (--split itemised) lists its lines with --item instead of --for;
     AMOUNT must equal the items plus --tax and --tip."""
-    check_receipt(split, for_, items, tax, tip)
-    if split == "itemised" and not items:
-        raise click.UsageError("--split itemised needs at least one --item")
+    bill = new_split(paid_by, split, for_, items, tax, tip)
     tx = entry_ledger().record_expense(
         group=group,
         description=description,
         amount=amount,
         currency=currency,
-        paid_by=[assignment(p) for p in paid_by],
-        split=split,
-        participants=[assignment(f) for f in for_],
-        items=items,
-        tax=tax,
-        tip=tip,
+        **bill,
         date=date,
         category=category,
         note=note,
@@ -148,7 +142,7 @@ def expense_edit(
 
     The change is recorded as a new version (the old one reversed); with nothing
     different, nothing is recorded."""
-    check_receipt(split, for_, items, tax, tip)
+    change = changed_split(paid_by, split, for_, items, tax, tip)
     outcome = _about(
         tx_id,
         lambda: ledger().edit_expense(
@@ -156,12 +150,7 @@ def expense_edit(
             description=description,
             amount=amount,
             currency=currency,
-            paid_by=[assignment(p) for p in paid_by] if paid_by else None,
-            split=split,
-            participants=[assignment(f) for f in for_] if for_ else None,
-            items=items or None,
-            tax=tax,
-            tip=tip,
+            **change,
             date=date,
             category=category,
             note=note,
