@@ -5,11 +5,12 @@ until every worker is done."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 from textual.worker import WorkerState
 
 from splitledger.services.demo import load_demo
@@ -62,6 +63,40 @@ async def idle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if not any(w.state in _BUSY for w in pilot.app.workers):
             return
+
+
+#: The terminal sizes every snapshot is taken at.
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+#: pytest-textual-snapshot's `snap_compare` fixture.
+SnapCompare = Callable[..., bool]
+
+
+def run(*steps: str | Callable[[Pilot[None]], object]) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """A snapshot's `run_before`: each step a key to press or a function of the pilot,
+    the app idle before and after each."""
+
+    async def go(pilot: Pilot[None]) -> None:
+        await idle(pilot)
+        for step in steps:
+            if isinstance(step, str):
+                await pilot.press(step)
+            else:
+                step(pilot)
+            await idle(pilot)
+        await idle(pilot)
+
+    return go
+
+
+def steady_cursors(pilot: Pilot[None]) -> None:
+    """Hold every input's cursor still: a blinking one would make a picture random."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+
+
+def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
+    """`run` of key presses, with the inputs' cursors held still at the end."""
+    return run(*pressed, steady_cursors)
 
 
 async def open_history(pilot: Pilot[None]) -> HistoryScreen:

@@ -6,7 +6,6 @@ one tampered transaction. Update after a deliberate change with
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 import pytest
@@ -16,14 +15,11 @@ from textual.pilot import Pilot
 from splitledger.services.ledger import Ledger
 from splitledger.tui.commands import open_route
 from splitledger.tui.screens import activity
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import SIZES, SnapCompare, make_app, run
 from tests.tui.money_trip import TRIP, money_trip
 
 if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
@@ -33,20 +29,6 @@ def travel(ledger: Ledger) -> Ledger:
     dinner = ledger.history(TRIP, limit=10)[-1]
     ledger.edit_expense(dinner.id, amount="430", description="Dinner in Cusco [b]& pisco[/b]")
     return ledger
-
-
-def run(*steps: str | Callable[[Pilot[None]], object]) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def go(pilot: Pilot[None]) -> None:
-        await idle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                step(pilot)
-            await idle(pilot)
-        await idle(pilot)
-
-    return go
 
 
 def check(pilot: Pilot[None]) -> None:

@@ -5,19 +5,14 @@ tests/tui/test_expense_form_snapshots.py --snapshot-update`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from splitledger.services.ledger import Ledger
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import SIZES, SnapCompare, idle, make_app
 from tests.tui.expense_pilot import fill, open_form
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
 
 
 async def still(pilot: Pilot[None], form: ExpenseFormScreen, selector: str) -> None:

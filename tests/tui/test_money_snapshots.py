@@ -5,37 +5,17 @@ and a payment prefilled from a plan line. Update after a deliberate change with
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
-from textual.pilot import Pilot
-from textual.widgets import Input
 
 from splitledger.services.ledger import Ledger
 from splitledger.tui.screens import settle_in
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import SIZES, SnapCompare, keys, make_app
 from tests.tui.money_trip import money_trip
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
 def travel(ledger: Ledger) -> Ledger:
     return money_trip(ledger)
-
-
-def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def run(pilot: Pilot[None]) -> None:
-        await idle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await idle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False  # a blinking cursor would make the picture random
-        await idle(pilot)
-
-    return run
 
 
 @pytest.mark.parametrize("size", SIZES)

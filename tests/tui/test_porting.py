@@ -20,10 +20,7 @@ from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.export import ExportScreen, default_export_name
 from splitledger.tui.screens.porting import ImportScreen
 from tests.interop.splitwise_samples import ROWS, TOTAL, export
-from tests.tui.conftest import idle, make_app
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
+from tests.tui.conftest import SIZES, SnapCompare, idle, make_app
 
 
 @pytest.fixture

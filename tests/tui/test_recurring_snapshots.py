@@ -8,7 +8,6 @@ and the schedules'). Update after a deliberate change with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, cast
 
 import pytest
@@ -17,13 +16,11 @@ from textual.widgets import Input
 
 from splitledger.services.ledger import Ledger
 from splitledger.tui.commands import open_route
-from tests.tui.conftest import TODAY, idle, make_app
+from tests.tui.conftest import SIZES, TODAY, SnapCompare, make_app, run
 
 if TYPE_CHECKING:
     from splitledger.tui.app import SplitLedgerApp
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
 FLAT = "Flat [b]42[/b]"
 
 
@@ -61,20 +58,6 @@ def flat(ledger: Ledger) -> Ledger:
         starts=dt.date(2026, 3, 5),
     )  # …Internet's 5 Mar, 5 Apr, 5 May and 5 Jun
     return ledger
-
-
-def run(*steps: str | Callable[[Pilot[None]], object]) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def go(pilot: Pilot[None]) -> None:
-        await idle(pilot)
-        for step in steps:
-            if isinstance(step, str):
-                await pilot.press(step)
-            else:
-                step(pilot)
-            await idle(pilot)
-        await idle(pilot)
-
-    return go
 
 
 def recurring(pilot: Pilot[None]) -> None:

@@ -6,30 +6,12 @@ change with `.venv/bin/python -m pytest tests/tui/test_reports_snapshots.py
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from splitledger.services.ledger import Ledger
-from tests.tui.conftest import idle, make_app
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
-
-
-def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def run(pilot: Pilot[None]) -> None:
-        await idle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await idle(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False  # a blinking cursor would make the picture random
-        await idle(pilot)
-
-    return run
+from tests.tui.conftest import SIZES, SnapCompare, keys, make_app
 
 
 async def as_of_june_2(pilot: Pilot[None]) -> None:

@@ -8,31 +8,16 @@ pilot tests instead. Update after a deliberate change with
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from splitledger.services.ledger import Ledger
-from tests.tui.conftest import idle, make_app
-
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
-SnapCompare = Callable[..., bool]
-
-
-def keys(*pressed: str) -> Callable[[Pilot[None]], Awaitable[None]]:
-    async def run(pilot: Pilot[None]) -> None:
-        await idle(pilot)
-        for key in pressed:
-            await pilot.press(key)
-            await idle(pilot)
-
-    return run
+from tests.tui.conftest import SIZES, SnapCompare, idle, make_app, run
 
 
 async def percent_expense(pilot: Pilot[None]) -> None:
-    await keys("a")(pilot)
+    await run("a")(pilot)
     screen = pilot.app.screen
     values = {"#description": "Fado night", "#amount": "80.00", "#category": "food"}
     for selector, value in values.items():
@@ -50,12 +35,12 @@ async def percent_expense(pilot: Pilot[None]) -> None:
 
 @pytest.mark.parametrize("size", SIZES)
 def test_welcome(snap_compare: SnapCompare, ledger: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(ledger), terminal_size=size, run_before=keys())
+    assert snap_compare(make_app(ledger), terminal_size=size, run_before=run())
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_balances(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys())
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run())
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -65,24 +50,24 @@ def test_expense_form(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_history(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("h"))
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run("h"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_settle(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("s"))
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run("s"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_groups(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("g"))
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run("g"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_members(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("m"))
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run("m"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: SnapCompare, demo: Ledger, size: tuple[int, int]) -> None:
-    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("question_mark"))
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=run("question_mark"))
