@@ -5,6 +5,7 @@ until every worker is done."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -63,6 +64,19 @@ async def idle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if not any(w.state in _BUSY for w in pilot.app.workers):
             return
+
+
+async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10) -> bool:
+    """Whether `condition` comes true within `seconds` (an upper bound, not a wait).
+
+    For what follows a refresh, not a worker: `idle` cannot promise that on a busy
+    machine, since Textual's wait for idle reads a process starved of CPU as idle."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
 
 
 #: The terminal sizes every snapshot is taken at.

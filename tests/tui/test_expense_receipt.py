@@ -22,7 +22,7 @@ from splitledger.services.views import Receipt, TxView
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.widgets.receipt_editor import MemberToggles
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import idle, make_app, until
 from tests.tui.expense_pilot import fill, open_edit, open_form, text_of
 
 
@@ -313,13 +313,13 @@ async def focus_and_check(
     field = form.query_one(selector)
     field.focus()
     await idle(pilot)
-    assert in_view(form, field), selector
+    assert await until(pilot, lambda: in_view(form, field)), selector
     if error is None:
         return
     shown = form.query_one(f"#{error}-error", Static)
     assert shown.display, (selector, error)
+    assert await until(pilot, lambda: in_view(form, shown)), (selector, error)
     assert in_view(form, field), selector
-    assert in_view(form, shown), (selector, error)
 
 
 async def test_at_80x24_with_ten_members_the_focused_field_and_its_error_are_in_view(

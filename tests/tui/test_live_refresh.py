@@ -5,7 +5,6 @@ never disturbs a form being typed."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,7 @@ from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.screens.history import HistoryScreen
 from splitledger.tui.widgets.balance_chart import BalanceChart
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import idle, make_app, until
 
 
 @pytest.fixture(autouse=True)
@@ -33,15 +32,6 @@ def write_elsewhere(target: Path | str) -> None:
         other.record_expense(
             group="Trip", description="Wine", amount="30.00", paid_by=(("bob", None),)
         )
-
-
-async def wait_for(pilot: Pilot[None], condition: object, seconds: float = 2.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return True
-        await pilot.pause(0.05)
-    return False
 
 
 async def test_balances_follow_a_write_from_another_connection(trip: Ledger, db_path: Path) -> None:
@@ -57,7 +47,7 @@ async def test_balances_follow_a_write_from_another_connection(trip: Ledger, db_
         def moved() -> bool:
             return chart.view is not None and any(b.minor for b in chart.view.balances)
 
-        assert await wait_for(pilot, moved)
+        assert await until(pilot, moved)
         assert {b.member: b.minor for b in chart.view.balances} == {
             "ann": -1000,
             "bob": 2000,
@@ -96,7 +86,7 @@ async def test_history_follows_and_an_open_form_keeps_what_was_typed(
         assert isinstance(followed, HistoryScreen)
         assert [t.description for t in followed.rows] == ["Wine"]
         write_elsewhere(db_path)
-        assert await wait_for(pilot, lambda: len(followed.rows) == 2)
+        assert await until(pilot, lambda: len(followed.rows) == 2)
 
 
 @pytest.mark.postgres
@@ -113,7 +103,7 @@ async def test_balances_follow_another_friend_on_postgresql(pg_url: str) -> None
             def moved() -> bool:
                 return chart.view is not None and any(b.minor for b in chart.view.balances)
 
-            assert await wait_for(pilot, moved)
+            assert await until(pilot, moved)
 
 
 def write_right_after_the_first_read(monkeypatch: pytest.MonkeyPatch, target: Path | str) -> None:
@@ -140,7 +130,7 @@ async def shows_the_payment(app: SplitLedgerApp, pilot: Pilot[None]) -> bool:
             "cy": 0,
         }
 
-    return await wait_for(pilot, paid)
+    return await until(pilot, paid)
 
 
 async def test_a_write_right_after_the_first_read_is_shown(
@@ -198,7 +188,7 @@ async def test_the_first_look_finds_nothing_to_reload_when_nothing_was_written(
     monkeypatch.setattr(Ledger, "change_token", token)
     app = make_app(trip)
     async with app.run_test(size=(80, 24)) as pilot:
-        assert await wait_for(pilot, lambda: bool(looked))  # the watch's first look
+        assert await until(pilot, lambda: bool(looked))  # the watch's first look
         await idle(pilot)
         assert reads == []
 

@@ -23,8 +23,8 @@ from splitledger.tui import plan_csv
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.settle import SettleScreen
-from tests.tui.conftest import idle, make_app
-from tests.tui.test_write_waits import saying, until
+from tests.tui.conftest import idle, make_app, until
+from tests.tui.test_write_waits import saying
 
 GROUP = "Lisbon trip"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,17 +19,7 @@ from splitledger.tui.jobs import SavingScreen
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
-from tests.tui.conftest import idle, make_app
-
-
-async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10) -> bool:
-    """Whether `condition` comes true within `seconds` (an upper bound, not a wait)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
+from tests.tui.conftest import idle, make_app, until
 
 
 def saying(app: SplitLedgerApp, text: str) -> bool:
