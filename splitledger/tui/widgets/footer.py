@@ -6,13 +6,26 @@ stack, once when the terminal reports focus. A screen's start brings all three, 
 after another, and each rebuild of the balances screen's eleven keys took ~20 ms of the
 app's first ~200 ms (docs/performance-notes.md). The keys come out the same each time, so
 this footer rebuilds only when what it would show differs from what it shows.
+
+It also fits its width. Textual's footer cuts the row at the terminal's edge, and the
+keys it cuts are the app's own, last in the row: the balances screen lost "q Quit" and
+"? Help" at 80 columns and half of "? Help" at 120; the itemised receipt lost "esc
+Cancel" and "^s Save" to its ticking keys. This footer hides keys from the right until
+the rest fits, and never hides the way back, save, quit or help (which lists every key,
+hidden or not).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual import events
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+#: The keys that stay when the row is too narrow for all: the way back (escape), save,
+#: quit and help, which names every other key.
+KEPT_KEYS = frozenset({"escape", "ctrl+s", "q", "question_mark"})
 
 
 class Footer(TextualFooter):
@@ -45,3 +58,36 @@ class Footer(TextualFooter):
         await super().recompose()
         # Nothing shown yet (the bindings were not ready): the next call rebuilds.
         self._shown = keys if self.children else None
+        self.fit()
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self.fit()
+
+    def fit(self) -> None:
+        """Show the keys that fit the row: the kept keys always, then the others from
+        the left while they fit."""
+        keys = list(self.query_children(FooterKey))
+        room = self.size.width
+        for key in keys:
+            if key.has_class("-command-palette"):
+                room -= key_width(key)
+        wanted = [k for k in keys if not k.has_class("-command-palette")]
+        kept = [k for k in wanted if k.key in KEPT_KEYS]
+        room -= sum(key_width(k) for k in kept)
+        for key in wanted:
+            if key in kept:
+                key.display = True
+                continue
+            width = key_width(key)
+            key.display = width <= room
+            if key.display:
+                room -= width
+            else:
+                room = -1  # keep the order: nothing after a hidden key shows
+
+
+def key_width(key: FooterKey) -> int:
+    """The cells `key` takes: what it renders (key, description, their padding), its
+    own padding and border (the palette's key has both) and its margin."""
+    styles = key.styles
+    return key.render().cell_len + styles.gutter.width + styles.margin.width
