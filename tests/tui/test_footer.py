@@ -11,10 +11,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer as TextualFooter
 from textual.widgets import Static
-from textual.widgets._footer import FooterKey
 
 from splitledger.services.ledger import Ledger
-from splitledger.tui.widgets.footer import KEPT_KEYS, Footer
+from splitledger.tui.widgets.footer import KEPT_KEYS, Footer, key_width
 from tests.tui.conftest import idle, make_app, until
 
 
@@ -143,8 +142,8 @@ class Many(App[None]):
 def visible(app: App[None]) -> list[str]:
     """The descriptions of the keys shown, the command palette's key left out."""
     return [
-        key.description
-        for key in app.screen.query(FooterKey)
+        getattr(key, "description", "")
+        for key in app.screen.query("FooterKey")
         if key.display and not key.has_class("-command-palette")
     ]
 
@@ -153,8 +152,8 @@ def fits(app: App[None]) -> bool:
     """Every key shown lies wholly inside the footer's row."""
     row = app.screen.query_one(Footer).region
     return all(
-        row.contains_region(k.region) and k.content_region.width == k.render().cell_len
-        for k in app.screen.query(FooterKey)
+        row.contains_region(k.region) and k.outer_size.width == key_width(k)
+        for k in app.screen.query("FooterKey")
         if k.display
     )
 
@@ -192,7 +191,7 @@ def keeps_the_way_out(app: App[None]) -> bool:
     """The footer shows back, save, quit and help wherever the screen offers them (a
     form types "?" and "q" into its fields instead)."""
     offered = {key for key, (_, b, _, _) in app.screen.active_bindings.items() if b.show}
-    shown = {k.key for k in app.screen.query(FooterKey) if k.display}
+    shown = {getattr(k, "key", "") for k in app.screen.query("FooterKey") if k.display}
     return offered & KEPT_KEYS <= shown
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from textual import events
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey
 
 #: The keys that stay when the row is too narrow for all: the way back (escape), save,
 #: quit and help, which names every other key.
@@ -66,13 +67,13 @@ class Footer(TextualFooter):
     def fit(self) -> None:
         """Show the keys that fit the row: the kept keys always, then the others from
         the left while they fit."""
-        keys = list(self.query_children(FooterKey))
+        keys = list(self.query_children("FooterKey"))  # Textual keeps its class private
         room = self.size.width
         for key in keys:
             if key.has_class("-command-palette"):
                 room -= key_width(key)
         wanted = [k for k in keys if not k.has_class("-command-palette")]
-        kept = [k for k in wanted if k.key in KEPT_KEYS]
+        kept = [k for k in wanted if getattr(k, "key", None) in KEPT_KEYS]
         room -= sum(key_width(k) for k in kept)
         for key in wanted:
             if key in kept:
@@ -86,8 +87,9 @@ class Footer(TextualFooter):
                 room = -1  # keep the order: nothing after a hidden key shows
 
 
-def key_width(key: FooterKey) -> int:
+def key_width(key: Widget) -> int:
     """The cells `key` takes: what it renders (key, description, their padding), its
     own padding and border (the palette's key has both) and its margin."""
     styles = key.styles
-    return key.render().cell_len + styles.gutter.width + styles.margin.width
+    content = key.get_content_width(Size(0, 0), Size(0, 0))
+    return content + styles.gutter.width + styles.margin.width
