@@ -245,7 +245,12 @@ def tx_cmd() -> None:
 
 @tx_cmd.command("reverse")
 @click.argument("tx_id", metavar="TXID", type=TXID)
-@click.option("--date", type=DATE, help="Default: today.")
+@click.option(
+    "--date",
+    type=DATE,
+    help="Cancelled from this day on (never before TXID's own day). Default: TXID's own "
+    "day, so that as of any date it is as if it never was.",
+)
 @key_option
 @json_option
 def tx_reverse(tx_id: int, date: dt.date | None, key: str | None, as_json: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 from splitledger import domain
@@ -198,7 +199,7 @@ class BillEditCases(BillCases, EntryCases):
         if at + 1 < len(chain):
             later, how = chain[at + 1]
             if how == "deleted" and at + 2 == len(chain):
-                return self._restore_deleted(unit, group, expense, key)
+                return self._restore_deleted(unit, group, expense, key, later.date)
             if how == "deleted":
                 raise Conflict(
                     f"the deletion of expense #{expense.id} was already undone; the "
@@ -227,9 +228,14 @@ class BillEditCases(BillCases, EntryCases):
         return self._replace(unit, group, expense, tx, bill, key, "tx.undo")
 
     def _restore_deleted(
-        self, unit: Unit, group: GroupHead, expense: TxRecord, key: str
+        self, unit: Unit, group: GroupHead, expense: TxRecord, key: str, deleted_on: dt.date
     ) -> views.TxView:
+        """`expense` again, on its own day; or, when its deletion was dated later (a
+        cancellation from that day on), on the deletion's day: from its own day it would
+        count twice on the days between, beside the original still standing then."""
         tx, bill = self._again(unit, group, expense, key)
+        if deleted_on > tx.date:
+            tx = replace(tx, date=deleted_on)
         self._require_active(unit, group, named_in(tx, bill))
         view = self._append(unit, group, tx, action="tx.restore", replaces_id=expense.id)
         if bill is not None:

@@ -187,17 +187,28 @@ class EntryCases(LedgerCore):
         action: str,
     ) -> views.TxView:
         """Reverse `original`; `action` names the change it belongs to in the audit log
-        (an edit's reversal is `tx.edit`, so the log does not read as a deletion)."""
+        (an edit's reversal is `tx.edit`, so the log does not read as a deletion).
+
+        Dated on `original`'s own day unless `date` says otherwise, and never before it:
+        a reversal dated earlier would take back, as of the days between, what was not
+        yet there, and an edit's reversal dated later would count both versions on the
+        days between (ADR 0017, amended)."""
         if original.kind == domain.TxKind.REVERSAL:
             raise Conflict(f"transaction {original.id} is a reversal; it cannot be reversed")
         done = repository.find_reversal(unit, original.id)
         if done is not None:
             raise Conflict(f"transaction {original.id} was already reversed by {done.id}")
+        if date is not None and date < original.date:
+            raise InvalidInput(
+                f"transaction #{original.id} is dated {original.date.isoformat()}: its "
+                f"reversal cannot be dated before it ({date.isoformat()})",
+                field="date",
+            )
         postings = repository.postings_of(unit, [original.id])[original.id]
         tx = domain.build_reversal(
             repository.to_domain(original, postings),
             original_id=original.id,
-            date=date or dt.date.today(),
+            date=date or original.date,
             idempotency_key=key,
         )
         return self._append(unit, group, tx, action=action)

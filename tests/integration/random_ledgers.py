@@ -3,10 +3,11 @@ spending reports (issue 16), and the oracle they are judged by: the postings the
 as `history` returns them, summed here in Python (never the maintained daily totals).
 
 A ledger is a list of steps: expenses (any payer, any consumers, EUR or USD, a category
-or none), payments, reversals of anything recorded (on any date, before or after what
-they reverse), edits of a bill's current version (amount, date, category), and
-conversions of the USD balances into EUR. Dates fall in a window of ~3 months around
-2026-02; the edits' reversals are dated today, as the services date them."""
+or none), payments, reversals of anything recorded (on any date: one dated before what
+it reverses is refused, and skipped), edits of a bill's current version (amount, date,
+category), and conversions of the USD balances into EUR. Dates fall in a window of ~3
+months around 2026-02; an edit's reversal is dated on the version it replaces, as the
+services date it."""
 
 from __future__ import annotations
 

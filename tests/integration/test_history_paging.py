@@ -38,7 +38,7 @@ def _record(ledger: Ledger, days: list[int]) -> None:
         if i % 5 == 4:
             ledger.record_payment(group="Trip", payer="cy", payee="ann", amount="1", date=date)
     if days:
-        ledger.reverse(ledger.history("Trip", limit=1)[0].id, date=DAY)
+        ledger.reverse(ledger.history("Trip", limit=1)[0].id)  # on the same day
 
 
 def _newest_first(ledger: Ledger, limit: int, **filters: object) -> list[TxView]:

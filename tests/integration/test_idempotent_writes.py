@@ -20,9 +20,11 @@ KEY = "k-1"
 Pair = tuple[Callable[[], object], Callable[[], object]]
 
 
-def _expense(ledger: Ledger, amount: str = "30", key: str | None = None) -> int:
+def _expense(
+    ledger: Ledger, amount: str = "30", key: str | None = None, date: dt.date | None = None
+) -> int:
     tx = ledger.record_expense(
-        group="Trip", description="Taxi", amount=amount, paid_by=[("ann", None)], key=key
+        group="Trip", description="Taxi", amount=amount, paid_by=[("ann", None)], key=key, date=date
     )
     return tx.id
 
@@ -55,7 +57,7 @@ def record_payment(ledger: Ledger) -> Pair:
 
 
 def reverse(ledger: Ledger) -> Pair:
-    tx = _expense(ledger)
+    tx = _expense(ledger, date=DAY)
     return (
         lambda: ledger.reverse(tx, key=KEY, date=DAY),
         lambda: ledger.reverse(tx, key=KEY, date=DAY + dt.timedelta(days=1)),

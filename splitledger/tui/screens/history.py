@@ -274,11 +274,19 @@ class HistoryScreen(LedgerScreen):
                 self.exhausted = not more
                 self.at_newest = self.at_newest if where == "window" else True
             keep_row, keep_y = table.cursor_row, table.scroll_y
+            on = self.rows[keep_row].id if 0 <= keep_row < len(self.rows) else None
             table.clear()
             table.add_rows(lines)
             self.rows = list(page)
             if where == "window":
-                table.scroll_y = table.scroll_target_y = keep_y  # the view stays too
+                # the cursor stays on its transaction, and the view moves with it, when
+                # rows came or went above it (a reversal on its bill's day, a bill
+                # back-dated from another terminal)
+                now = [tx.id for tx in page]
+                if on in now:
+                    keep_y += now.index(on) - keep_row
+                    keep_row = now.index(on)
+                table.scroll_y = table.scroll_target_y = max(keep_y, 0)  # the view stays too
             if table.row_count:
                 row = keep_row if cursor is None else cursor
                 table.move_cursor(row=min(row, table.row_count - 1), animate=False)
