@@ -128,8 +128,8 @@ class ScheduleReadCases(EntryCases):
         status: Status = "active"
         if replaced_by is not None:
             status = "replaced"
-        elif rec.ends_on is not None:
-            status = "ended"
+        elif rec.ends_on is not None and rec.ends_on <= now:
+            status = "ended"  # until its last day it is what it was (its view says the end)
         elif next_date is None and not any(b is None for _, b in rec.pauses):
             status = "finished"
         elif any(b is None for _, b in rec.pauses):

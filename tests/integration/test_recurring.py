@@ -5,6 +5,7 @@ policy and the audit log."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import text
 
 from splitledger.services.errors import IdempotencyConflict, InvalidInput, NotFound, ReadOnly
 from splitledger.services.ledger import Ledger
-from tests.integration.recurring_bills import D, rent
+from tests.integration.recurring_bills import TODAY, D, rent
 
 
 def recorded(book: Ledger, prefix: str = "recurring:") -> list[tuple[str, str, int]]:
@@ -119,6 +120,13 @@ def test_ending_stops_it_and_cannot_cut_what_is_recorded(flat: Ledger) -> None:
     flat.run_recurring()
     assert len(recorded(flat)) == 6
     assert flat.schedule(view.id).next_date is None
+
+
+def test_an_end_still_to_come_leaves_it_active_until_its_last_day(flat: Ledger) -> None:
+    view = rent(flat, starts=D(2026, 1, 1))
+    later = flat.end_schedule(view.id, on=TODAY + dt.timedelta(days=200))
+    assert (later.status, later.ends_on) == ("active", TODAY + dt.timedelta(days=200))
+    assert flat.end_schedule(view.id, on=TODAY).status == "ended"  # its last day: today
 
 
 def test_an_edit_applies_from_its_date_and_keeps_the_anchor(flat: Ledger) -> None:
