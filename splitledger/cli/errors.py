@@ -80,6 +80,11 @@ def exit_for(exc: BaseException, ctx: click.Context) -> NoReturn:
     """Exit as the contract says for `exc`, raised while the root command ran (called
     from the root group's `except`, so that an unexpected failure's traceback is the one
     being handled)."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError) and exc.ctx is not None:
+        # `splitledger expense` alone: its help as click lays it out (which commands it
+        # has), not squeezed into the one-line error every other usage error gets
+        echo(exc.ctx.get_help(), err=True)
+        raise click.exceptions.Exit(BAD_INPUT)
     if isinstance(exc, click.UsageError):
         fail(usage_message(exc), BAD_INPUT)
     if isinstance(exc, click.ClickException):

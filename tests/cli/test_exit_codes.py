@@ -74,6 +74,21 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(
     assert state(ledger) == before
 
 
+@pytest.mark.parametrize(
+    "group", ["expense", "group", "member", "payment", "rate", "tx", "recurring"]
+)
+def test_a_command_group_alone_shows_its_commands_laid_out(group: str) -> None:
+    """`splitledger expense` with no command: its help, line by line, on stderr (exit 2),
+    not squeezed into the one-line error."""
+    result = CliRunner().invoke(cli, [group], prog_name="splitledger")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"Usage: splitledger {group} [OPTIONS] COMMAND")
+    assert "Commands:" in lines
+    assert not any(line.startswith("error:") for line in lines)
+
+
 def test_reversing_twice_is_bad_input(trip: Run) -> None:
     tx = ok_json(trip("payment", "add", "Trip", "bob", "ann", "5", "--json"))
     assert trip("tx", "reverse", str(tx["id"])).exit_code == 0
