@@ -78,6 +78,20 @@ async def test_help_lists_the_screen_keys_and_escape_closes_it(demo: Ledger) -> 
         assert isinstance(app.screen, BalancesScreen)
 
 
+async def test_help_shows_each_screens_text_as_written(demo: Ledger) -> None:
+    """Help text is plain text: the reports' "(or [ and ])" was eaten as markup."""
+    app = make_app(demo)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await idle(pilot)
+        await pilot.press("t")
+        await idle(pilot)
+        await pilot.press("question_mark")
+        await idle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        about = " ".join(str(s.render()) for s in app.screen.query(".help-about"))
+        assert "(or [ and ]) step to the period" in " ".join(about.split())
+
+
 async def test_command_palette_runs_the_apps_actions(demo: Ledger) -> None:
     app = make_app(demo)
     async with app.run_test(size=(80, 24)) as pilot:

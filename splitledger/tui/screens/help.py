@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.markup import escape
+from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -42,15 +42,17 @@ class HelpScreen(ModalScreen[None]):
             keys_of = found.setdefault(binding.description, [])
             if shown not in keys_of:
                 keys_of.append(shown)
+        # Plain text, never markup: escape() leaves "[ and ]" alone and the markup
+        # parser then ate it ("←/→ (or ) step…" in the reports' help).
         keys = [
-            f"  [b]{escape(', '.join(shown)):>12}[/b]  {escape(description)}"
+            Content.assemble((f"{', '.join(shown):>12}", "bold"), "  ", description)
             for description, shown in found.items()
         ]
         with VerticalScroll(classes="dialog", id="help"):
             yield Static("[b]Help[/b]", classes="dialog-title")
             if about:
-                yield Static(escape(about), classes="help-about")
-            yield Static("\n".join(keys) or "No keys here.", id="help-keys")
+                yield Static(about, classes="help-about", markup=False)
+            yield Static(Content("\n").join(keys) if keys else "No keys here.", id="help-keys")
             yield Static(GENERAL, classes="help-about")
             yield Static("[dim]Escape or ? closes this help.[/]")
 
