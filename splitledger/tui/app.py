@@ -359,6 +359,27 @@ class SplitLedgerApp(LiveRefreshApp):
 
     # -- actions -------------------------------------------------------------------
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's notify, and a repaint of the screen once the toast has gone.
+
+        An expired toast removes itself without the screen repainting where it was on
+        some screens (the detail of an edited bill kept it, drawn, until a scroll), so
+        the screen repaints a moment after the timeout, whichever screen is current."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        after = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        self.set_timer(after + 0.1, self._repaint_after_toast)
+
+    def _repaint_after_toast(self) -> None:
+        self.screen.refresh(layout=True)
+
     def action_help(self) -> None:
         from splitledger.tui.screens.help import HelpScreen
 

@@ -97,6 +97,8 @@ class ExpenseFormScreen(LedgerScreen):
         #: The save in flight (Escape cancels it while it waits for the lock).
         self._write: WriteJob | None = None
         self.preview: Transaction | None = None
+        #: The new version an edit recorded (the detail screen that opened it follows).
+        self.edited_to: int | None = None
         self._members: list[str] = []
         #: Editing: the bill as it was entered (read when the form opens), the form as
         #: it opened (None while reading), and what saving would do now.
@@ -412,6 +414,7 @@ class ExpenseFormScreen(LedgerScreen):
 
     def _edited(self, outcome: EditOutcome) -> None:
         self.saving, self._write = False, None
+        self.edited_to = None if outcome.tx is None else outcome.tx.id
         if outcome.tx is None:
             self.notify("Nothing changed; nothing recorded.")
         else:

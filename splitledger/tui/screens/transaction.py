@@ -16,7 +16,7 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -35,13 +35,17 @@ from splitledger.tui.safe import clip, plain, plain_text
 from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import Footer
 
+if TYPE_CHECKING:
+    from splitledger.tui.screens.expense_form import ExpenseFormScreen
 
-def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
-    """Open the expense form on `tx` (only a live expense can be edited)."""
+
+def edit_transaction(screen: LedgerScreen, tx: TxView) -> ExpenseFormScreen | None:
+    """Open the expense form on `tx` (only a live expense can be edited); the form, or
+    None if it did not open."""
     from splitledger.tui.screens.expense_form import ExpenseFormScreen
 
     if refuse_write(screen):
-        return
+        return None
     if tx.kind != "expense":
         screen.notify(f"Only expenses can be edited; this is a {tx.kind}.", severity="warning")
     elif tx.reversed_by is not None:
@@ -51,6 +55,8 @@ def edit_transaction(screen: LedgerScreen, tx: TxView) -> None:
         # The form may record an edit (under its key) or nothing: undo finds out.
         remember(screen.app, _Change("edit", tx.id, tx.description, form_key=form.key))
         screen.app.push_screen(form)
+        return form
+    return None
 
 
 def delete_transaction(screen: LedgerScreen, tx: TxView, then: Callable[[], None]) -> None:
@@ -235,6 +241,8 @@ class TransactionScreen(LedgerScreen):
         self.detail: TxDetail | None = None
         #: The versions of the bill (oldest first); empty if this is no expense's.
         self.versions: tuple[BillVersion, ...] = ()
+        #: The expense form opened from here on this transaction, until it closes.
+        self._form: ExpenseFormScreen | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -316,7 +324,15 @@ class TransactionScreen(LedgerScreen):
 
     def action_edit(self) -> None:
         if self.detail is not None:
-            edit_transaction(self, self.detail.tx)
+            self._form = edit_transaction(self, self.detail.tx)
+
+    def on_screen_resume(self) -> None:
+        """Back from an edit made here: show the version it recorded, not the one it
+        replaced (which now reads "undone by reversal")."""
+        form, self._form = self._form, None
+        if form is not None and form.edited_to is not None:
+            self.tx_id = form.edited_to
+        super().on_screen_resume()
 
     def action_delete(self) -> None:
         if self.detail is not None:
