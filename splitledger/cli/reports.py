@@ -120,6 +120,8 @@ def settle_cmd(
     book = read_ledger()
     planned = book.settle_up(group, as_of=as_of)
     plan, name = list(planned.transfers), planned.group
+    if record and key is not None:  # a retry answers with what the first run recorded
+        plan = book.settlement_under(name, key) or plan
     _write_plan_csv(csv_file, plan)
     # Recorded only if the balances are still those the plan settles (else exit 2:
     # another write came in between, and the message gives the plan now).

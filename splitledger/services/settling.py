@@ -10,6 +10,7 @@ now), checked under the group's write lock (ADR 0012).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
@@ -17,7 +18,7 @@ from splitledger import domain
 from splitledger.domain import Transfer
 from splitledger.services import inputs, views
 from splitledger.services.core import LedgerCore
-from splitledger.services.errors import InvalidInput, Stale
+from splitledger.services.errors import IdempotencyConflict, InvalidInput, Stale
 from splitledger.services.idempotency import Idempotent, new_key
 from splitledger.services.inputs import validate
 from splitledger.store import repository
@@ -131,6 +132,30 @@ class SettleCases(LedgerCore):
     def settle_plan(self, group: str, *, as_of: dt.date | None = None) -> list[Transfer]:
         """`settle_up`'s transfers."""
         return list(self.settle_up(group, as_of=as_of).transfers)
+
+    def settlement_under(self, group: str, key: str) -> list[Transfer]:
+        """The transfers a settlement recorded under `key` in `group` (what a retry of
+        it answers with), in their order; [] if the key is new. A key used for anything
+        else, or in another group, is `IdempotencyConflict`, as a write would say."""
+
+        def work(unit: Unit) -> list[Transfer]:
+            row = self._group(unit, group)
+            found: list[Transfer] = []
+            for i in itertools.count():
+                seen = repository.find_request(unit, f"{key}:{i}")
+                if seen is None:
+                    break
+                tx = self._tx_view(unit, seen.result_id)
+                if seen.operation != "tx.payment" or tx.group != row.name:
+                    raise IdempotencyConflict(
+                        f"idempotency key {key!r} was already used for a different request"
+                    )
+                paid = next(p for p in tx.postings if p.minor > 0)
+                got = next(p for p in tx.postings if p.minor < 0)
+                found.append(Transfer(paid.member, got.member, paid.currency, paid.minor))
+            return found
+
+        return self._read(work)
 
     def record_settlement(
         self,

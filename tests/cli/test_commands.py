@@ -155,8 +155,20 @@ def test_settle_plan_csv_and_record(trip: Run, tmp_path: Path) -> None:
     assert len(recorded["recorded"]) == 2
     assert balances(trip) == {"ann": 0, "bob": 0, "cy": 0}
     assert trip("settle", "Trip").stdout == "Trip: everyone is settled up.\n"
+    # a retry of the same run (same key) answers as the first did, and records nothing
+    again = ok_json(trip("settle", "Trip", "--record", "--json", "--key", "s1"))
+    assert again == recorded
+    first, second = recorded["recorded"]
+    assert trip("settle", "Trip", "--record", "--key", "s1").stdout == (
+        "bob pays ann 30.00 EUR\ncy pays ann 30.00 EUR\n"
+        f"Recorded 2 payments: #{first}, #{second}\n"
+    )
     kinds = [t["kind"] for t in ok_json(trip("history", "Trip", "--json"))["transactions"]]
     assert kinds == ["payment", "payment", "expense"]
+    # the key names this settlement: another group's settle cannot take it
+    trip("group", "create", "Flat", "--currency", "EUR", "--member", "ann", "--member", "bob")
+    trip("expense", "add", "Flat", "Rent", "10", "--paid-by", "ann")
+    assert trip("settle", "Flat", "--record", "--key", "s1").exit_code == 3
 
 
 def test_history_newest_first_filters_and_csv(trip: Run, tmp_path: Path) -> None:
