@@ -42,6 +42,12 @@ def _day(text: str) -> dt.date:
 
 
 def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
+    return [rate for _, rate in parse_rates_csv_rows(text, source=source)]
+
+
+def parse_rates_csv_rows(text: str, *, source: str = "rates file") -> list[tuple[int, Rate]]:
+    """Each rate with the file's row it is on (the header is row 1; blank rows are
+    skipped but counted), so that what the ledger refuses later names the right row."""
     if text.startswith("\ufeff"):
         text = text[1:]
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -56,7 +62,7 @@ def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
             f"{source}, row 1: expected the header {','.join(HEADER)}, got "
             f"{_shown(','.join(header))}"
         )
-    rates: list[Rate] = []
+    rates: list[tuple[int, Rate]] = []
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -72,7 +78,7 @@ def parse_rates_csv(text: str, *, source: str = "rates file") -> list[Rate]:
         except ValueError as exc:
             raise RatesFileError(f"{source}, row {number}, column date: {exc}") from None
         try:
-            rates.append(Rate(day, base, quote, parse_rate(rate_text)))
+            rates.append((number, Rate(day, base, quote, parse_rate(rate_text))))
         except DomainError as exc:
             column = exc.field if exc.field in HEADER else "base/quote"
             message = str(exc).removeprefix(f"{exc.field}: ")

@@ -57,15 +57,23 @@ class CurrencyCases(LedgerCore):
         return self._write("add rate", work)
 
     def import_rates(
-        self, group: str, rates: Sequence[domain.Rate], *, source: str
+        self,
+        group: str,
+        rates: Sequence[domain.Rate],
+        *,
+        source: str,
+        rows: Sequence[int] | None = None,
     ) -> tuple[int, int]:
-        """Record many rates atomically; returns (added, already there)."""
+        """Record many rates atomically; returns (added, already there). `rows`: the
+        file's row of each rate, for the message naming one the ledger refuses (else
+        its position)."""
+        where = list(rows) if rows is not None else list(range(1, len(rates) + 1))
 
         def work(unit: Unit) -> tuple[int, int]:
             row = self._group(unit, group, lock=True)
             added = 0
-            for index, rate in enumerate(rates, start=1):
-                added += self._add_rate_locked(unit, row, rate, f"{source} row {index}: ")
+            for number, rate in zip(where, rates, strict=True):
+                added += self._add_rate_locked(unit, row, rate, f"{source}, row {number}: ")
             logs.event("rate.import", group=row.name, source=source, added=added)
             return added, len(rates) - added
 
@@ -75,7 +83,7 @@ class CurrencyCases(LedgerCore):
         """Record the rates of the CSV file at `path` (header date,base,quote,rate; UTF-8,
         a BOM allowed), all or none; returns (added, already there). `InvalidInput`
         (field "file") names what is wrong with the file, with its row."""
-        from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv
+        from splitledger.interop.rates_csv import RatesFileError, parse_rates_csv_rows
 
         try:
             with open(os.path.expanduser(path), encoding="utf-8-sig") as stream:
@@ -90,10 +98,11 @@ class CurrencyCases(LedgerCore):
                 field="file",
             ) from None
         try:
-            rates = parse_rates_csv(text, source=path)
+            found = parse_rates_csv_rows(text, source=path)
         except RatesFileError as exc:
             raise InvalidInput(str(exc), field="file") from None
-        return self.import_rates(group, rates, source=path)
+        rates = [rate for _, rate in found]
+        return self.import_rates(group, rates, source=path, rows=[n for n, _ in found])
 
     def rates(self, group: str) -> list[views.RateView]:
         def work(unit: Unit) -> list[views.RateView]:

@@ -162,3 +162,19 @@ def test_a_multi_currency_splitwise_file_imports_per_currency(run: Run, tmp_path
         ("Bob", "USD"): -1500,
         ("Cy", "USD"): 3000,
     }
+
+
+def test_a_rate_the_ledger_refuses_is_named_by_its_row_in_the_file(
+    trip: Run, tmp_path: Path
+) -> None:
+    """Row numbers count the header and blank rows, as the file's own errors do; and the
+    import records none of the file."""
+    rates = tmp_path / "clash.csv"
+    rates.write_text(
+        "date,base,quote,rate\n2026-11-03,EUR,USD,1.1\n\n2026-11-03,EUR,USD,1.2\n",
+        encoding="utf-8",
+    )
+    result = trip("rate", "import", "Trip", str(rates))
+    assert result.exit_code == 2
+    assert f"{rates}, row 4: a EUR/USD rate for 2026-11-03 is already recorded" in result.stderr
+    assert ok_json(trip("rate", "list", "Trip", "--json"))["rates"] == []
