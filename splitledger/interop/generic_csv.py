@@ -686,9 +686,10 @@ def read(data: bytes, options: ReadOptions) -> ImportedFile:
             if read_rows >= MAX_ROWS:
                 raise FormatError(f"more than {MAX_ROWS} rows; split the file", row=row)
             read_rows += 1
+            skipped = state.skipped
             found = state.row(cells, row)
             if found is None:
-                no_effect += 1
+                no_effect += state.skipped == skipped  # a refund left out is told apart
             else:
                 counts[found.currency] += 1
                 state.count(found)
