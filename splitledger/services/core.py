@@ -40,7 +40,7 @@ class LedgerCore(LedgerDatabase):
             if same is not None:
                 group = repository.group_head(unit, name=same, lock=lock)
         if group is None:
-            raise NotFound(f"no group named {name!r}", field="group")
+            raise NotFound(f"no group named {quoted(name)}", field="group")
         if lock and not archived_ok:
             refuse_archived(group)
         return group
@@ -89,7 +89,7 @@ class LedgerCore(LedgerDatabase):
         rows = self._member_rows(unit, group)
         for name in names:
             if name not in rows:
-                raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
+                raise NotFound(f"{quoted(name)} is not a member of {group.name!r}", field="member")
         return {name: m.id for name, m in rows.items()}
 
     def _require_active(self, unit: Unit, group: GroupHead, names: Iterable[str]) -> None:
@@ -98,7 +98,7 @@ class LedgerCore(LedgerDatabase):
         for name in names:
             member = rows.get(name)
             if member is None:
-                raise NotFound(f"{name!r} is not a member of {group.name!r}", field="member")
+                raise NotFound(f"{quoted(name)} is not a member of {group.name!r}", field="member")
             if member.archived:
                 raise InvalidInput(
                     f"{name!r} was removed from {group.name!r}; add them again first",
@@ -325,3 +325,9 @@ def closed_message(group: str, close: periods.CloseRecord | None, through: dt.da
     return (
         f"{group} is closed through {through.isoformat()}{when}; record a correction dated after it"
     )
+
+
+def quoted(name: str, limit: int = 100) -> str:
+    """A name as a message quotes it: cut to `limit` characters (a name looked up may be
+    any length; the longest a group or member may have is 100), with an ellipsis."""
+    return repr(name if len(name) <= limit else f"{name[: limit - 1]}…")

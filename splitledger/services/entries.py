@@ -295,11 +295,11 @@ def _payers(
     names = [name for name, _ in paid_by]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
-        raise InvalidInput(f"paid_by: {', '.join(dupes)} listed twice", field="paid_by")
+        raise InvalidInput(f"paid by: {', '.join(dupes)} listed twice", field="paid_by")
     open_ = [name for name, amount in paid_by if amount is None]
     if len(open_) > 1:
         raise InvalidInput(
-            "paid_by: with several payers, give each an amount (one may be left to pay the rest)",
+            "paid by: with several payers, give each an amount (one may be left to pay the rest)",
             field="paid_by",
         )
     given = {
@@ -314,12 +314,12 @@ def _payers(
         bill = f"{domain.format_amount(total, currency)} {currency}"
         if rest < 0:
             raise InvalidInput(
-                f"paid_by: the amounts given add up to {given_text}, more than the bill of {bill}",
+                f"paid by: the amounts given add up to {given_text}, more than the bill of {bill}",
                 field="paid_by",
             )
         if rest == 0:
             raise InvalidInput(
-                f"paid_by: the amounts given already cover the bill of {bill}, so "
+                f"paid by: the amounts given already cover the bill of {bill}, so "
                 f"{open_[0]} would pay nothing; drop {open_[0]} or give each payer an amount",
                 field="paid_by",
             )

@@ -132,6 +132,7 @@ class ReadingCases(LedgerCore):
         set: it was edited), no reversals; a deleted bill (`reversed_by` set) only with
         `show_deleted`. The filtering is in the query: pages stay whole."""
         _check_page(limit, kind)
+        check_period(date_from, date_to)
         if sum((before is not None, after is not None, oldest)) > 1:
             raise InvalidInput("history: at most one of before, after and oldest", field="after")
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to, note)
@@ -172,6 +173,7 @@ class ReadingCases(LedgerCore):
         the page: pass the last one's id as `before_id` for the next page (a transaction
         of the group; `NotFound` otherwise)."""
         _check_page(limit, kind)
+        check_period(date_from, date_to)
         wanted = HistoryFilter(text, member, category, kind, date_from, date_to, note)
 
         def work(unit: Unit) -> views.HistoryPage:
@@ -208,6 +210,14 @@ class ReadingCases(LedgerCore):
         from splitledger.services.verify import run_checks
 
         return self._read(run_checks)
+
+
+def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    """A period that ends before it starts is a mistake to say, not an empty answer."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidInput(
+            f"the period ends ({date_to}) before it starts ({date_from})", field="date_to"
+        )
 
 
 def _check_page(limit: int, kind: str | None) -> None:

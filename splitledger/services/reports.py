@@ -20,6 +20,7 @@ from splitledger.domain.currency import pinned
 from splitledger.services import views
 from splitledger.services.core import LedgerCore
 from splitledger.services.errors import InvalidInput
+from splitledger.services.reading import check_period
 from splitledger.store import repository
 from splitledger.store.repository.as_of import Dimension
 from splitledger.store.unit import Unit
@@ -49,10 +50,7 @@ class ReportCases(LedgerCore):
         if by not in views.REPORT_BYS:
             choices = ", ".join(views.REPORT_BYS)
             raise InvalidInput(f"cannot report by {by!r}; choose one of {choices}", field="by")
-        if date_from is not None and date_to is not None and date_from > date_to:
-            raise InvalidInput(
-                f"the period ends ({date_to}) before it starts ({date_from})", field="date_to"
-            )
+        check_period(date_from, date_to)
         code = None if currency is None else _currency_code(currency)
         names = tuple(by.split(","))
 

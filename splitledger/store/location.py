@@ -98,6 +98,9 @@ def resolve(target: str | None = None) -> Target:
     """The ledger `target` names (None: `$SPLITLEDGER_DB`, else the default file).
 
     A plain path means SQLite; `postgresql://` is driven by psycopg 3."""
+    if target is not None and not target.strip():
+        # `--db ""` (an unset shell variable, say) must not quietly open the default
+        raise TargetError("the ledger named is empty: give a file path or a postgresql:// URL")
     raw = target or os.environ.get(ENV_VAR) or default_db_file()
     if "://" not in raw:
         return Target(sqlite=True, path=_absolute(raw))

@@ -51,6 +51,10 @@ BAD_INPUT = [
     (["export", "Nope", "--format", "json"], "no group named 'Nope'"),
     (["export", "Trip", "--format", "xml"], "xml"),
     (["nosuch"], "No such command"),
+    (["history", "Trip", "--from", "2026-06-01", "--to", "2026-01-01"], "ends (2026-01-01) before"),
+    ([*EXPENSE, "--paid-by", "ann"], "paid by: ann listed twice"),
+    (["balances", "g" * 5000], f"no group named '{'g' * 99}…'"),
+    (["--db", "", "group", "list"], "the ledger named is empty"),
 ]
 
 

@@ -57,7 +57,7 @@ CLI: dict[str, tuple[str, ...]] = {
     "rate list": ("rates",),
     "report": ("spending_report",),
     # settle: the plan; --record records it; --in settles in one currency.
-    "settle": ("settle_up", "settle_plan", "record_settlement", "settle_in"),
+    "settle": ("settle_up", "settle_plan", "record_settlement", "settlement_under", "settle_in"),
     "tx reverse": ("reverse",),
     "tx show": ("transaction",),
     "verify": ("verify",),
@@ -164,6 +164,9 @@ APP_WITHOUT: dict[str, str] = {
     # The recurring screen lists every schedule with its details (`schedules`).
     "schedule": "the recurring screen shows each schedule from `schedules`",
     "edit_schedule": "issue 16: 'recurring edit' in the CLI; the app ends and adds anew",
+    # A rerun of `settle --record --key K` answers with what the first run recorded; the
+    # app's settle screen holds its plan and key while it is open, and retries with them.
+    "settlement_under": "settle --record --key's retry in the CLI; the app retries in place",
 }
 
 
