@@ -18,7 +18,7 @@ from splitledger.domain import TxKind
 from splitledger.services.errors import InvalidInput
 
 SEARCH_HINT = (
-    "text · member:NAME · cat:CATEGORY · note:TEXT · kind:expense|payment|reversal · "
+    "text · member:NAME · cat:CATEGORY · note:TEXT · kind:expense|payment|conversion|reversal · "
     "from:YYYY-MM-DD · to:YYYY-MM-DD"
 )
 _KEYS = {

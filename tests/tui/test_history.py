@@ -69,6 +69,16 @@ async def test_search_and_filters(demo: Ledger) -> None:
         assert "No transactions match" in str(screen.query_one("#history-status", Static).render())
         await search(pilot, screen, "kind:bogus")
         assert "kind is one of" in str(screen.query_one("#history-status", Static).render())
+        # a search that does not parse shows no rows (not the last search's), and the
+        # same search as before, typed again, reads them anew
+        await search(pilot, screen, "taxi")
+        assert descriptions(screen) == ["Taxi to the airport"]
+        await search(pilot, screen, "cat:")
+        assert "needs a value" in str(screen.query_one("#history-status", Static).render())
+        assert screen.rows == []
+        assert screen.query_one(LazyTable).row_count == 0
+        await search(pilot, screen, "taxi")
+        assert descriptions(screen) == ["Taxi to the airport"]
 
 
 def test_parse_query_reads_every_filter() -> None:

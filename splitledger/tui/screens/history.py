@@ -123,6 +123,8 @@ class HistoryScreen(LedgerScreen):
         self.entries = False
         #: Bills: deleted ones too.
         self.show_deleted = False
+        #: The search box holds a query that does not parse (no rows shown for it).
+        self._query_broken = False
         self._loading = False
         self._generation = 0
         self._debounce: Timer | None = None
@@ -384,12 +386,18 @@ class HistoryScreen(LedgerScreen):
         try:
             query = parse_query(self.query_one("#search", Input).value)
         except InvalidInput as exc:
+            # The rows of the search before would read as this one's answer: gone.
+            self._generation += 1  # and a read still running for it is dropped
+            self._query_broken = True
+            self.rows = []
+            self.query_one(LazyTable).clear()
             self._status_text = ""
             self.query_one("#history-status", Static).update(
                 plain(str(exc), "b $error", lines=True)
             )
             return
-        if query != self.query_filter:
+        if query != self.query_filter or self._query_broken:
+            self._query_broken = False
             self.query_filter = query
             self.rows = []
             self._unknown_member = False
