@@ -512,3 +512,25 @@ async def test_the_history_says_who_paid_at_80_columns(demo: Ledger) -> None:
         assert sum(c.width for c in table.columns) + 2 * len(table.columns) <= 80
         payment = next(tx for tx in screen.rows if tx.kind == "payment")
         assert history_cells.payers_text(payment, 40) == "Bob → Alice"
+
+
+async def test_a_resized_terminal_refits_the_columns_and_keeps_the_cursor(demo: Ledger) -> None:
+    """At 80 columns the description is cut; widened to 120, the columns take the new
+    width (whole descriptions, the amounts at the right edge), the cursor on its row."""
+    app = make_app(demo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_history(pilot)
+        table = screen.query_one(LazyTable)
+        await pilot.press("down", "down")
+        on = screen.highlighted()
+        narrow = [c.width for c in table.columns]
+        await pilot.resize_terminal(120, 30)
+        await idle(pilot)
+        wide = [c.width for c in table.columns]
+        assert wide[2] > narrow[2] and sum(wide) > sum(narrow)
+        assert sum(c.render_width for c in table.columns) <= 120
+        assert screen.highlighted() == on
+        assert "Taxi to the airport" in str(table.get_row_at(0)[2])
+        await pilot.resize_terminal(80, 24)
+        await idle(pilot)
+        assert [c.width for c in table.columns] == narrow

@@ -31,7 +31,7 @@ from typing import ClassVar, Literal
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -149,15 +149,24 @@ class HistoryScreen(LedgerScreen):
         yield LazyTable(id="history")
         yield Footer()
 
+    def on_resize(self, event: events.Resize) -> None:
+        """A wider or narrower terminal: the columns take the new width (the
+        description and the payers share what is left), the rows laid out anew."""
+        table = self.query_one(LazyTable)
+        widths = _widths(event.size.width)
+        if len(table.columns) != len(widths) or widths == [c.width for c in table.columns]:
+            return
+        self._payer_width = widths[3]
+        lines = [cells(tx, entries=self.entries, payer_width=widths[3]) for tx in self.rows]
+        table.relayout(widths, lines)
+
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)
-        description, self._payer_width, category = column_widths(self.app.size.width)
-        table.add_column("Date", width=10)
-        table.add_column("Kind", width=8)
-        table.add_column("Description", width=description)
-        table.add_column("Paid by", width=self._payer_width)
-        table.add_column("Category", width=category)
-        table.add_column(Text("Amount", justify="right"), width=16)
+        widths = _widths(self.app.size.width)
+        self._payer_width = widths[3]
+        labels: tuple[str | Text, ...] = ("Date", "Kind", "Description", "Paid by", "Category")
+        for label, width in zip((*labels, Text("Amount", justify="right")), widths, strict=True):
+            table.add_column(label, width=width)
         if self._first is not None:
             self._show(self._first, 0, "newest", PAGE, 0)
             self._first = None
@@ -465,3 +474,9 @@ class HistoryScreen(LedgerScreen):
         tx = self.highlighted()
         if tx is not None:
             delete_transaction(self, tx, self.reload)
+
+
+def _widths(terminal: int) -> list[int]:
+    """The columns' widths for a terminal `terminal` cells wide."""
+    description, payers, category = column_widths(terminal)
+    return [10, 8, description, payers, category, 16]

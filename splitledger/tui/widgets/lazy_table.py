@@ -209,6 +209,19 @@ class LazyTable(ScrollView, can_focus=True):
         self._laid_out.clear()
         self._resize()
 
+    def relayout(self, widths: Sequence[int], rows: Iterable[Sequence[Cell]]) -> None:
+        """New column widths (one per column) and the same rows laid out anew for them
+        (the cells may depend on the widths): the cursor and the view stay where they
+        are. For a terminal resized under the table."""
+        self.columns = [Column(c.label, w) for c, w in zip(self.columns, widths, strict=True)]
+        new = [tuple(_text(cell) for cell in row) for row in rows]
+        if len(new) != len(self._rows):
+            raise ValueError("relayout keeps the rows: as many as there are")
+        self._rows = new
+        self._laid_out.clear()
+        self._resize()
+        self.refresh()
+
     def add_rows(self, rows: Iterable[Sequence[Cell]]) -> None:
         """Append rows (one cell per column); they are laid out when first shown, and
         repainted only if they are on screen (a page below it changes the scrollbar)."""
