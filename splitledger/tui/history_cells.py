@@ -11,16 +11,17 @@ from splitledger.services.views import TxView
 from splitledger.tui.formatting import tx_amount_text
 from splitledger.tui.safe import plain_text, visible
 
-_FIXED_WIDTH = 10 + 8 + 16 + 2 * 6 + 4  # date, kind, amount, padding, bar
 
-
-def column_widths(width: int) -> tuple[int, int, int]:
-    """(description, paid by, category) for a terminal `width`: the description gets
-    three fifths of what the fixed columns leave, the payers the rest (8 to 20 cells)."""
-    category = 10 if width >= 100 else 8
-    left = max(width - _FIXED_WIDTH - category, 24)
+def column_widths(width: int) -> list[int]:
+    """The six columns' widths for a terminal `width`: date, kind, description, paid by,
+    category, amount. From 100 columns on, kind and category widen ("conversion",
+    "activities" whole). The description gets three fifths of what the others leave,
+    the payers the rest (8 to 20 cells)."""
+    kind, category, amount = (10, 10, 16) if width >= 100 else (8, 8, 16)
+    fixed = 10 + kind + amount + 2 * 6 + 4  # date, kind, amount, the cells' padding, bar
+    left = max(width - fixed - category, 24)
     payer = max(8, min(20, left * 2 // 5))
-    return left - payer, payer, category
+    return [10, kind, left - payer, payer, category, amount]
 
 
 def cells(tx: TxView, *, entries: bool = True, payer_width: int = 20) -> tuple[str | Text, ...]:

@@ -153,7 +153,7 @@ class HistoryScreen(LedgerScreen):
         """A wider or narrower terminal: the columns take the new width (the
         description and the payers share what is left), the rows laid out anew."""
         table = self.query_one(LazyTable)
-        widths = _widths(event.size.width)
+        widths = column_widths(event.size.width)
         if len(table.columns) != len(widths) or widths == [c.width for c in table.columns]:
             return
         self._payer_width = widths[3]
@@ -162,7 +162,7 @@ class HistoryScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(LazyTable)
-        widths = _widths(self.app.size.width)
+        widths = column_widths(self.app.size.width)
         self._payer_width = widths[3]
         labels: tuple[str | Text, ...] = ("Date", "Kind", "Description", "Paid by", "Category")
         for label, width in zip((*labels, Text("Amount", justify="right")), widths, strict=True):
@@ -474,9 +474,3 @@ class HistoryScreen(LedgerScreen):
         tx = self.highlighted()
         if tx is not None:
             delete_transaction(self, tx, self.reload)
-
-
-def _widths(terminal: int) -> list[int]:
-    """The columns' widths for a terminal `terminal` cells wide."""
-    description, payers, category = column_widths(terminal)
-    return [10, 8, description, payers, category, 16]
