@@ -34,9 +34,10 @@ MODES: tuple[str, ...] = SPLIT_MODES
 MODE_HINTS = {
     "equal": "everyone ticked pays the same",
     "exact": "type each person's amount",
-    "percent": "type each person's percentage (they sum to 100)",
-    "shares": "type each person's weight (empty = 1)",
-    "adjust": "equal split, plus or minus each person's extra (empty = 0)",
+    # Each fits the 34 cells left beside the mode at 80 columns, a scrollbar shown.
+    "percent": "each person's percentage (sum: 100)",
+    "shares": "each person's weight (empty: 1)",
+    "adjust": "equal split ± each one's extra",
     "itemised": "receipt lines; tax & tip pro rata",
 }
 VALUE_PLACEHOLDERS = {"exact": "0.00", "percent": "%", "shares": "1", "adjust": "±0.00"}

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 import pytest
+from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static
@@ -19,6 +20,7 @@ from splitledger.domain import DomainError, Posting, parse_amount
 from splitledger.services.errors import InvalidInput
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import Receipt, TxView
+from splitledger.tui.expense_fields import MODE_HINTS, MODES
 from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.expense_form import ExpenseFormScreen
 from splitledger.tui.widgets.receipt_editor import MemberToggles
@@ -386,3 +388,19 @@ def test_the_editors_keys_are_bound_nowhere_else() -> None:
     others = keys(App, SplitLedgerApp, Screen, ExpenseFormScreen, Input, Select, Checkbox, Button)
     assert not editor & others
     assert not keys(MemberToggles) & keys(ExpenseFormScreen, SplitLedgerApp, App)
+
+
+async def test_at_80x24_every_split_modes_hint_is_whole(ledger: Ledger) -> None:
+    """The hint beside the split mode fits at 80 columns, the form scrolled (ten
+    members: a scrollbar takes its column); 'percentage (they sum to 100)' was cut."""
+    ledger.create_group("Ten", "EUR", TEN)
+    app = make_app(ledger)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot)
+        hint = form.query_one("#mode-hint", Static)
+        for mode in MODES:
+            form.query_one("#mode", Select).value = mode
+            await idle(pilot)
+            shown = str(hint.render())
+            assert shown == MODE_HINTS[mode]
+            assert cell_len(shown) <= hint.content_region.width, mode
