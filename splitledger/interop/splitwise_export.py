@@ -42,8 +42,11 @@ def _rows(tx: TxRecord) -> list[tuple[str, int, dict[str, int]]]:
     """(currency, cost, nets) of each currency `tx` moves."""
     cost: dict[str, int] = defaultdict(int)
     nets: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    # A conversion (or its reversal) moves two currencies; one that converted everyone's
+    # balance whole posts no exchange account, and would come back as two bills.
+    moves_two = len({p.currency for p in tx.postings}) > 1
     for p in tx.postings:
-        if is_exchange_account(p.account):
+        if moves_two or tx.kind == TxKind.CONVERSION.value or is_exchange_account(p.account):
             raise ExportError(
                 f"transaction #{tx.id} ({tx.date}) converts between currencies: a Splitwise "
                 "CSV has no place for conversions (export --format json keeps them)"

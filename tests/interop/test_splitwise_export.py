@@ -86,6 +86,19 @@ def test_conversions_are_refused_naming_the_transaction() -> None:
         _export(txs)
 
 
+@pytest.mark.parametrize("kind", ["conversion", "reversal"])
+def test_a_whole_conversion_with_no_exchange_posting_is_refused_too(kind: str) -> None:
+    """Everyone's BDT converted whole (settle --in EUR) posts no exchange account; it
+    was written as two bills, which came back from the file as spending."""
+    txs = [
+        _tx(1, [("ann", "BDT", 13050), ("bob", "BDT", -13050)]),
+        _tx(2, [("ann", "BDT", -13050), ("ann", "EUR", 100),
+                ("bob", "BDT", 13050), ("bob", "EUR", -100)], kind=kind),
+    ]  # fmt: skip
+    with pytest.raises(ExportError, match=r"transaction #2 \(2026-01-03\) converts"):
+        _export(txs)
+
+
 def test_formula_names_and_text_are_neutralised_and_read_back_so() -> None:
     group = GroupRecord("Flat", "EUR", ("=cmd", "ann"))
     tx = _tx(1, [("=cmd", "EUR", 100), ("ann", "EUR", -100)])
