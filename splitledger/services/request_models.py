@@ -55,7 +55,9 @@ def _reference(value: str) -> str:
 
 #: A reference to an existing group or member.
 Name = Annotated[str, AfterValidator(_reference)]
-Key = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=180)]
+#: An idempotency key: text under the input policy too (it is exported, and a key with
+#: a control character would come back from a journal changed, no longer matching).
+Key = Annotated[str, _text("key", 180)]
 Description = Annotated[str, _text("description", 500)]
 Category = Annotated[str, _text("category", 100, required=False)]
 Note = Annotated[str, _text("description", 500, required=False)]

@@ -55,6 +55,7 @@ BAD_INPUT = [
     ([*EXPENSE, "--paid-by", "ann"], "paid by: ann listed twice"),
     (["balances", "g" * 5000], f"no group named '{'g' * 99}…'"),
     (["--db", "", "group", "list"], "the ledger named is empty"),
+    ([*EXPENSE, "--key", "a\x1bb"], "key: contains a control character U+001B"),
 ]
 
 
