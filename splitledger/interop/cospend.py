@@ -11,8 +11,10 @@ payer and only ower of a bill of 1 (`deleteMeIfYouWant`), which changes no balan
 A bill is paid by one member and owed by its owers (names in one cell, comma-separated)
 in proportion to their weights: each ower's share is the exact quota amount × weight /
 the owers' weights, rounded by the ledger's allocation (the odd cent rotates, seeded by
-the row's key; docs/adr/0003). Amounts are in the project's main currency (the other
-currencies only help typing). Inactive members keep their history and stay members.
+the row's key; docs/adr/0003). The bill is posted gross, as a typed expense is (a payer
+who is also an ower has both postings: `gross`), so that reports count all of it.
+Amounts are in the project's main currency (the other currencies only help typing).
+Inactive members keep their history and stay members.
 Bills in the trash (`deleted` = 1) are left out and counted in a note; `comment` is
 URL-decoded and kept as the transaction's note under the input policy. A bill of the
 Reimbursement category (-11) between two members is a payment.
@@ -30,6 +32,7 @@ from decimal import Decimal
 from urllib.parse import unquote_plus
 
 from splitledger.domain import DomainError, Shares, Transaction, compute_shares, seed_from_key
+from splitledger.interop import gross
 from splitledger.interop.cells import amount_cell, blank, quote, refuse_lookalikes, text_cell
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
@@ -45,7 +48,6 @@ from splitledger.interop.peers import (
     day_cell,
     decimal_cell,
     member_name,
-    transaction,
 )
 from splitledger.interop.text import decode
 
@@ -296,7 +298,8 @@ def _bill(
     keys: Keys,
     sums: Sums,
 ) -> Transaction | None:
-    """One bill: the payer +amount, each ower -their weighted share."""
+    """One bill, posted gross: the payer +amount, each ower -their weighted share (a
+    refund, a negative amount, the other way round)."""
     date = _date(cells, row)
     what = text_cell(
         cells["what"], row=row, column="what", max_length=MAX_DESCRIPTION, required=False
@@ -341,13 +344,13 @@ def _bill(
             f"the owers' weights cannot share the bill: {exc}", row=row, column="owers"
         ) from None
     sign = 1 if amount > 0 else -1
-    effect = {payer: amount}
     sums.add(payer, currency, amount, row=row)
     for ower, share in shares.items():
-        effect[ower] = effect.get(ower, 0) - sign * share
         sums.add(ower, currency, -sign * share, row=row)
-    return transaction(
-        effect,
+    return gross.bill(
+        {payer: abs(amount)},
+        shares,
+        sign=sign,
         currency=currency,
         payment=category_id == REIMBURSEMENT,
         row=row,

@@ -11,7 +11,9 @@ must add up to what was paid, to the cent, or the row is refused naming `Split
 amounts`. A row is booked in its own `Currency`, unconverted; when it carries an
 `Exchange rate` and a `Converted amount`, the two are checked against each other
 (either way round, to within half a cent) and a row where they disagree is refused
-naming `Converted amount`. `Type` `transfer` between two members is a payment.
+naming `Converted amount`. A row is posted gross, as a typed expense is (each payer
++paid, each member -their share, both for one who is both: `gross`), so that reports
+count all of it; `Type` `transfer` between two members is a payment.
 
 Settle Up writes no balances, so the import reconciles against the per-member sums of
 the cells (`totals_from="rows"`), kept apart from the transactions built.
@@ -22,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 
 from splitledger.domain import Transaction
+from splitledger.interop import gross
 from splitledger.interop.cells import amount_cell, blank, refuse_lookalikes, row_cells, text_cell
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ImportedFile, ReadOptions
@@ -40,7 +43,6 @@ from splitledger.interop.peers import (
     member_name,
     money,
     rate_matches,
-    transaction,
 )
 from splitledger.interop.text import decode
 
@@ -219,12 +221,9 @@ def _row(
     for name in (*paid, *shares):
         if name not in members:
             members.append(name)
-    effect: dict[str, int] = {}
     for name, value in paid.items():
-        effect[name] = effect.get(name, 0) + value
         sums.add(name, currency, value, row=row)
     for name, value in shares.items():
-        effect[name] = effect.get(name, 0) - value
         sums.add(name, currency, -value, row=row)
     key = keys.key(
         [
@@ -236,8 +235,10 @@ def _row(
             sorted(shares.items()),
         ]
     )
-    tx = transaction(
-        effect,
+    tx = gross.bill(
+        paid,
+        shares,
+        sign=1,
         currency=currency,
         payment=kind == TRANSFER,
         row=row,

@@ -17,7 +17,9 @@ and must add up exactly:
 The conversion is checked, never computed: `Amount` × `Exchange rate` (read either way)
 must give the default-currency amount to within half a cent, or the row is refused
 naming the `Exchange rate` column. Cells that add up to neither are refused naming the
-column. An `Income` row (money the group received) is booked the other way round; a
+column. A row is posted gross, as a typed expense is (each payer +paid, each member
+impacted -their share, both for one who is both: `gross`), so that reports count all
+of it. An `Income` row (money the group received) is booked the other way round; a
 `Money transfer` (`Balance`, `Reimbursement`) between two members is a payment.
 
 Tricount writes no balances, so the import reconciles against the per-member sums of
@@ -31,6 +33,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from splitledger.domain import Transaction
+from splitledger.interop import gross
 from splitledger.interop.cells import (
     ZERO_CELLS,
     amount_cell,
@@ -56,7 +59,6 @@ from splitledger.interop.peers import (
     member_name,
     money,
     rate_matches,
-    transaction,
 )
 from splitledger.interop.text import decode
 
@@ -323,12 +325,9 @@ def _row(
                 column=_column(header, columns[column]) if column else named("payer"),
             )
     sign = -1 if kind in INCOME else 1
-    effect: dict[str, int] = {}
     for name, value in paid.items():
-        effect[name] = effect.get(name, 0) + sign * value
         sums.add(name, booked, sign * value, row=row)
     for name, value in impacted.items():
-        effect[name] = effect.get(name, 0) - sign * value
         sums.add(name, booked, -sign * value, row=row)
     key = keys.key(
         [
@@ -341,8 +340,10 @@ def _row(
             sorted(impacted.items()),
         ]
     )
-    tx = transaction(
-        effect,
+    tx = gross.bill(
+        paid,
+        impacted,
+        sign=sign,
         currency=booked,
         payment=kind in TRANSFER,
         row=row,

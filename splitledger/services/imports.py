@@ -260,7 +260,7 @@ class ImportCases(LedgerCore):
                             f"{source}: transaction {index} has key {key!r}, which is "
                             f"already used in group {other!r} (was this file imported there?)"
                         )
-                    if same != tx:
+                    if same != tx and not _posted_net_before(same, tx):
                         raise IdempotencyConflict(
                             f"{source}: transaction {index} has key {key!r}, which the "
                             "ledger holds with different content (was this file edited "
@@ -302,3 +302,26 @@ class ImportCases(LedgerCore):
                 return
             yield from page
             after = page[-1].seq
+
+
+#: Importers that posted each bill as the members' net effects before they posted it
+#: gross, as a typed bill (2026-12-01), under the same keys.
+_ONCE_NET = ("cospend:", "tricount:", "settleup:")
+
+
+def _posted_net_before(stored: domain.Transaction, tx: domain.Transaction) -> bool:
+    """Whether `stored` is `tx` as these importers used to post it: the same bill with
+    the same net effect per member and currency, so that a file imported then is still
+    the same file now (skipped, not a conflict)."""
+    if not stored.idempotency_key.startswith(_ONCE_NET):
+        return False
+    if dataclasses.replace(stored, postings=tx.postings) != tx:
+        return False
+    return _nets(stored.postings) == _nets(tx.postings)
+
+
+def _nets(postings: Sequence[domain.Posting]) -> dict[tuple[str, str], int]:
+    sums: dict[tuple[str, str], int] = {}
+    for p in postings:
+        sums[p.account, p.currency] = sums.get((p.account, p.currency), 0) + p.minor
+    return {k: v for k, v in sums.items() if v}

@@ -4,8 +4,15 @@ cells; bad and hostile files exit 2 naming the row and column and write nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
+from splitledger.domain import Posting, Transaction
+from splitledger.interop import cospend
+from splitledger.interop.imported import ReadOptions
+from splitledger.services.inputs import ImportEntry
+from splitledger.services.ledger import Ledger
 from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
 
@@ -122,3 +129,92 @@ def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
     history = peer.check_markup_kept(run, tmp_path, data)
     bill = next(t for t in history if t["description"] == "[bold]x[/]")
     assert bill["note"] == "[red]y[/]"
+
+
+#: ann pays a bill she shares (weights 1:1:2), bob one he does not; Cospend bills have
+#: one payer each.
+TWO_BILLS = (
+    b"name,weight,active,color\n"
+    b'"ann",1,1,"#000000"\n"bob",1,1,"#000000"\n"cy",2,1,"#000000"\n\n'
+    b"what,amount,date,timestamp,payer_name,payer_weight,payer_active,owers,repeat,repeatfreq,"
+    b"repeatallactive,repeatuntil,categoryid,paymentmode,paymentmodeid,comment,deleted\n"
+    b'"Dinner",100,2024-01-15,1705276800,"ann",1,1,"ann,bob,cy",n,1,0,,0,n,0,"",0\n'
+    b'"Taxi",30,2024-01-16,1705363200,"bob",1,1,"ann,cy",n,1,0,,0,n,0,"",0\n'
+    b'\ncurrencyname,exchange_rate\n"EUR",1\n'
+)
+
+
+def _postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(p["member"], p["minor"]) for p in tx["postings"]]
+
+
+def test_bills_are_posted_as_typed_ones_and_reported_in_full(
+    run: Run, tmp_path: Path, ledger_url: str
+) -> None:
+    """Posted net, the 100.00 dinner ann paid and shared reported 75.00 spent and ann
+    consuming nothing; gross, as the same bills typed here, `report` counts all of it."""
+    peer.imported(run, peer.write(tmp_path, "two.csv", TWO_BILLS))
+    with Ledger.open(ledger_url, actor="tester") as ledger:
+        (total,) = ledger.spending_report("Flat").totals
+    assert (total.currency, total.spent) == ("EUR", 13000)
+    assert {m.member: (m.paid, m.consumed) for m in total.members} == {
+        "ann": (10000, 3500),
+        "bob": (3000, 2500),
+        "cy": (0, 7000),
+    }
+    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    imported = {t["description"]: _postings(t) for t in history}
+    for args in (
+        ("Dinner", "100", "--paid-by", "ann", "--for", "ann=1", "--for", "bob=1", "--for", "cy=2"),
+        ("Taxi", "30", "--paid-by", "bob", "--for", "ann=1", "--for", "cy=2"),
+    ):
+        typed = ok_json(run("expense", "add", "Flat", *args, "--split", "shares", "--json"))
+        assert imported[args[0]] == _postings(typed)
+
+
+def test_a_file_imported_net_before_imports_again_as_nothing_new(
+    run: Run, tmp_path: Path, ledger_url: str
+) -> None:
+    found = cospend.read(GOOD, ReadOptions())
+    with Ledger.open(ledger_url, actor="tester") as ledger:  # as the net reader recorded it
+        ledger.import_transactions(
+            "Flat",
+            "EUR",
+            found.members,
+            [ImportEntry(_net(t)) for t in found.transactions],
+            source="weekend.csv",
+        )
+    again = peer.imported(run, peer.write(tmp_path, "weekend.csv", GOOD))
+    assert (again["recorded"], again["skipped"]) == (0, 6)
+
+
+def _net(tx: Transaction) -> Transaction:
+    """`tx` as the readers posted it before: each member's net effect, in order."""
+    net: dict[str, int] = {}
+    for p in tx.postings:
+        net[p.account] = net.get(p.account, 0) + p.minor
+    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
+    return dataclasses.replace(tx, postings=postings)
+
+
+def test_a_bill_held_net_with_another_effect_is_still_a_conflict(
+    run: Run, tmp_path: Path, ledger_url: str
+) -> None:
+    """Only the same effect posted the old way is taken as the same bill: a cent moved
+    between two members is different content (exit 3, nothing written)."""
+    found = cospend.read(GOOD, ReadOptions())
+    first, *rest = (_net(t) for t in found.transactions)
+    a, b, *others = first.postings
+    moved = (
+        Posting(a.account, a.currency, a.minor + 1),
+        Posting(b.account, b.currency, b.minor - 1),
+    )
+    changed = dataclasses.replace(first, postings=(*moved, *others))
+    with Ledger.open(ledger_url, actor="tester") as ledger:
+        ledger.import_transactions(
+            "Flat", "EUR", found.members, [ImportEntry(t) for t in (changed, *rest)],
+            source="weekend.csv",
+        )  # fmt: skip
+    result = run("import", "Flat", str(peer.write(tmp_path, "weekend.csv", GOOD)), "--json")
+    assert result.exit_code == 3
+    assert "different content" in result.stderr

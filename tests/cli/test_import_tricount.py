@@ -5,8 +5,15 @@ nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
+from splitledger.domain import Posting, Transaction
+from splitledger.interop import tricount
+from splitledger.interop.imported import ReadOptions
+from splitledger.services.inputs import ImportEntry
+from splitledger.services.ledger import Ledger
 from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
 
@@ -137,3 +144,68 @@ test_bad_and_hostile_files_exit_2_naming_row_and_column = peer.refusal_test(
 
 def test_markup_is_kept_as_plain_text(run: Run, tmp_path: Path) -> None:
     peer.check_markup_kept(run, tmp_path, _row(title="[bold]x[/]"))
+
+
+#: ann pays a bill she shares; ann and bob pay one for all three.
+TWO_BILLS = (
+    b"Title,Amount,Currency,Paid by,Date & time,Paid by ann,Paid by bob,Paid by cy,"
+    b"Impacted to ann,Impacted to bob,Impacted to cy\n"
+    b"Dinner,-30.00,EUR,ann,2024-03-01 18:22,-30.00,0.00,0.00,-10.00,-10.00,-10.00\n"
+    b"Hotel,-90.00,EUR,ann,2024-03-02 10:00,-60.00,-30.00,0.00,-30.00,-30.00,-30.00\n"
+    b"Exported on 2024-03-08 09:12\n"
+)
+
+
+def _postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
+    return [(p["member"], p["minor"]) for p in tx["postings"]]
+
+
+def test_bills_are_posted_as_typed_ones_and_reported_in_full(
+    run: Run, tmp_path: Path, ledger_url: str
+) -> None:
+    """Posted net, the 30.00 dinner ann paid and shared reported 20.00 spent and ann
+    consuming nothing, the 90.00 hotel 30.00 with bob in it not at all; gross, as the
+    same bills typed here, `report` counts all of them."""
+    peer.imported(run, peer.write(tmp_path, "two.csv", TWO_BILLS))
+    with Ledger.open(ledger_url, actor="tester") as ledger:
+        (total,) = ledger.spending_report("Flat").totals
+    assert (total.currency, total.spent) == ("EUR", 12000)
+    assert {m.member: (m.paid, m.consumed) for m in total.members} == {
+        "ann": (9000, 4000),
+        "bob": (3000, 4000),
+        "cy": (0, 4000),
+    }
+    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    imported = {t["description"]: _postings(t) for t in history}
+    for title, amount, payers in (
+        ("Dinner", 30, ("--paid-by", "ann")),
+        ("Hotel", 90, ("--paid-by", "ann=60", "--paid-by", "bob")),
+    ):
+        shares = [arg for m in ("ann", "bob", "cy") for arg in ("--for", f"{m}={amount // 3}")]
+        args = ("expense", "add", "Flat", title, str(amount), *payers, *shares, "--split", "exact")
+        assert imported[title] == _postings(ok_json(run(*args, "--json")))
+
+
+def test_a_file_imported_net_before_imports_again_as_nothing_new(
+    run: Run, tmp_path: Path, ledger_url: str
+) -> None:
+    found = tricount.read(GOOD, ReadOptions())
+    with Ledger.open(ledger_url, actor="tester") as ledger:  # as the net reader recorded it
+        ledger.import_transactions(
+            "Flat",
+            "EUR",
+            found.members,
+            [ImportEntry(_net(t)) for t in found.transactions],
+            source="trip.csv",
+        )
+    again = peer.imported(run, peer.write(tmp_path, "trip.csv", GOOD))
+    assert (again["recorded"], again["skipped"]) == (0, 8)
+
+
+def _net(tx: Transaction) -> Transaction:
+    """`tx` as the reader posted it before: each member's net effect, in order."""
+    net: dict[str, int] = {}
+    for p in tx.postings:
+        net[p.account] = net.get(p.account, 0) + p.minor
+    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
+    return dataclasses.replace(tx, postings=postings)

@@ -1,8 +1,10 @@
-"""The Cospend reader: weighted shares exact to the minor unit, inactive members kept,
-trash left out, stable keys, and errors naming the row and column."""
+"""The Cospend reader: weighted shares exact to the minor unit, bills posted gross as
+typed ones are (so reports count all of them), inactive members kept, trash left out,
+stable keys, and errors naming the row and column."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -11,10 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitledger.domain import TxKind
+from splitledger.domain import Shares, TxKind, build_expense, compute_shares, seed_from_key
 from splitledger.interop import cospend, formats
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
+from splitledger.services import interchange
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import ReportBucket
+from tests.databases import migrated_sqlite
 
 SAMPLE = (Path(__file__).parent / "samples" / "cospend" / "weekend.csv").read_bytes()
 BILLS_HEADER = (
@@ -32,11 +38,12 @@ def test_sample_reads_weighted_shares_and_notes() -> None:
     )
     assert found.totals_from == "rows"
     train = next(t for t in found.transactions if t.description == "Train tickets")
-    assert {p.account: p.minor for p in train.postings} == {
-        "Bob": 9999 - 4444,
-        "Alice": -2222,
-        "Chloé": -3333,
-    }
+    assert [(p.account, p.minor) for p in train.postings] == [
+        ("Bob", 9999),
+        ("Alice", -2222),
+        ("Bob", -4444),
+        ("Chloé", -3333),
+    ]
     assert [t.kind for t in found.transactions].count(TxKind.PAYMENT) == 1
     assert found.notes[0].endswith("Chloé")
     assert "trash" in found.notes[1]
@@ -68,11 +75,50 @@ def test_an_unknown_table_is_refused() -> None:
         cospend.read(data, ReadOptions())
 
 
+def test_a_bill_is_posted_as_typed_and_a_refund_the_other_way_round() -> None:
+    """Gross, as `build_expense` posts a typed bill, since reports read an expense's
+    positive postings as paid and its negative ones as consumed: posted net, the 99.99
+    train tickets reported 55.55 paid, and Bob's 44.44 share as nothing consumed."""
+    found = cospend.read(SAMPLE, ReadOptions())
+    by_title = {t.description: t for t in found.transactions}
+    train = by_title["Train tickets"]
+    weights = {"Alice": Decimal(1), "Bob": Decimal(2), "Chloé": Decimal("1.5")}
+    assert train == build_expense(
+        total=9999,
+        currency="EUR",
+        payers={"Bob": 9999},
+        split=Shares(weights),
+        date=dt.date(2024, 2, 1),
+        description="Train tickets",
+        idempotency_key=train.idempotency_key,
+        category="Travel",
+    )
+    dinner = by_title["Dinner"]
+    assert [(p.account, p.minor) for p in dinner.postings] == [
+        ("Alice", 4250),
+        ("Alice", -1417),
+        ("Bob", -2833),
+    ]
+    assert (dinner.category, dinner.note) == ("Food", "pizza & drinks")
+    refund = by_title["Refund"]  # -10: Alice was paid back, for Alice and Bob
+    assert (refund.kind, [(p.account, p.minor) for p in refund.postings]) == (
+        TxKind.EXPENSE,
+        [("Alice", -1000), ("Alice", 333), ("Bob", 667)],
+    )
+    payment = by_title["Bob pays Alice back"]
+    assert (payment.kind, [(p.account, p.minor) for p in payment.postings]) == (
+        TxKind.PAYMENT,
+        [("Bob", 2000), ("Alice", -2000)],
+    )
+
+
 MEMBERS = ["Ann", "Bob", "Cy", "Dee"]
 
 
 @st.composite
-def projects(draw: st.DrawFn) -> tuple[dict[str, Decimal], list[tuple[str, int, list[str]]]]:
+def projects(
+    draw: st.DrawFn, min_cents: int = 1
+) -> tuple[dict[str, Decimal], list[tuple[str, int, list[str]]]]:
     weights = {
         m: Decimal(draw(st.integers(1, 8))) / 2
         for m in MEMBERS[: draw(st.integers(2, len(MEMBERS)))]
@@ -82,7 +128,7 @@ def projects(draw: st.DrawFn) -> tuple[dict[str, Decimal], list[tuple[str, int, 
         st.lists(
             st.tuples(
                 st.sampled_from(names),
-                st.integers(1, 10**7),
+                st.integers(min_cents, 10**7),
                 st.lists(st.sampled_from(names), min_size=1, unique=True),
             ),
             min_size=1,
@@ -144,3 +190,68 @@ def test_a_longer_export_keeps_the_keys_of_the_rows_it_shares(
     longer = cospend.read(_export(weights, [*bills, (names[0], cents, names)]), ReadOptions())
     keys = [t.idempotency_key for t in first.transactions]
     assert [t.idempotency_key for t in longer.transactions][: len(keys)] == keys
+
+
+def _ledger_import(
+    template: Path, folder: Path, data: bytes
+) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
+    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
+    db = folder / "ledger.db"
+    migrated_sqlite(template, db)
+    source = folder / "project.csv"
+    source.write_bytes(data)
+    with Ledger.open(str(db), actor="tester") as ledger:
+        outcome = interchange.import_file(ledger, "G", source, "cospend")
+        assert outcome.ok
+        assert outcome.report.committed
+        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
+        totals = ledger.spending_report("G").totals
+    return balances, totals
+
+
+@settings(max_examples=25)
+@given(project=projects(min_cents=100))
+def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
+    project: tuple[dict[str, Decimal], list[tuple[str, int, list[str]]]],
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """From 1.00 up no weighted share rounds to 0, so exactly the bills a payer owes alone
+    are left out; every other one is the typed expense of its payer and weighted owers,
+    and the report's spent, paid and consumed are the bills' own figures. The balances
+    are the file's cells summed (what the net postings gave)."""
+    weights, bills = project
+    data = _export(weights, bills)
+    found = cospend.read(data, ReadOptions())
+    kept = [b for b in bills if b[2] != [b[0]]]
+    assert found.no_effect == len(bills) - len(kept)
+    paid: dict[str, int] = {}
+    consumed: dict[str, int] = {}
+    net: dict[str, int] = {}
+    for (payer, cents, owers), tx in zip(kept, found.transactions, strict=True):
+        split = Shares({o: weights[o] for o in owers})
+        shares = compute_shares(cents, split, seed=seed_from_key(tx.idempotency_key))
+        assert tx == build_expense(
+            total=cents,
+            currency="EUR",
+            payers={payer: cents},
+            split=split,
+            date=tx.date,
+            description=tx.description,
+            idempotency_key=tx.idempotency_key,
+        )
+        paid[payer] = paid.get(payer, 0) + cents
+        net[payer] = net.get(payer, 0) + cents
+        for ower, share in shares.items():
+            consumed[ower] = consumed.get(ower, 0) + share
+            net[ower] = net.get(ower, 0) - share
+    net = {m: v for m, v in net.items() if v}
+    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
+    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("cospend"), data)
+    assert balances == net
+    assert [(t.currency, t.spent) for t in totals] == (
+        [("EUR", sum(cents for _, cents, _ in kept))] if kept else []
+    )
+    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
+        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
+    }

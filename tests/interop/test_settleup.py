@@ -1,19 +1,25 @@
-"""The Settle Up reader: parallel `;` lists of payers and shares, exact to the cent, the
-same rows from UTF-8 and from UTF-16 with tabs, and errors naming the row and column."""
+"""The Settle Up reader: parallel `;` lists of payers and shares, exact to the cent,
+posted gross as typed bills are (so reports count all of them), the same rows from UTF-8
+and from UTF-16 with tabs, and errors naming the row and column."""
 
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitledger.domain import TxKind
+from splitledger.domain import Exact, TxKind, build_expense
 from splitledger.interop import formats, settleup
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
+from splitledger.services import interchange
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import ReportBucket
+from tests.databases import migrated_sqlite
 
 SAMPLE = (Path(__file__).parent / "samples" / "settleup" / "flat.csv").read_bytes()
 HEADER = (
@@ -31,10 +37,42 @@ def test_sample_reads_several_payers_and_transfers() -> None:
         "rows",
     )
     pizza = next(t for t in found.transactions if t.description == "Pizza")
-    assert {p.account: p.minor for p in pizza.postings} == {"Bob": 1000, "Chloé": -1000}
+    assert [(p.account, p.minor) for p in pizza.postings] == [
+        ("Alice", 1000),
+        ("Bob", 2000),
+        ("Alice", -1000),
+        ("Bob", -1000),
+        ("Chloé", -1000),
+    ]
     transfer = next(t for t in found.transactions if t.kind is TxKind.PAYMENT)
     assert transfer.description == "Bob paid Alice"
     assert formats.detect(SAMPLE.decode()) == "settleup"
+
+
+def test_a_bill_is_posted_as_typed_with_each_payer_and_each_share() -> None:
+    """Gross, as `build_expense` posts a typed bill, since reports read an expense's
+    positive postings as paid and its negative ones as consumed: posted net, the 30.00
+    pizza Alice and Bob paid 10.00 and 20.00 for three reported 10.00, Alice not at all,
+    and Alice's 90.00 groceries for three, 60.00."""
+    found = settleup.read(SAMPLE, ReadOptions())
+    by_title = {t.description: t for t in found.transactions}
+    everyone = ("Alice", "Bob", "Chloé")
+    for title, payers, day, category in (
+        ("Pizza", {"Alice": 1000, "Bob": 2000}, 2, "🍕"),
+        ("Groceries", {"Alice": 9000}, 1, "🛒"),
+    ):
+        total = sum(payers.values())
+        tx = by_title[title]
+        assert tx == build_expense(
+            total=total,
+            currency="EUR",
+            payers=payers,
+            split=Exact(dict.fromkeys(everyone, total // 3)),
+            date=dt.date(2024, 4, day),
+            description=title,
+            idempotency_key=tx.idempotency_key,
+            category=category,
+        )
 
 
 def _utf16(text: str, bom: bytes = codecs.BOM_UTF16_LE, codec: str = "utf-16-le") -> bytes:
@@ -121,3 +159,67 @@ def test_unknown_headings_and_a_missing_column() -> None:
         settleup.read(extra.encode(), ReadOptions()).totals
         == settleup.read(SAMPLE, ReadOptions()).totals
     )
+
+
+def _ledger_import(
+    template: Path, folder: Path, data: bytes
+) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
+    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
+    db = folder / "ledger.db"
+    migrated_sqlite(template, db)
+    source = folder / "settleup.csv"
+    source.write_bytes(data)
+    with Ledger.open(str(db), actor="tester") as ledger:
+        outcome = interchange.import_file(ledger, "G", source, "settleup")
+        assert outcome.ok
+        assert outcome.report.committed
+        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
+        totals = ledger.spending_report("G").totals
+    return balances, totals
+
+
+@settings(max_examples=25)
+@given(bills=rows())
+def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
+    bills: list[tuple[dict[str, int], dict[str, int]]],
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A row whose payers paid exactly their own shares changes no balance and is left
+    out; every other one is the typed expense of its payers and exact shares, and the
+    report's spent, paid and consumed are the rows' own figures. The balances are what
+    each paid less their shares (what the net postings gave)."""
+
+    def nonzero(values: dict[str, int]) -> dict[str, int]:
+        return {m: v for m, v in values.items() if v}
+
+    data = _export(bills).encode()
+    found = settleup.read(data, ReadOptions())
+    kept = [(nonzero(p), nonzero(s)) for p, s in bills if nonzero(p) != nonzero(s)]
+    assert found.no_effect == len(bills) - len(kept)
+    paid: dict[str, int] = {}
+    consumed: dict[str, int] = {}
+    for (payers, shares), tx in zip(kept, found.transactions, strict=True):
+        assert tx == build_expense(
+            total=sum(shares.values()),
+            currency="EUR",
+            payers=payers,
+            split=Exact(shares),
+            date=tx.date,
+            description=tx.description,
+            idempotency_key=tx.idempotency_key,
+        )
+        for member, value in payers.items():
+            paid[member] = paid.get(member, 0) + value
+        for member, value in shares.items():
+            consumed[member] = consumed.get(member, 0) + value
+    net = nonzero({m: paid.get(m, 0) - consumed.get(m, 0) for m in NAMES})
+    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
+    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("settleup"), data)
+    assert balances == net
+    assert [(t.currency, t.spent) for t in totals] == (
+        [("EUR", sum(paid.values()))] if kept else []
+    )
+    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
+        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
+    }

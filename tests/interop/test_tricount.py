@@ -1,8 +1,10 @@
 """The Tricount reader: exact per-member shares in the row's currency or the default
-one, the exchange rate checked and never applied, and errors naming the row and column."""
+one, the exchange rate checked and never applied, rows posted gross as typed bills are
+(so reports count all of them), and errors naming the row and column."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,11 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from splitledger.domain import TxKind
+from splitledger.domain import Exact, TxKind, build_expense
 from splitledger.interop import formats, tricount
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
 from splitledger.interop.peers import rate_matches
+from splitledger.services import interchange
+from splitledger.services.ledger import Ledger
+from splitledger.services.views import ReportBucket
+from tests.databases import migrated_sqlite
 
 SAMPLE = (Path(__file__).parent / "samples" / "tricount" / "trip.csv").read_bytes()
 MEMBERS = ("Ann", "Bob", "Cy")
@@ -27,8 +33,8 @@ def test_sample_books_each_row_in_the_currency_its_cells_are_in() -> None:
     by_title = {t.description: t for t in found.transactions}
     assert by_title["Dinner in Geneva"].currencies == {"CHF"}  # cells add up to 101.00 CHF
     assert by_title["Ski pass"].currencies == {"EUR"}  # cells add up to the 45.00 EUR
-    income = {p.account: p.minor for p in by_title["Deposit back"].postings}
-    assert income == {"Alice": -2000, "Bob": 1000, "Chloé": 1000}
+    income = [(p.account, p.minor) for p in by_title["Deposit back"].postings]
+    assert income == [("Alice", -3000), ("Alice", 1000), ("Bob", 1000), ("Chloé", 1000)]
     assert by_title["Bob pays Alice"].kind is TxKind.PAYMENT
     assert found.notes == ()
 
@@ -56,40 +62,80 @@ def test_rate_matches_either_way_round_to_half_a_cent() -> None:
     assert rate_matches(1000, "EUR", Decimal("160.5"), 1605, "JPY")
 
 
-def _export(rows: list[tuple[str, int, dict[str, int]]]) -> bytes:
+def test_a_bill_is_posted_as_typed_with_each_payer_and_each_share() -> None:
+    """Gross, as `build_expense` posts a typed bill, since reports read an expense's
+    positive postings as paid and its negative ones as consumed: posted net, Alice's
+    60.00 groceries shared by three reported 40.00; two payers of a 30.00 bill shared by
+    three, 10.00."""
+    found = tricount.read(SAMPLE, ReadOptions())
+    groceries = next(t for t in found.transactions if t.description == "Groceries")
+    assert groceries == build_expense(
+        total=6000,
+        currency="EUR",
+        payers={"Alice": 6000},
+        split=Exact({"Alice": 2000, "Bob": 2000, "Chloé": 2000}),
+        date=dt.date(2024, 3, 1),
+        description="Groceries",
+        idempotency_key=groceries.idempotency_key,
+        category="Food & drinks",
+    )
+    (two,) = tricount.read(
+        _export([({"Ann": 2000, "Bob": 1000}, dict.fromkeys(MEMBERS, 1000))]), ReadOptions()
+    ).transactions
+    assert [(p.account, p.minor) for p in two.postings] == [
+        ("Ann", 2000),
+        ("Bob", 1000),
+        ("Ann", -1000),
+        ("Bob", -1000),
+        ("Cy", -1000),
+    ]
+
+
+def _export(rows: list[tuple[dict[str, int], dict[str, int]]]) -> bytes:
+    """Rows of (what each paid, each one's share), written as Tricount does: negative."""
     head = "Title,Amount,Currency,Paid by,Date & time," + ",".join(
         [*(f"Paid by {m}" for m in MEMBERS), *(f"Impacted to {m}" for m in MEMBERS)]
     )
     lines = [head]
-    for payer, amount, shares in rows:
-        paid = [amount if m == payer else 0 for m in MEMBERS]
-        cells = [f"-{v // 100}.{v % 100:02d}" for v in [*paid, *(shares[m] for m in MEMBERS)]]
+    for paid, shares in rows:
+        values = [*(paid.get(m, 0) for m in MEMBERS), *(shares.get(m, 0) for m in MEMBERS)]
+        cells = [f"-{v // 100}.{v % 100:02d}" for v in values]
+        amount = sum(paid.values())
         amount_text = f"-{amount // 100}.{amount % 100:02d}"
-        lines.append(f"Bill,{amount_text},EUR,{payer},2024-05-01 10:00," + ",".join(cells))
+        lines.append(
+            f"Bill,{amount_text},EUR,{next(iter(paid))},2024-05-01 10:00," + ",".join(cells)
+        )
     lines.append("Exported on 2024-05-02")
     return ("\n".join(lines) + "\n").encode()
 
 
 @st.composite
-def bills(draw: st.DrawFn) -> list[tuple[str, int, dict[str, int]]]:
+def bills(draw: st.DrawFn) -> list[tuple[dict[str, int], dict[str, int]]]:
+    """Rows of one or two payers (what each paid) and exact shares, adding up alike."""
     rows = []
     for _ in range(draw(st.integers(1, 10))):
         shares = {m: draw(st.integers(0, 10**6)) for m in MEMBERS}
         if not sum(shares.values()):
             shares["Ann"] = 1
-        rows.append((draw(st.sampled_from(MEMBERS)), sum(shares.values()), shares))
+        total = sum(shares.values())
+        first, second = draw(st.sampled_from(MEMBERS)), draw(st.sampled_from(MEMBERS))
+        cut = draw(st.integers(0, total))
+        paid = {first: cut}
+        paid[second] = paid.get(second, 0) + total - cut
+        rows.append((paid, shares))
     return rows
 
 
 @settings(max_examples=60, deadline=None)
 @given(bills())
 def test_totals_are_what_each_paid_less_their_shares(
-    rows: list[tuple[str, int, dict[str, int]]],
+    rows: list[tuple[dict[str, int], dict[str, int]]],
 ) -> None:
     found = tricount.read(_export(rows), ReadOptions())
     want: dict[str, int] = dict.fromkeys(MEMBERS, 0)
-    for payer, amount, shares in rows:
-        want[payer] += amount
+    for paid, shares in rows:
+        for member, value in paid.items():
+            want[member] += value
         for member, share in shares.items():
             want[member] -= share
     assert found.totals == {(m, "EUR"): v for m, v in want.items() if v}
@@ -103,10 +149,74 @@ def test_totals_are_what_each_paid_less_their_shares(
 @settings(max_examples=40, deadline=None)
 @given(bills(), st.data())
 def test_a_share_off_by_a_cent_is_refused_naming_its_row(
-    rows: list[tuple[str, int, dict[str, int]]], data: st.DataObject
+    rows: list[tuple[dict[str, int], dict[str, int]]], data: st.DataObject
 ) -> None:
     index = data.draw(st.integers(0, len(rows) - 1))
-    payer, amount, shares = rows[index]
-    rows[index] = (payer, amount, {**shares, "Cy": shares["Cy"] + 1})
+    paid, shares = rows[index]
+    rows[index] = (paid, {**shares, "Cy": shares["Cy"] + 1})
     with pytest.raises(FormatError, match=rf"row {index + 2}, column 'Impacted to Ann': "):
         tricount.read(_export(rows), ReadOptions())
+
+
+def _ledger_import(
+    template: Path, folder: Path, data: bytes
+) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
+    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
+    db = folder / "ledger.db"
+    migrated_sqlite(template, db)
+    source = folder / "tricount.csv"
+    source.write_bytes(data)
+    with Ledger.open(str(db), actor="tester") as ledger:
+        outcome = interchange.import_file(ledger, "G", source, "tricount")
+        assert outcome.ok
+        assert outcome.report.committed
+        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
+        totals = ledger.spending_report("G").totals
+    return balances, totals
+
+
+@settings(max_examples=25)
+@given(rows=bills())
+def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
+    rows: list[tuple[dict[str, int], dict[str, int]]],
+    sqlite_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """A row whose payers paid exactly their own shares changes no balance and is left
+    out; every other one is the typed expense of its payers and exact shares, and the
+    report's spent, paid and consumed are the rows' own figures. The balances are what
+    each paid less their shares (what the net postings gave)."""
+
+    def nonzero(values: dict[str, int]) -> dict[str, int]:  # in the columns' order
+        return {m: values[m] for m in MEMBERS if values.get(m)}
+
+    data = _export(rows)
+    found = tricount.read(data, ReadOptions())
+    kept = [(nonzero(p), nonzero(s)) for p, s in rows if nonzero(p) != nonzero(s)]
+    assert found.no_effect == len(rows) - len(kept)
+    paid: dict[str, int] = {}
+    consumed: dict[str, int] = {}
+    for (payers, shares), tx in zip(kept, found.transactions, strict=True):
+        assert tx == build_expense(
+            total=sum(shares.values()),
+            currency="EUR",
+            payers=payers,
+            split=Exact(shares),
+            date=tx.date,
+            description=tx.description,
+            idempotency_key=tx.idempotency_key,
+        )
+        for member, value in payers.items():
+            paid[member] = paid.get(member, 0) + value
+        for member, value in shares.items():
+            consumed[member] = consumed.get(member, 0) + value
+    net = nonzero({m: paid.get(m, 0) - consumed.get(m, 0) for m in MEMBERS})
+    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
+    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("tricount"), data)
+    assert balances == net
+    assert [(t.currency, t.spent) for t in totals] == (
+        [("EUR", sum(paid.values()))] if kept else []
+    )
+    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
+        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
+    }
