@@ -160,8 +160,7 @@ def test_settle_plan_csv_and_record(trip: Run, tmp_path: Path) -> None:
     assert again == recorded
     first, second = recorded["recorded"]
     assert trip("settle", "Trip", "--record", "--key", "s1").stdout == (
-        "bob pays ann 30.00 EUR\ncy pays ann 30.00 EUR\n"
-        f"Recorded 2 payments: #{first}, #{second}\n"
+        f"bob pays ann 30.00 EUR\ncy pays ann 30.00 EUR\nRecorded 2 payments: #{first}, #{second}\n"
     )
     kinds = [t["kind"] for t in ok_json(trip("history", "Trip", "--json"))["transactions"]]
     assert kinds == ["payment", "payment", "expense"]
