@@ -51,6 +51,11 @@ def _years_after(date: dt.date, years: int) -> dt.date:
         return date.replace(year=date.year + years, day=28)
 
 
+def _is_whole(value: object) -> bool:
+    """An int, not a bool (one to Python) nor 1.5 or "2", which would reach rrule."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _in_range(date: dt.date, field: str) -> None:
     try:
         check_date(date, field=field)
@@ -76,9 +81,9 @@ class Rule:
             raise RecurrenceError(
                 f"every: must be one of {', '.join(EVERY)}, not {self.every!r}", field="every"
             )
-        if not 1 <= self.interval <= MAX_INTERVAL:
+        if not _is_whole(self.interval) or not 1 <= self.interval <= MAX_INTERVAL:
             raise RecurrenceError(
-                f"interval: must be from 1 to {MAX_INTERVAL}, not {self.interval}",
+                f"interval: must be from 1 to {MAX_INTERVAL}, not {self.interval!r}",
                 field="interval",
             )
         if self.day_of_month is not None:
@@ -87,17 +92,22 @@ class Rule:
                     "day of month: only for bills that repeat every month or year",
                     field="day_of_month",
                 )
-            if not (1 <= self.day_of_month <= 31 or self.day_of_month == LAST_DAY):
+            if not _is_whole(self.day_of_month) or not (
+                1 <= self.day_of_month <= 31 or self.day_of_month == LAST_DAY
+            ):
                 raise RecurrenceError(
-                    f"day of month: must be from 1 to 31 or 'last', not {self.day_of_month}",
+                    f"day of month: must be from 1 to 31 or 'last', not {self.day_of_month!r}",
                     field="day_of_month",
                 )
         _in_range(self.starts, "from")
         if self.until is not None and self.count is not None:
             raise RecurrenceError("give an end date or a count, not both", field="until")
-        if self.count is not None and not 1 <= self.count <= MAX_COUNT:
+        if self.count is not None and (
+            not _is_whole(self.count) or not 1 <= self.count <= MAX_COUNT
+        ):
             raise RecurrenceError(
-                f"count: must be from 1 to {MAX_COUNT}, not {self.count}", field="count"
+                f"count: must be from 1 to {MAX_COUNT}, not {self.count!r}",
+                field="count",
             )
         if self.until is not None:
             _in_range(self.until, "until")

@@ -6,7 +6,9 @@ the expense use case's own request model and builder, under the idempotency key
 `recurring:<schedule id>:<ISO date>`: each is recorded once however many processes run
 the schedules at once (they take the group's lock in turn, and the second finds the
 key). Only dates up to today are recorded; later ones are listed as not due and never
-touch a balance.
+touch a balance. Who takes an odd cent is seeded by `share_key` (group, description,
+date), not by that key: the app previews the first bill before the schedule has an id,
+and what it shows is what is recorded.
 
 An edit applies from a date on: the schedule ends the day before and a successor (which
 names it, `replaces`) takes over with the same anchor, so an unchanged cadence keeps its
@@ -40,6 +42,7 @@ from splitledger.services.recurring_views import (
     ScheduleFields,
     ScheduleView,
     occurrence_key,
+    share_key,
 )
 from splitledger.store import definitions
 from splitledger.store.repository import MemberRef
@@ -55,6 +58,7 @@ __all__ = [
     "ScheduleFields",
     "ScheduleView",
     "occurrence_key",
+    "share_key",
 ]
 
 #: Occurrences recorded per database transaction: a long catch-up holds the group's
@@ -143,7 +147,10 @@ class RecurringCases(ScheduleCases):
                 once = Idempotent.of("tx.expense", req, key)
                 if once.earlier(unit) is not None:
                     continue  # recorded by a write not keyed to a transaction
-                tx, bill = self._build_expense(req, view, key)
+                # Seeded as the form's preview of it was (`share_key`), keyed as itself.
+                seed = share_key(head.id, rec.description, occurrence.date)
+                tx, bill = self._build_expense(req, view, seed)
+                tx = replace(tx, idempotency_key=key)
                 self._require_active(unit, head, named_in(tx, bill))
             except (InvalidInput, Conflict) as exc:
                 refused[key] = replace(occurrence, status="skipped", reason=str(exc))

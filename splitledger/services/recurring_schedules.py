@@ -274,11 +274,14 @@ class ScheduleCases(ScheduleReadCases):
         until, count = changes.get("until"), changes.get("count")
         if until is None and count is None:
             until, count = rec.until, rec.count
+        # None keeps it; anything else given (0 too) is the rule's to accept or refuse
+        interval = changes.get("interval")
+        if interval is None:
+            interval = 1 if cadence and "interval" not in changes else rec.interval
         rule = _make_rule(
             every=every,
             starts=from_date if cadence else rec.starts,
-            interval=changes.get("interval")
-            or (1 if cadence and "interval" not in changes else rec.interval),
+            interval=interval,
             day_of_month=day,
             until=until,
             count=count,

@@ -19,6 +19,25 @@ def occurrence_key(schedule_id: int, date: dt.date) -> str:
     return f"recurring:{schedule_id}:{date.isoformat()}"
 
 
+def share_key(group_id: int, description: str, date: dt.date) -> str:
+    """The key whose seed picks who takes the odd cents of a schedule's bill dated
+    `date` (ADR 0003; a lone expense's is its idempotency key).
+
+    Not `occurrence_key`: a schedule has an id only once stored, and the form previews
+    its first bill before that (seeded otherwise, it showed one person's odd cent and
+    the bill charged another's). So it is made of what the form knows and the schedule
+    keeps — its group, its description as the input policy stores it, the date —: the
+    same for every look and every retry, another for each date and description, so the
+    odd cent still moves from bill to bill (it is never stored: the bill's idempotency
+    key stays `occurrence_key`)."""
+    import hashlib  # (on first use: reads never hash, ADR 0015)
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", description).strip()  # as the policy stores it
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"recurring-share:{group_id}:{digest}:{date.isoformat()}"
+
+
 class ScheduleFields(TypedDict, total=False):
     """`add_schedule`'s keyword arguments: the bill as `record_expense` takes it
     (`inputs.ExpenseFields` without a date) and the rule. `participants` left empty

@@ -76,12 +76,16 @@ class RuleInput:
     count: str = ""
 
 
-def _whole(text: str, field: str, label: str) -> int | None:
+def _whole(text: str, field: str, label: str, most: int) -> int | None:
+    """The number typed (None: nothing); what is not digits is refused naming the
+    bounds, and the bounds themselves are the rule's to check (0 is refused there)."""
     value = text.strip()
     if not value:
         return None
     if not (value.isascii() and value.isdigit() and len(value) <= 6):
-        raise InvalidInput(f"{label}: write a whole number, not {text.strip()!r}", field=field)
+        raise InvalidInput(
+            f"{label}: write a whole number from 1 to {most}, not {value!r}", field=field
+        )
     return int(value)
 
 
@@ -114,14 +118,17 @@ def rule_of(panel: RuleInput, starts: dt.date) -> Rule:
             day = recurrence.parse_day_of_month(panel.day_of_month)
         except DomainError as exc:
             raise InvalidInput(str(exc), field="day_of_month") from None
+    # Empty is the default, every 1 (the form's help says so); 0 is refused by the rule
+    # like any other number out of bounds, never read as 1.
+    interval = _whole(panel.interval, "interval", "interval", recurrence.MAX_INTERVAL)
     try:
         return Rule(
             every,
             starts,
-            _whole(panel.interval, "interval", "every") or 1,
+            1 if interval is None else interval,
             day,
             _day(panel.until, "until", "until"),
-            _whole(panel.count, "count", "times"),
+            _whole(panel.count, "count", "times", recurrence.MAX_COUNT),
         )
     except RecurrenceError as exc:
         raise InvalidInput(str(exc), field=exc.field) from None

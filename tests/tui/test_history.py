@@ -527,7 +527,8 @@ async def test_a_resized_terminal_refits_the_columns_and_keeps_the_cursor(demo: 
         await pilot.resize_terminal(120, 30)
         await idle(pilot)
         wide = [c.width for c in table.columns]
-        assert wide[2] > narrow[2] and sum(wide) > sum(narrow)
+        assert wide[2] > narrow[2]
+        assert sum(wide) > sum(narrow)
         assert sum(c.render_width for c in table.columns) <= 120
         assert screen.highlighted() == on
         assert "Taxi to the airport" in str(table.get_row_at(0)[2])
