@@ -89,31 +89,20 @@ class EntryCases(LedgerCore):
         req = validate(inputs.RecordExpense, group=group, key=key, **fields)
         return self._record("tx.expense", req, lambda g, k: self._build_expense(req, g, k))
 
+    def preview_payment(
+        self, group: views.GroupView, *, key: str | None = None, **fields: Unpack[PaymentFields]
+    ) -> domain.Transaction:
+        """Build (not record) a payment, for the payment form's preview: the same checks
+        and build as `record_payment`; raises `InvalidInput`."""
+        req = validate(inputs.RecordPayment, group=group.name, key=key, **fields)
+        return _build_payment(req, group, req.key or "preview")
+
     def record_payment(
         self, group: str, *, key: str | None = None, **fields: Unpack[PaymentFields]
     ) -> views.TxView:
         """Record that `payer` paid `payee` in `group` (see `PaymentFields`)."""
         req = validate(inputs.RecordPayment, group=group, key=key, **fields)
-
-        def build(group: views.GroupView, key: str) -> tuple[domain.Transaction, None]:
-            currency = req.currency or group.currency
-            try:
-                payment = domain.build_payment(
-                    payer=_member_named(req.payer, group),
-                    payee=_member_named(req.payee, group),
-                    amount=domain.parse_amount(req.amount, currency),
-                    currency=currency,
-                    date=req.date or dt.date.today(),
-                    idempotency_key=key,
-                    description=req.description,
-                )
-                if req.note:
-                    payment = replace(payment, note=req.note)
-                return payment, None
-            except DomainError as exc:
-                raise InvalidInput(str(exc), field=exc.field) from None
-
-        return self._record("tx.payment", req, build)
+        return self._record("tx.payment", req, lambda g, k: (_build_payment(req, g, k), None))
 
     def _record(
         self,
@@ -226,6 +215,27 @@ class EntryCases(LedgerCore):
             return views.TxDetail(view, trail)
 
         return self._read(work)
+
+
+def _build_payment(
+    req: inputs.RecordPayment, group: views.GroupView, key: str
+) -> domain.Transaction:
+    """The payment `req` asks for in `group`, under `key` (payer and payee as the group
+    knows them: `Ann` pays as `ann`)."""
+    currency = req.currency or group.currency
+    try:
+        payment = domain.build_payment(
+            payer=_member_named(req.payer, group),
+            payee=_member_named(req.payee, group),
+            amount=domain.parse_amount(req.amount, currency),
+            currency=currency,
+            date=req.date or dt.date.today(),
+            idempotency_key=key,
+            description=req.description,
+        )
+    except DomainError as exc:
+        raise InvalidInput(str(exc), field=exc.field) from None
+    return replace(payment, note=req.note) if req.note else payment
 
 
 def _member_named(name: str, group: views.GroupView) -> str:

@@ -180,6 +180,7 @@ _LABELS = {
     "members": "member",
     "paid_by": "payer",
     "participants": "participant",
+    "new": "new name",  # a rename's: "new: is 101 characters long" read as nothing
 }
 
 

@@ -56,6 +56,7 @@ BAD_INPUT = [
     (["balances", "g" * 5000], f"no group named '{'g' * 99}…'"),
     (["--db", "", "group", "list"], "the ledger named is empty"),
     ([*EXPENSE, "--key", "a\x1bb"], "key: contains a control character U+001B"),
+    (["group", "rename", "Trip", "n" * 101], "new name: is 101 characters long"),
 ]
 
 

@@ -169,7 +169,9 @@ async def test_hostile_text_is_plain_and_visible_everywhere(hostile: Ledger) -> 
         await press(pilot, "r")
         app.screen.query_one("#answer", Input).value = BOB  # taken: the refusal quotes both
         await press(pilot, "enter")
-        await look(pilot, MembersScreen, "[link=file:///etc/passwd]bob[/link]")
+        await look(pilot, PromptScreen, "[link=file:///etc/passwd]bob[/link]' is")
+        await press(pilot, "escape")
+        await look(pilot, MembersScreen)
 
         # Groups: the option list and the rename prompt.
         await press(pilot, "escape", "g")

@@ -22,6 +22,7 @@ from splitledger.services.ledger import Ledger
 from splitledger.tui import plan_csv
 from splitledger.tui.plan_csv import write_plan
 from splitledger.tui.screens.confirm import ConfirmScreen
+from splitledger.tui.screens.prompt import PromptScreen
 from splitledger.tui.screens.settle import SettleScreen
 from tests.tui.conftest import idle, make_app, until
 from tests.tui.test_write_waits import saying
@@ -100,7 +101,8 @@ async def test_export_writes_a_new_csv_and_refuses_to_overwrite(
         await pilot.press("enter")
         await idle(pilot)
         assert exported.read_bytes() == before
-        assert any("already exists" in n.message for n in app._notifications)
+        assert isinstance(app.screen, PromptScreen)  # said in the dialog, which stays
+        assert "already exists" in str(app.screen.query_one("#answer-error", Static).render())
 
 
 def test_csv_cells_that_look_like_formulas_are_neutralised(tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ CLI_WITHOUT: dict[str, str] = {
     "change_token": "the app's live refresh",
     # The expense form's preview as you type; `expense add` prints what it records.
     "preview_expense": "the app's live preview",
+    "preview_payment": "the payment form's live preview; `payment add` prints what it records",
     # The edit form starts from the bill as entered; `expense edit` changes the
     # options given, and `activity` lists every version's changes.
     "expense_definition": "the app's edit form",
@@ -101,6 +102,7 @@ APP: dict[str, tuple[str, ...]] = {
     "remove_member": ("MembersScreen:remove",),
     "record_expense": ("BalancesScreen:add_expense", "palette:Add expense"),
     "preview_expense": ("BalancesScreen:add_expense",),
+    "preview_payment": ("BalancesScreen:payment",),
     "expense_definition": ("HistoryScreen:edit", "TransactionScreen:edit"),
     "edit_expense": ("HistoryScreen:edit", "TransactionScreen:edit"),
     "undo": ("HistoryScreen:undo", "TransactionScreen:undo"),

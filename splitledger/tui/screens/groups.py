@@ -113,17 +113,18 @@ class GroupsScreen(LedgerScreen):
         if group is None:
             return
 
-        def rename(new: str | None) -> None:
-            if new and new != visible(group.name):  # (the prompt starts with it as shown)
-                run_db(
-                    self,
-                    lambda ledger: ledger.rename_group(group.name, new),
-                    self._renamed,
-                    description="rename group",
-                )
+        def rename(prompt: PromptScreen, new: str) -> None:
+            if new == visible(group.name):  # unchanged (the prompt starts with it as shown)
+                prompt.dismiss(None)
+                return
+            prompt.write(
+                lambda ledger: ledger.rename_group(group.name, new),
+                self._renamed,
+                description="rename group",
+            )
 
         self.app.push_screen(
-            PromptScreen("Rename group", "New name", group.name, action="Rename"), rename
+            PromptScreen("Rename group", "New name", group.name, action="Rename", submit=rename)
         )
 
     def action_show_archived(self) -> None:

@@ -96,18 +96,19 @@ class MembersScreen(LedgerScreen):
 
         name = self.group.name
 
-        def add(text: str | None) -> None:
-            names = split_names(text or "")
-            if names:
-                run_db(
-                    self,
-                    lambda ledger: ledger.add_members(name, names),
-                    self._changed,
-                    description="add members",
-                )
+        def add(prompt: PromptScreen, text: str) -> None:
+            names = split_names(text)
+            if not names:
+                prompt.refuse("Type a name (several: separated by commas).")
+                return
+            prompt.write(
+                lambda ledger: ledger.add_members(name, names),
+                self._changed,
+                description="add members",
+            )
 
         self.app.push_screen(
-            PromptScreen("Add members", "Names (comma-separated)", action="Add"), add
+            PromptScreen("Add members", "Names (comma-separated)", action="Add", submit=add)
         )
 
     def action_rename(self) -> None:
@@ -120,17 +121,20 @@ class MembersScreen(LedgerScreen):
             return
         name = self.group.name
 
-        def rename(new: str | None) -> None:
-            if new and new != visible(old):  # (the prompt starts with the name as shown)
-                run_db(
-                    self,
-                    lambda ledger: ledger.rename_member(name, old, new),
-                    self._changed,
-                    description="rename member",
-                )
+        def rename(prompt: PromptScreen, new: str) -> None:
+            if new == visible(old):  # unchanged (the prompt starts with the name as shown)
+                prompt.dismiss(None)
+                return
+            prompt.write(
+                lambda ledger: ledger.rename_member(name, old, new),
+                self._changed,
+                description="rename member",
+            )
 
         self.app.push_screen(
-            PromptScreen(f"Rename {clip(old)}", "New name", visible(old), action="Rename"), rename
+            PromptScreen(
+                f"Rename {clip(old)}", "New name", visible(old), action="Rename", submit=rename
+            )
         )
 
     def action_remove(self) -> None:

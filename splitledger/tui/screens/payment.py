@@ -4,13 +4,19 @@ Opened empty (from the balances) or prefilled from a settle-up plan line, every 
 editable, so a partial payment is the plan line with a smaller amount. The form's
 idempotency key is fixed when it opens: Enter twice, or a retry after a locked
 database, records the payment once (`Ledger.record_payment`). A save that waits for
-another terminal's lock says so, and Escape cancels it (`jobs.run_write`)."""
+another terminal's lock says so, and Escape cancels it (`jobs.run_write`).
+
+Every change checks the form again, as the expense form does: each field's error line
+says what is wrong with it now (never what was wrong before it was corrected), and the
+preview describes the payment only once it is one that can be recorded, built as
+recording builds it (`Ledger.preview_payment`, pure CPU). Escape on a form with changes
+asks before throwing them away."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,9 +24,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Header, Input, Label, Select, Static
 
-from splitledger.domain import format_amount
+from splitledger.domain import (
+    DomainError,
+    format_amount,
+    normalize_currency,
+    parse_amount,
+)
 from splitledger.services.errors import Cancelled, InvalidInput, ServiceError
-from splitledger.tui.field_errors import clear_field_errors, show_field_error
+from splitledger.tui.field_errors import show_field_error
 from splitledger.tui.formatting import money
 from splitledger.tui.jobs import WriteJob, run_write
 from splitledger.tui.note_field import note_row
@@ -29,7 +40,7 @@ from splitledger.tui.screens.base import LedgerScreen
 from splitledger.tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from splitledger.domain import Transfer
+    from splitledger.domain import Transaction, Transfer
     from splitledger.services.ledger import Ledger
     from splitledger.services.views import GroupView, TxView
 
@@ -53,6 +64,15 @@ def field_slot(field: str | None) -> str:
     """The form field whose error line shows an error about the services' `field`."""
     field = _SLOTS.get(field or "", field)
     return field if field in FIELDS else "form"
+
+
+class Check(NamedTuple):
+    """The form checked: the payment it would record (None while it cannot), what is
+    wrong (error-line slot → message, in the form's order) and what is still empty."""
+
+    payment: Transaction | None
+    problems: dict[str, str]
+    missing: tuple[str, ...]
 
 
 class PaymentScreen(LedgerScreen):
@@ -124,6 +144,12 @@ class PaymentScreen(LedgerScreen):
         self.key = f"tui-payment:{uuid.uuid4()}"
         #: The save in flight (Escape cancels it while it waits for the lock).
         self._write: WriteJob | None = None
+        #: Whether a save was tried: from then on, empty fields are errors too.
+        self._tried = False
+        #: The errors shown (slot → message, in the form's order).
+        self._shown: dict[str, str] = {}
+        #: The form as it opened (Escape asks before throwing changes away).
+        self._untouched: tuple[object, ...] | None = None
 
     @property
     def group(self) -> GroupView:
@@ -205,7 +231,8 @@ class PaymentScreen(LedgerScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._summarise()
+        self._refresh()
+        self._untouched = self._values()
         first = "#amount" if self.prefill is not None else "#payer"
         self.query_one(first).focus()
 
@@ -218,33 +245,112 @@ class PaymentScreen(LedgerScreen):
         value = self.query_one(f"#{name}", Select).value
         return value if isinstance(value, str) else None
 
-    def _summarise(self) -> None:
-        """The sentence the form would record, as typed (checked when recording)."""
+    def _values(self) -> tuple[object, ...]:
+        """Everything typed or picked, to tell whether the form was changed."""
+        selects = tuple(self.query_one(f"#{n}", Select).value for n in ("payer", "payee"))
+        return selects + tuple(self.query_one(f"#{n}", Input).value for n in FIELDS[2:])
+
+    def check(self) -> Check:
+        """What the form would record, checked field by field (so that each error is
+        at its field, several at once), then as a whole as `Ledger.record_payment`
+        checks and builds it; pure CPU, no database."""
+        problems: dict[str, str] = {}
+        missing: list[str] = []
         payer, payee = self._member("payer"), self._member("payee")
-        amount, currency = self._text("amount"), self._text("currency").upper()
-        if not (payer and payee and amount):
-            line = Content.styled("Pick who paid, who received it, and the amount.", "dim")
-        else:
-            line = Content.assemble(
+        amount, typed_currency = self._text("amount"), self._text("currency")
+        if payer is None:
+            missing.append("who paid")
+        if payee is None:
+            missing.append("who received it")
+        elif payee == payer:
+            problems["payee"] = "To: a member cannot pay themselves; pick who received it."
+        code: str | None = None
+        try:
+            code = normalize_currency(typed_currency or self._group.currency)
+        except DomainError as exc:
+            problems["currency"] = str(exc)
+        if not amount:
+            missing.append("the amount")
+        elif code is not None:
+            try:
+                parse_amount(amount, code)
+            except DomainError as exc:
+                problems["amount"] = str(exc)
+        day: dt.date | None = None
+        try:
+            day = parse_day(self._text("date"))
+        except InvalidInput as exc:
+            problems["date"] = str(exc)
+        payment: Transaction | None = None
+        ledger = self.sl_app.ledger
+        if payer and payee and code and day and amount and not problems and ledger:
+            try:  # what saving records, built by the same code (`Ledger.preview_payment`)
+                payment = ledger.preview_payment(
+                    self._group,
+                    payer=payer,
+                    payee=payee,
+                    amount=amount,
+                    currency=code,
+                    date=day,
+                    description=self._text("description"),
+                    note=self._text("note"),
+                    key=self.key,
+                )
+            except InvalidInput as exc:
+                problems[field_slot(exc.field)] = str(exc)
+        ordered = {slot: problems[slot] for slot in (*FIELDS, "form") if slot in problems}
+        return Check(payment, ordered, tuple(missing))
+
+    def _refresh(self) -> Check:
+        """Check the form again: every error line says what is wrong now (after a save
+        was tried, what is empty too), and the preview describes the payment only if
+        it can be recorded."""
+        checked = self.check()
+        shown = dict(checked.problems)
+        if self._tried:
+            if self._member("payer") is None:
+                shown.setdefault("payer", "From: pick who paid.")
+            if self._member("payee") is None:
+                shown.setdefault("payee", "To: pick who received the money.")
+            if not self._text("amount"):
+                shown.setdefault("amount", "Amount: type how much was paid.")
+        self._shown = {slot: shown[slot] for slot in (*FIELDS, "form") if slot in shown}
+        for slot in (*FIELDS, "form"):
+            line = self.query_one(f"#{slot}-error", Static)
+            line.update(plain(shown.get(slot, ""), lines=True))
+            line.display = slot in shown
+        self.query_one("#payment-summary", Static).update(self._summary(checked))
+        return checked
+
+    def _summary(self, checked: Check) -> Content:
+        """The sentence the form would record, or what keeps it from being recorded."""
+        tx = checked.payment
+        if tx is not None:
+            paid, received = tx.postings  # (the payer's, then the payee's)
+            return Content.assemble(
                 "Records: ",
-                plain(payer, "b"),
+                plain(paid.account, "b"),
                 " paid ",
-                plain(payee, "b"),
+                plain(received.account, "b"),
                 " ",
-                plain(f"{amount} {currency}", "b"),
-                " on ",
-                plain(self._text("date")),
-                ".",
+                (money(paid.minor, paid.currency), "b"),
+                f" on {tx.date.isoformat()}.",
             )
-        self.query_one("#payment-summary", Static).update(line)
+        if checked.problems:
+            return Content.assemble(
+                ("Cannot record this yet: ", "b"), plain(next(iter(checked.problems.values())))
+            )
+        return Content.styled(f"Still to fill in: {', '.join(checked.missing)}.", "dim")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self._summarise()
+        if self.is_mounted:
+            self._refresh()
 
     def on_select_changed(self, event: Select.Changed) -> None:
         event.stop()
-        self._summarise()
+        if self.is_mounted:
+            self._refresh()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -262,9 +368,6 @@ class PaymentScreen(LedgerScreen):
 
     # -- errors --------------------------------------------------------------------
 
-    def _clear_errors(self) -> None:
-        clear_field_errors(self)
-
     def show_error(self, slot: str, message: str) -> None:
         """`message` under `slot`, which gets the focus if it is a field."""
         show_field_error(self, slot, message, focus=slot in FIELDS)
@@ -275,27 +378,37 @@ class PaymentScreen(LedgerScreen):
         """A stray q: the form stays (Escape cancels it)."""
 
     def action_cancel(self) -> None:
+        """Escape: cancel a save that waits; else leave, asking first if anything was
+        typed or picked."""
+        from splitledger.tui.screens.confirm import ConfirmScreen
+
         if self._write is not None and self._write.stop():
             self.notify("Cancelling…")
             return
-        self.app.pop_screen()
+        if self._values() == self._untouched:
+            self.app.pop_screen()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen("Discard this payment? Nothing is saved.", yes="Discard", no="Keep"),
+            answered,
+        )
 
     def action_save(self) -> None:
         if self._write is not None:
             return  # the first press is on its way (the key would dedupe it anyway)
-        self._clear_errors()
-        payer, payee = self._member("payer"), self._member("payee")
-        if payer is None:
-            self.show_error("payer", "From: pick who paid.")
+        self._tried = True
+        checked = self._refresh()
+        if checked.payment is None:  # the first error gets the focus, in view
+            slot, message = next(iter(self._shown.items()), ("form", "Fill in the form."))
+            self.show_error(slot, message)
             return
-        if payee is None:
-            self.show_error("payee", "To: pick who received the money.")
-            return
-        try:
-            day = parse_day(self._text("date"))
-        except InvalidInput as exc:
-            self.show_error("date", str(exc))
-            return
+        paid, received = checked.payment.postings  # (the payer's, then the payee's)
+        payer, payee, day = paid.account, received.account, checked.payment.date
         name, key = self._group.name, self.key
         amount, currency, description, note = (
             self._text("amount"),

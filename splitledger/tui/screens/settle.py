@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import DataTable, Header, Static
-from textual.worker import Worker, WorkerState
 
 from splitledger.domain import Transfer
 from splitledger.services.errors import ServiceError
@@ -45,6 +44,13 @@ _RECORDING = frozenset({"pay_one", "pay_all", "payment", "settle_in"})
 def default_csv_name(group: str) -> str:
     slug = re.sub(r"[^A-Za-z0-9]+", "-", group).strip("-").lower() or "group"
     return f"settle-{slug}.csv"
+
+
+def export_refusal(error: Exception) -> str:
+    """Why the plan could not be written, for the export dialog (which stays open)."""
+    if isinstance(error, FileExistsError):
+        return "Could not export: that file already exists (type another name)."
+    return visible_lines(f"Could not export: {str(error).removeprefix('file: ')}")
 
 
 class SettleScreen(LedgerScreen):
@@ -316,9 +322,15 @@ class SettleScreen(LedgerScreen):
             return
         plan = list(self.plan)
 
-        def chosen(answer: str | None) -> None:
-            if answer:
-                self.export_to(Path(answer), plan)
+        def export(prompt: PromptScreen, answer: str) -> None:
+            path = Path(answer)
+            # File IO stays off the event loop; a refusal keeps the dialog and the name.
+            prompt.work(
+                lambda: write_plan(path, plan),
+                self._exported,
+                explain=export_refusal,
+                description="export plan",
+            )
 
         self.app.push_screen(
             PromptScreen(
@@ -326,33 +338,9 @@ class SettleScreen(LedgerScreen):
                 "CSV file (a new file; relative to the current directory)",
                 default_csv_name(self.group.name),
                 action="Export",
-            ),
-            chosen,
+                submit=export,
+            )
         )
 
-    def export_to(self, path: Path, plan: list[Transfer]) -> None:
-        """Write the plan in a worker (file IO stays off the event loop)."""
-        self.run_worker(
-            lambda: write_plan(path, plan),
-            thread=True,
-            exit_on_error=False,
-            group="export",
-            name="export plan",
-        )
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "export":
-            return
-        if worker.state == WorkerState.SUCCESS:
-            self.notify(visible(f"Exported the plan to {worker.result}."), markup=False)
-        elif worker.state == WorkerState.ERROR:
-            error = worker.error
-            reason = (
-                "it already exists"
-                if isinstance(error, FileExistsError)
-                else str(error).removeprefix("file: ")
-            )
-            self.notify(
-                visible_lines(f"Could not export: {reason}"), severity="error", markup=False
-            )
+    def _exported(self, path: Path) -> None:
+        self.notify(visible(f"Exported the plan to {path}."), markup=False)
