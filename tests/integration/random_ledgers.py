@@ -98,11 +98,11 @@ def build(ledger: Ledger, plan: list[Step]) -> Built:
     return Built(group, list(txs))
 
 
-def _apply(ledger: Ledger, group: str, step: Step, recorded: list[int], current: list[int]) -> None:
-    kind = step[0]
-    if kind == "expense":
+def record(ledger: Ledger, group: str, step: Step) -> views.TxView:
+    """Record an `expense` or a `payment` step."""
+    if step[0] == "expense":
         _, payer, who, minor, offset, category, currency = step
-        tx = ledger.record_expense(
+        return ledger.record_expense(
             group,
             description="Bill",
             amount=domain.format_amount(minor, currency, grouping=False),
@@ -113,19 +113,24 @@ def _apply(ledger: Ledger, group: str, step: Step, recorded: list[int], current:
             date=day(offset),
             category=category,
         )
+    _, (payer, payee), minor, offset, currency = step
+    return ledger.record_payment(
+        group,
+        payer=payer,
+        payee=payee,
+        amount=domain.format_amount(minor, currency, grouping=False),
+        currency=currency,
+        date=day(offset),
+    )
+
+
+def _apply(ledger: Ledger, group: str, step: Step, recorded: list[int], current: list[int]) -> None:
+    kind = step[0]
+    if kind in ("expense", "payment"):
+        tx = record(ledger, group, step)
         recorded.append(tx.id)
-        current.append(tx.id)
-    elif kind == "payment":
-        _, (payer, payee), minor, offset, currency = step
-        tx = ledger.record_payment(
-            group,
-            payer=payer,
-            payee=payee,
-            amount=domain.format_amount(minor, currency, grouping=False),
-            currency=currency,
-            date=day(offset),
-        )
-        recorded.append(tx.id)
+        if kind == "expense":
+            current.append(tx.id)
     elif kind == "reverse":
         _, pick, offset = step
         if recorded:

@@ -23,21 +23,19 @@ from splitledger import domain
 from splitledger.services.errors import InvalidInput, ServiceError
 from splitledger.services.ledger import Ledger
 from splitledger.services.views import TxView
-from tests.integration.random_ledgers import MEMBERS, asked_days, day, days
+from tests.integration.random_ledgers import (
+    MEMBERS,
+    asked_days,
+    day,
+    days,
+    expense,
+    payment,
+    record,
+)
 
 Step = tuple[Any, ...]
 _names = itertools.count()
 
-expense = st.tuples(
-    st.just("expense"),
-    st.sampled_from(MEMBERS),
-    st.lists(st.sampled_from(MEMBERS), min_size=1, max_size=3, unique=True),
-    st.integers(1, 100_000),
-    days,
-)
-payment = st.tuples(
-    st.just("payment"), st.permutations(MEMBERS).map(lambda p: p[:2]), st.integers(1, 50_000), days
-)
 delete = st.tuples(st.just("delete"), st.integers(0, 50))
 edit = st.tuples(
     st.just("edit"),
@@ -54,21 +52,8 @@ def apply(ledger: Ledger, group: str, step: Step, history: list[TxView]) -> None
     standing = [t for t in history if t.kind != "reversal" and t.reversed_by is None]
     bills = [t for t in standing if t.kind == "expense"]
     kind = step[0]
-    if kind == "expense":
-        _, payer, who, minor, offset = step
-        ledger.record_expense(
-            group,
-            description="Bill",
-            amount=domain.format_amount(minor, "EUR", grouping=False),
-            paid_by=[(payer, None)],
-            split="equal",
-            participants=[(m, None) for m in who],
-            date=day(offset),
-        )
-    elif kind == "payment":
-        _, (payer, payee), minor, offset = step
-        amount = domain.format_amount(minor, "EUR", grouping=False)
-        ledger.record_payment(group, payer=payer, payee=payee, amount=amount, date=day(offset))
+    if kind in ("expense", "payment"):
+        record(ledger, group, step)
     elif kind == "delete" and standing:
         ledger.reverse(standing[step[1] % len(standing)].id)
     elif kind == "edit" and bills:
@@ -83,14 +68,14 @@ def apply(ledger: Ledger, group: str, step: Step, history: list[TxView]) -> None
             ledger.undo(history[step[1] % len(history)].id)
 
 
-def standing_through(history: list[TxView], when: dt.date) -> dict[str, int]:
+def standing_through(history: list[TxView], when: dt.date) -> dict[tuple[str, str], int]:
     """The oracle: the postings of what was never reversed, dated up to `when`."""
-    sums: dict[str, int] = {}
+    sums: dict[tuple[str, str], int] = {}
     for tx in history:
         if tx.kind != "reversal" and tx.reversed_by is None and tx.date <= when:
             for p in tx.postings:
-                sums[p.member] = sums.get(p.member, 0) + p.minor
-    return {m: v for m, v in sums.items() if v}
+                sums[p.member, p.currency] = sums.get((p.member, p.currency), 0) + p.minor
+    return {k: v for k, v in sums.items() if v}
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=30)
@@ -105,7 +90,8 @@ def test_as_of_any_date_the_balances_are_the_bills_as_they_now_stand(
         apply(ledger, group, step, history)
         history = list(ledger.history(group, limit=10_000))
     for when in [*asked, *sorted({tx.date for tx in history})]:
-        got = {b.member: b.minor for b in ledger.balances(group, as_of=when).balances if b.minor}
+        view = ledger.balances(group, as_of=when)
+        got = {(b.member, b.currency): b.minor for b in view.balances if b.minor}
         assert got == standing_through(history, when), when
     assert ledger.verify().ok
 
