@@ -1,14 +1,17 @@
 """What the CLI tests of the other splitters' formats (Cospend, Tricount, Settle Up)
 check alike: a sample imports and reconciles, a second import records nothing, a longer
 export records only its new rows, `--format auto` names the format, a bad or hostile
-file exits 2 with one plain line naming the row and column, having written nothing, and
-markup in a title stays text. The IHateMoney and Spliit tests, whose refusals come
-before any group exists, share the import and the one-line refusal checks."""
+file exits 2 with one plain line naming the row and column, having written nothing,
+markup in a title stays text, bills are posted as the same bills typed here are and
+reported in full, and a sample whose bills were recorded net (as the readers posted them
+before) imports again as nothing new. The IHateMoney and Spliit tests, whose refusals
+come before any group exists, share the import and the one-line refusal checks."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from splitledger.cli.main import cli
+from splitledger.domain import Posting, Transaction
+from splitledger.interop import formats
+from splitledger.interop.imported import ReadOptions
+from splitledger.services.inputs import ImportEntry
+from splitledger.services.ledger import Ledger
 from tests.cli.conftest import Run, Shared, ok_json, state
 
 SAMPLES = Path(__file__).parent.parent / "interop" / "samples"
@@ -128,3 +136,60 @@ def check_markup_kept(run: Run, tmp_path: Path, data: bytes) -> list[dict[str, A
     assert "[bold]x[/]" in [t["description"] for t in history]
     assert "[bold]x[/]" in run("history", "Flat").stdout
     return history
+
+
+def net_of(tx: Transaction) -> Transaction:
+    """`tx` as the readers posted it before: each member's net effect, in order."""
+    net: dict[str, int] = {}
+    for p in tx.postings:
+        net[p.account] = net.get(p.account, 0) + p.minor
+    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
+    return dataclasses.replace(tx, postings=postings)
+
+
+def check_net_before_imports_as_nothing_new(
+    run: Run, tmp_path: Path, ledger_url: str, fmt: str, name: str, skipped: int
+) -> None:
+    """The sample `name` of `fmt`, its transactions first recorded net in "Flat" (as the
+    net readers recorded them), imports again recording nothing and skipping `skipped`."""
+    data = sample(fmt, name)
+    found = formats.read(fmt, data, ReadOptions())
+    with Ledger.open(ledger_url, actor="tester") as ledger:
+        ledger.import_transactions(
+            "Flat",
+            "EUR",
+            found.members,
+            [ImportEntry(net_of(t)) for t in found.transactions],
+            source=name,
+        )
+    again = imported(run, write(tmp_path, name, data))
+    assert (again["recorded"], again["skipped"]) == (0, skipped)
+
+
+def postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
+    """A transaction of the CLI's JSON as (member, minor) in the order it is posted."""
+    return [(p["member"], p["minor"]) for p in tx["postings"]]
+
+
+def check_posted_as_typed_and_reported_in_full(
+    run: Run,
+    tmp_path: Path,
+    ledger_url: str,
+    data: bytes,
+    spent: int,
+    members: dict[str, tuple[int, int]],
+    typed: Sequence[Sequence[str]],
+) -> None:
+    """`data` imported into "Flat": the spending report's one total is `spent` EUR, with
+    each member's (paid, consumed) as `members` says; each imported bill is posted as the
+    same bill typed with the `expense add Flat` arguments of `typed` (its title first)."""
+    imported(run, write(tmp_path, "two.csv", data))
+    with Ledger.open(ledger_url, actor="tester") as ledger:
+        (total,) = ledger.spending_report("Flat").totals
+    assert (total.currency, total.spent) == ("EUR", spent)
+    assert {m.member: (m.paid, m.consumed) for m in total.members} == members
+    history = ok_json(run("history", "Flat", "--json"))["transactions"]
+    as_imported = {t["description"]: postings(t) for t in history}
+    for args in typed:
+        bill = ok_json(run("expense", "add", "Flat", *args, "--json"))
+        assert as_imported[args[0]] == postings(bill)

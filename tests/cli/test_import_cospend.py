@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
-from splitledger.domain import Posting, Transaction
+from splitledger.domain import Posting
 from splitledger.interop import cospend
 from splitledger.interop.imported import ReadOptions
 from splitledger.services.inputs import ImportEntry
@@ -144,57 +143,28 @@ TWO_BILLS = (
 )
 
 
-def _postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(p["member"], p["minor"]) for p in tx["postings"]]
-
-
 def test_bills_are_posted_as_typed_ones_and_reported_in_full(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
     """Posted net, the 100.00 dinner ann paid and shared reported 75.00 spent and ann
     consuming nothing; gross, as the same bills typed here, `report` counts all of it."""
-    peer.imported(run, peer.write(tmp_path, "two.csv", TWO_BILLS))
-    with Ledger.open(ledger_url, actor="tester") as ledger:
-        (total,) = ledger.spending_report("Flat").totals
-    assert (total.currency, total.spent) == ("EUR", 13000)
-    assert {m.member: (m.paid, m.consumed) for m in total.members} == {
-        "ann": (10000, 3500),
-        "bob": (3000, 2500),
-        "cy": (0, 7000),
-    }
-    history = ok_json(run("history", "Flat", "--json"))["transactions"]
-    imported = {t["description"]: _postings(t) for t in history}
-    for args in (
+    bills = (
         ("Dinner", "100", "--paid-by", "ann", "--for", "ann=1", "--for", "bob=1", "--for", "cy=2"),
         ("Taxi", "30", "--paid-by", "bob", "--for", "ann=1", "--for", "cy=2"),
-    ):
-        typed = ok_json(run("expense", "add", "Flat", *args, "--split", "shares", "--json"))
-        assert imported[args[0]] == _postings(typed)
+    )
+    members = {"ann": (10000, 3500), "bob": (3000, 2500), "cy": (0, 7000)}
+    typed = [(*args, "--split", "shares") for args in bills]
+    peer.check_posted_as_typed_and_reported_in_full(
+        run, tmp_path, ledger_url, TWO_BILLS, spent=13000, members=members, typed=typed
+    )
 
 
 def test_a_file_imported_net_before_imports_again_as_nothing_new(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
-    found = cospend.read(GOOD, ReadOptions())
-    with Ledger.open(ledger_url, actor="tester") as ledger:  # as the net reader recorded it
-        ledger.import_transactions(
-            "Flat",
-            "EUR",
-            found.members,
-            [ImportEntry(_net(t)) for t in found.transactions],
-            source="weekend.csv",
-        )
-    again = peer.imported(run, peer.write(tmp_path, "weekend.csv", GOOD))
-    assert (again["recorded"], again["skipped"]) == (0, 6)
-
-
-def _net(tx: Transaction) -> Transaction:
-    """`tx` as the readers posted it before: each member's net effect, in order."""
-    net: dict[str, int] = {}
-    for p in tx.postings:
-        net[p.account] = net.get(p.account, 0) + p.minor
-    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
-    return dataclasses.replace(tx, postings=postings)
+    peer.check_net_before_imports_as_nothing_new(
+        run, tmp_path, ledger_url, "cospend", "weekend.csv", 6
+    )
 
 
 def test_a_bill_held_net_with_another_effect_is_still_a_conflict(
@@ -203,7 +173,7 @@ def test_a_bill_held_net_with_another_effect_is_still_a_conflict(
     """Only the same effect posted the old way is taken as the same bill: a cent moved
     between two members is different content (exit 3, nothing written)."""
     found = cospend.read(GOOD, ReadOptions())
-    first, *rest = (_net(t) for t in found.transactions)
+    first, *rest = (peer.net_of(t) for t in found.transactions)
     a, b, *others = first.postings
     moved = (
         Posting(a.account, a.currency, a.minor + 1),

@@ -5,17 +5,10 @@ payments; bad and hostile files exit 2 naming the row and column and write nothi
 from __future__ import annotations
 
 import codecs
-import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from splitledger.domain import Posting, Transaction
-from splitledger.interop import settleup
-from splitledger.interop.imported import ReadOptions
-from splitledger.services.inputs import ImportEntry
-from splitledger.services.ledger import Ledger
 from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
 
@@ -134,56 +127,27 @@ TWO_BILLS = (
 )
 
 
-def _postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(p["member"], p["minor"]) for p in tx["postings"]]
-
-
 def test_bills_are_posted_as_typed_ones_and_reported_in_full(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
     """Posted net, the 30.00 pizza ann and bob paid 20.00 and 10.00 for three reported
     10.00 spent and bob in it not at all, the dinner ann paid and shared 20.00; gross,
     as the same bills typed here, `report` counts all of them."""
-    peer.imported(run, peer.write(tmp_path, "two.csv", TWO_BILLS))
-    with Ledger.open(ledger_url, actor="tester") as ledger:
-        (total,) = ledger.spending_report("Flat").totals
-    assert (total.currency, total.spent) == ("EUR", 6000)
-    assert {m.member: (m.paid, m.consumed) for m in total.members} == {
-        "ann": (5000, 2000),
-        "bob": (1000, 2000),
-        "cy": (0, 2000),
-    }
-    history = ok_json(run("history", "Flat", "--json"))["transactions"]
-    imported = {t["description"]: _postings(t) for t in history}
     shares = ("--for", "ann=10", "--for", "bob=10", "--for", "cy=10")
-    for args in (
+    bills = (
         ("Dinner", "30", "--paid-by", "ann"),
         ("Pizza", "30", "--paid-by", "ann=20", "--paid-by", "bob"),
-    ):
-        typed = ok_json(run("expense", "add", "Flat", *args, *shares, "--split", "exact", "--json"))
-        assert imported[args[0]] == _postings(typed)
+    )
+    members = {"ann": (5000, 2000), "bob": (1000, 2000), "cy": (0, 2000)}
+    typed = [(*args, *shares, "--split", "exact") for args in bills]
+    peer.check_posted_as_typed_and_reported_in_full(
+        run, tmp_path, ledger_url, TWO_BILLS, spent=6000, members=members, typed=typed
+    )
 
 
 def test_a_file_imported_net_before_imports_again_as_nothing_new(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
-    found = settleup.read(GOOD, ReadOptions())
-    with Ledger.open(ledger_url, actor="tester") as ledger:  # as the net reader recorded it
-        ledger.import_transactions(
-            "Flat",
-            "EUR",
-            found.members,
-            [ImportEntry(_net(t)) for t in found.transactions],
-            source="flat.csv",
-        )
-    again = peer.imported(run, peer.write(tmp_path, "flat.csv", GOOD))
-    assert (again["recorded"], again["skipped"]) == (0, 6)
-
-
-def _net(tx: Transaction) -> Transaction:
-    """`tx` as the reader posted it before: each member's net effect, in order."""
-    net: dict[str, int] = {}
-    for p in tx.postings:
-        net[p.account] = net.get(p.account, 0) + p.minor
-    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
-    return dataclasses.replace(tx, postings=postings)
+    peer.check_net_before_imports_as_nothing_new(
+        run, tmp_path, ledger_url, "settleup", "flat.csv", 6
+    )

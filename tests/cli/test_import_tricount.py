@@ -5,15 +5,8 @@ nothing."""
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
-from typing import Any
 
-from splitledger.domain import Posting, Transaction
-from splitledger.interop import tricount
-from splitledger.interop.imported import ReadOptions
-from splitledger.services.inputs import ImportEntry
-from splitledger.services.ledger import Ledger
 from tests.cli import peer_imports as peer
 from tests.cli.conftest import Run, ok_json
 
@@ -156,56 +149,28 @@ TWO_BILLS = (
 )
 
 
-def _postings(tx: dict[str, Any]) -> list[tuple[str, int]]:
-    return [(p["member"], p["minor"]) for p in tx["postings"]]
-
-
 def test_bills_are_posted_as_typed_ones_and_reported_in_full(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
     """Posted net, the 30.00 dinner ann paid and shared reported 20.00 spent and ann
     consuming nothing, the 90.00 hotel 30.00 with bob in it not at all; gross, as the
     same bills typed here, `report` counts all of them."""
-    peer.imported(run, peer.write(tmp_path, "two.csv", TWO_BILLS))
-    with Ledger.open(ledger_url, actor="tester") as ledger:
-        (total,) = ledger.spending_report("Flat").totals
-    assert (total.currency, total.spent) == ("EUR", 12000)
-    assert {m.member: (m.paid, m.consumed) for m in total.members} == {
-        "ann": (9000, 4000),
-        "bob": (3000, 4000),
-        "cy": (0, 4000),
-    }
-    history = ok_json(run("history", "Flat", "--json"))["transactions"]
-    imported = {t["description"]: _postings(t) for t in history}
+    typed = []
     for title, amount, payers in (
         ("Dinner", 30, ("--paid-by", "ann")),
         ("Hotel", 90, ("--paid-by", "ann=60", "--paid-by", "bob")),
     ):
         shares = [arg for m in ("ann", "bob", "cy") for arg in ("--for", f"{m}={amount // 3}")]
-        args = ("expense", "add", "Flat", title, str(amount), *payers, *shares, "--split", "exact")
-        assert imported[title] == _postings(ok_json(run(*args, "--json")))
+        typed.append((title, str(amount), *payers, *shares, "--split", "exact"))
+    members = {"ann": (9000, 4000), "bob": (3000, 4000), "cy": (0, 4000)}
+    peer.check_posted_as_typed_and_reported_in_full(
+        run, tmp_path, ledger_url, TWO_BILLS, spent=12000, members=members, typed=typed
+    )
 
 
 def test_a_file_imported_net_before_imports_again_as_nothing_new(
     run: Run, tmp_path: Path, ledger_url: str
 ) -> None:
-    found = tricount.read(GOOD, ReadOptions())
-    with Ledger.open(ledger_url, actor="tester") as ledger:  # as the net reader recorded it
-        ledger.import_transactions(
-            "Flat",
-            "EUR",
-            found.members,
-            [ImportEntry(_net(t)) for t in found.transactions],
-            source="trip.csv",
-        )
-    again = peer.imported(run, peer.write(tmp_path, "trip.csv", GOOD))
-    assert (again["recorded"], again["skipped"]) == (0, 8)
-
-
-def _net(tx: Transaction) -> Transaction:
-    """`tx` as the reader posted it before: each member's net effect, in order."""
-    net: dict[str, int] = {}
-    for p in tx.postings:
-        net[p.account] = net.get(p.account, 0) + p.minor
-    postings = tuple(Posting(m, tx.postings[0].currency, v) for m, v in net.items() if v)
-    return dataclasses.replace(tx, postings=postings)
+    peer.check_net_before_imports_as_nothing_new(
+        run, tmp_path, ledger_url, "tricount", "trip.csv", 8
+    )

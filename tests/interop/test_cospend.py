@@ -17,10 +17,7 @@ from splitledger.domain import Shares, TxKind, build_expense, compute_shares, se
 from splitledger.interop import cospend, formats
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
-from splitledger.services import interchange
-from splitledger.services.ledger import Ledger
-from splitledger.services.views import ReportBucket
-from tests.databases import migrated_sqlite
+from tests.interop.imported_ledger import Spending, check_ledger
 
 SAMPLE = (Path(__file__).parent / "samples" / "cospend" / "weekend.csv").read_bytes()
 BILLS_HEADER = (
@@ -192,23 +189,6 @@ def test_a_longer_export_keeps_the_keys_of_the_rows_it_shares(
     assert [t.idempotency_key for t in longer.transactions][: len(keys)] == keys
 
 
-def _ledger_import(
-    template: Path, folder: Path, data: bytes
-) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
-    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
-    db = folder / "ledger.db"
-    migrated_sqlite(template, db)
-    source = folder / "project.csv"
-    source.write_bytes(data)
-    with Ledger.open(str(db), actor="tester") as ledger:
-        outcome = interchange.import_file(ledger, "G", source, "cospend")
-        assert outcome.ok
-        assert outcome.report.committed
-        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
-        totals = ledger.spending_report("G").totals
-    return balances, totals
-
-
 @settings(max_examples=25)
 @given(project=projects(min_cents=100))
 def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
@@ -225,9 +205,7 @@ def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
     found = cospend.read(data, ReadOptions())
     kept = [b for b in bills if b[2] != [b[0]]]
     assert found.no_effect == len(bills) - len(kept)
-    paid: dict[str, int] = {}
-    consumed: dict[str, int] = {}
-    net: dict[str, int] = {}
+    spending = Spending()
     for (payer, cents, owers), tx in zip(kept, found.transactions, strict=True):
         split = Shares({o: weights[o] for o in owers})
         shares = compute_shares(cents, split, seed=seed_from_key(tx.idempotency_key))
@@ -240,18 +218,5 @@ def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
             description=tx.description,
             idempotency_key=tx.idempotency_key,
         )
-        paid[payer] = paid.get(payer, 0) + cents
-        net[payer] = net.get(payer, 0) + cents
-        for ower, share in shares.items():
-            consumed[ower] = consumed.get(ower, 0) + share
-            net[ower] = net.get(ower, 0) - share
-    net = {m: v for m, v in net.items() if v}
-    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
-    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("cospend"), data)
-    assert balances == net
-    assert [(t.currency, t.spent) for t in totals] == (
-        [("EUR", sum(cents for _, cents, _ in kept))] if kept else []
-    )
-    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
-        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
-    }
+        spending.add({payer: cents}, shares)
+    check_ledger(sqlite_template, tmp_path_factory, "cospend", data, found, spending, len(kept))

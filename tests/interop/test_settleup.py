@@ -16,10 +16,7 @@ from splitledger.domain import Exact, TxKind, build_expense
 from splitledger.interop import formats, settleup
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
-from splitledger.services import interchange
-from splitledger.services.ledger import Ledger
-from splitledger.services.views import ReportBucket
-from tests.databases import migrated_sqlite
+from tests.interop.imported_ledger import Bill, check_exact_bills
 
 SAMPLE = (Path(__file__).parent / "samples" / "settleup" / "flat.csv").read_bytes()
 HEADER = (
@@ -161,65 +158,17 @@ def test_unknown_headings_and_a_missing_column() -> None:
     )
 
 
-def _ledger_import(
-    template: Path, folder: Path, data: bytes
-) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
-    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
-    db = folder / "ledger.db"
-    migrated_sqlite(template, db)
-    source = folder / "settleup.csv"
-    source.write_bytes(data)
-    with Ledger.open(str(db), actor="tester") as ledger:
-        outcome = interchange.import_file(ledger, "G", source, "settleup")
-        assert outcome.ok
-        assert outcome.report.committed
-        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
-        totals = ledger.spending_report("G").totals
-    return balances, totals
-
-
 @settings(max_examples=25)
 @given(bills=rows())
 def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
-    bills: list[tuple[dict[str, int], dict[str, int]]],
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
+    bills: list[Bill], sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """A row whose payers paid exactly their own shares changes no balance and is left
-    out; every other one is the typed expense of its payers and exact shares, and the
-    report's spent, paid and consumed are the rows' own figures. The balances are what
-    each paid less their shares (what the net postings gave)."""
+    """Generated Settle Up rows, one to three payers each and each row's members in its
+    own order, imported as `check_exact_bills` says."""
 
     def nonzero(values: dict[str, int]) -> dict[str, int]:
         return {m: v for m, v in values.items() if v}
 
-    data = _export(bills).encode()
-    found = settleup.read(data, ReadOptions())
-    kept = [(nonzero(p), nonzero(s)) for p, s in bills if nonzero(p) != nonzero(s)]
-    assert found.no_effect == len(bills) - len(kept)
-    paid: dict[str, int] = {}
-    consumed: dict[str, int] = {}
-    for (payers, shares), tx in zip(kept, found.transactions, strict=True):
-        assert tx == build_expense(
-            total=sum(shares.values()),
-            currency="EUR",
-            payers=payers,
-            split=Exact(shares),
-            date=tx.date,
-            description=tx.description,
-            idempotency_key=tx.idempotency_key,
-        )
-        for member, value in payers.items():
-            paid[member] = paid.get(member, 0) + value
-        for member, value in shares.items():
-            consumed[member] = consumed.get(member, 0) + value
-    net = nonzero({m: paid.get(m, 0) - consumed.get(m, 0) for m in NAMES})
-    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
-    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("settleup"), data)
-    assert balances == net
-    assert [(t.currency, t.spent) for t in totals] == (
-        [("EUR", sum(paid.values()))] if kept else []
+    check_exact_bills(
+        sqlite_template, tmp_path_factory, "settleup", _export(bills).encode(), bills, nonzero
     )
-    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
-        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
-    }

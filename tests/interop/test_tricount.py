@@ -17,10 +17,7 @@ from splitledger.interop import formats, tricount
 from splitledger.interop.errors import FormatError
 from splitledger.interop.imported import ReadOptions
 from splitledger.interop.peers import rate_matches
-from splitledger.services import interchange
-from splitledger.services.ledger import Ledger
-from splitledger.services.views import ReportBucket
-from tests.databases import migrated_sqlite
+from tests.interop.imported_ledger import Bill, check_exact_bills
 
 SAMPLE = (Path(__file__).parent / "samples" / "tricount" / "trip.csv").read_bytes()
 MEMBERS = ("Ann", "Bob", "Cy")
@@ -158,65 +155,15 @@ def test_a_share_off_by_a_cent_is_refused_naming_its_row(
         tricount.read(_export(rows), ReadOptions())
 
 
-def _ledger_import(
-    template: Path, folder: Path, data: bytes
-) -> tuple[dict[str, int], tuple[ReportBucket, ...]]:
-    """`data` imported into a fresh ledger: its balances and its spending report's totals."""
-    db = folder / "ledger.db"
-    migrated_sqlite(template, db)
-    source = folder / "tricount.csv"
-    source.write_bytes(data)
-    with Ledger.open(str(db), actor="tester") as ledger:
-        outcome = interchange.import_file(ledger, "G", source, "tricount")
-        assert outcome.ok
-        assert outcome.report.committed
-        balances = {b.member: b.minor for b in ledger.balances("G").balances if b.minor}
-        totals = ledger.spending_report("G").totals
-    return balances, totals
-
-
 @settings(max_examples=25)
 @given(rows=bills())
 def test_a_ledger_reports_every_bill_in_full_and_balances_as_posted_net(
-    rows: list[tuple[dict[str, int], dict[str, int]]],
-    sqlite_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
+    rows: list[Bill], sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """A row whose payers paid exactly their own shares changes no balance and is left
-    out; every other one is the typed expense of its payers and exact shares, and the
-    report's spent, paid and consumed are the rows' own figures. The balances are what
-    each paid less their shares (what the net postings gave)."""
+    """Generated Tricount rows, one or two payers each and members in the columns' order,
+    imported as `check_exact_bills` says."""
 
     def nonzero(values: dict[str, int]) -> dict[str, int]:  # in the columns' order
         return {m: values[m] for m in MEMBERS if values.get(m)}
 
-    data = _export(rows)
-    found = tricount.read(data, ReadOptions())
-    kept = [(nonzero(p), nonzero(s)) for p, s in rows if nonzero(p) != nonzero(s)]
-    assert found.no_effect == len(rows) - len(kept)
-    paid: dict[str, int] = {}
-    consumed: dict[str, int] = {}
-    for (payers, shares), tx in zip(kept, found.transactions, strict=True):
-        assert tx == build_expense(
-            total=sum(shares.values()),
-            currency="EUR",
-            payers=payers,
-            split=Exact(shares),
-            date=tx.date,
-            description=tx.description,
-            idempotency_key=tx.idempotency_key,
-        )
-        for member, value in payers.items():
-            paid[member] = paid.get(member, 0) + value
-        for member, value in shares.items():
-            consumed[member] = consumed.get(member, 0) + value
-    net = nonzero({m: paid.get(m, 0) - consumed.get(m, 0) for m in MEMBERS})
-    assert {(m, "EUR"): v for m, v in net.items()} == found.totals
-    balances, totals = _ledger_import(sqlite_template, tmp_path_factory.mktemp("tricount"), data)
-    assert balances == net
-    assert [(t.currency, t.spent) for t in totals] == (
-        [("EUR", sum(paid.values()))] if kept else []
-    )
-    assert {m.member: (m.paid, m.consumed) for t in totals for m in t.members} == {
-        m: (paid.get(m, 0), consumed.get(m, 0)) for m in paid.keys() | consumed.keys()
-    }
+    check_exact_bills(sqlite_template, tmp_path_factory, "tricount", _export(rows), rows, nonzero)

@@ -1,16 +1,19 @@
 """Fixtures for the app's tests: a real SQLite ledger file per test (logs are kept
-private by tests/conftest.py), the app with a pinned "today" and a helper that waits
-until every worker is done."""
+private by tests/conftest.py), another terminal's connection to it, the app with a
+pinned "today" and a helper that waits until every worker is done."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import WorkerState
 
@@ -46,6 +49,18 @@ def ledger(db_path: Path, sqlite_template: Path) -> Iterator[Ledger]:
 
 
 @pytest.fixture
+def other(db_path: Path, trip: Ledger) -> Iterator[sqlite3.Connection]:
+    """Another terminal's connection to the ledger (it takes the lock when told)."""
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        yield connection
+    finally:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        connection.close()
+
+
+@pytest.fixture
 def demo(ledger: Ledger) -> Ledger:
     load_demo(ledger)
     return ledger
@@ -64,6 +79,19 @@ async def idle(pilot: Pilot[None]) -> None:
         await pilot.pause()
         if not any(w.state in _BUSY for w in pilot.app.workers):
             return
+
+
+async def press(pilot: Pilot[None], *keys: str) -> None:
+    """Press each of `keys`, the app idle before and after each."""
+    for key in keys:
+        await idle(pilot)
+        await pilot.press(key)
+    await idle(pilot)
+
+
+def on_top(app: App[None]) -> Screen[object]:
+    """The screen on top (a call, so that mypy does not narrow `app.screen`)."""
+    return app.screen
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10) -> bool:

@@ -4,9 +4,7 @@ recorded, and Escape asks before throwing away what was typed."""
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
 from splitledger.services.ledger import Ledger
@@ -14,23 +12,11 @@ from splitledger.tui.screens.balances import BalancesScreen
 from splitledger.tui.screens.confirm import ConfirmScreen
 from splitledger.tui.screens.payment import PaymentScreen
 from splitledger.tui.screens.settle import SettleScreen
-from tests.tui.conftest import idle, make_app
+from tests.tui.conftest import idle, make_app, on_top, press
 from tests.tui.test_hostile_text import look
 
 GROUP = "Lisbon trip"
 MARKUP, CLICK = "[bold]x[/]", "[@click=app.quit]q[/]"
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    for key in keys:
-        await idle(pilot)
-        await pilot.press(key)
-    await idle(pilot)
-
-
-def on_top(app: App[None]) -> Screen[object]:
-    """The screen on top (a call, so that mypy does not narrow `app.screen`)."""
-    return app.screen
 
 
 async def open_form(pilot: Pilot[None], *keys: str) -> PaymentScreen:

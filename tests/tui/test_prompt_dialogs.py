@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from splitledger.services.errors import InvalidInput
@@ -23,24 +20,12 @@ from splitledger.tui.screens.groups import GroupsScreen
 from splitledger.tui.screens.members import MembersScreen
 from splitledger.tui.screens.prompt import PromptScreen
 from splitledger.tui.screens.settle import SettleScreen
-from tests.tui.conftest import idle, make_app, until
+from tests.tui.conftest import idle, make_app, on_top, press, until
 from tests.tui.test_hostile_text import look
 from tests.tui.test_write_waits import saying
 
 GROUP = "Lisbon trip"
 MARKUP, CLICK = "[bold]x[/]", "[@click=app.quit]q[/]"
-
-
-async def press(pilot: Pilot[None], *keys: str) -> None:
-    for key in keys:
-        await idle(pilot)
-        await pilot.press(key)
-    await idle(pilot)
-
-
-def on_top(app: App[None]) -> Screen[object]:
-    """The screen on top (a call, so that mypy does not narrow `app.screen`)."""
-    return app.screen
 
 
 def prompt_of(app: SplitLedgerApp) -> PromptScreen:
@@ -221,18 +206,6 @@ def test_a_refusal_names_the_field_in_a_users_words(demo: Ledger) -> None:
         demo.rename_group(GROUP, "n" * 101)
     # the services' own words, which the dialog shows as they are (not "new: …")
     assert str(refused.value) == "new name: is 101 characters long; at most 100 are allowed"
-
-
-@pytest.fixture
-def other(db_path: Path, trip: Ledger) -> Iterator[sqlite3.Connection]:
-    """Another terminal's connection to the ledger (it takes the lock when told)."""
-    connection = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        yield connection
-    finally:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        connection.close()
 
 
 async def test_a_waiting_write_is_cancelled_and_the_dialog_stays(

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
@@ -28,18 +25,6 @@ def saying(app: SplitLedgerApp, text: str) -> bool:
     if not isinstance(screen, SavingScreen):
         return False
     return text in str(screen.query_one("#saving-text", Static).render())
-
-
-@pytest.fixture
-def other(db_path: Path, trip: Ledger) -> Iterator[sqlite3.Connection]:
-    """Another terminal's connection to the ledger (it takes the lock when told)."""
-    connection = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        yield connection
-    finally:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        connection.close()
 
 
 async def open_filled_form(pilot: Pilot[None]) -> ExpenseFormScreen:
