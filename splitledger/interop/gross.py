@@ -16,7 +16,7 @@ from collections.abc import Mapping
 
 from splitledger.domain import DomainError, Posting, Transaction, TxKind
 from splitledger.interop.errors import FormatError
-from splitledger.interop.peers import NO_DESCRIPTION, transaction
+from splitledger.interop.peers import NO_DESCRIPTION
 
 
 def bill(
@@ -46,24 +46,22 @@ def bill(
         effect[name] = effect.get(name, 0) + sign * value
     for name, value in shares.items():
         effect[name] = effect.get(name, 0) - sign * value
-    nonzero = sum(1 for v in effect.values() if v)
-    if not nonzero or (payment and nonzero == 2):
-        return transaction(
-            effect,
-            currency=currency,
-            payment=payment,
-            row=row,
-            date=date,
-            description=description,
-            category=category,
-            key=key,
-            note=note,
-        )
-    try:
+    moved = {name: v for name, v in effect.items() if v}
+    if not moved:
+        return None
+    if payment and len(moved) == 2:  # a payment: its effect, as build_payment posts one
+        kind, category = TxKind.PAYMENT, "payment"
+        postings = [Posting(name, currency, v) for name, v in moved.items()]
+        if not description:
+            (payer, _), (payee, _) = sorted(moved.items(), key=lambda mv: -mv[1])
+            description = f"{payer} paid {payee}"
+    else:
+        kind = TxKind.EXPENSE
         postings = [Posting(name, currency, sign * v) for name, v in paid.items() if v]
         postings += [Posting(name, currency, -sign * v) for name, v in shares.items() if v]
+    try:
         return Transaction(
-            kind=TxKind.EXPENSE,
+            kind=kind,
             postings=tuple(postings),
             date=date,
             description=description or NO_DESCRIPTION,

@@ -21,9 +21,6 @@ from fractions import Fraction
 
 from splitledger.domain import (
     DomainError,
-    Posting,
-    Transaction,
-    TxKind,
     exponent,
     format_amount,
     normalize_currency,
@@ -181,41 +178,6 @@ class Sums:
 
     def result(self) -> dict[tuple[str, str], int]:
         return {k: v for k, v in self.totals.items() if v}
-
-
-def transaction(
-    postings: dict[str, int],
-    *,
-    currency: str,
-    payment: bool,
-    row: int,
-    date: dt.date,
-    description: str,
-    category: str,
-    key: str,
-    note: str = "",
-) -> Transaction | None:
-    """The row's transaction from each member's net effect, or None when it changes no
-    balance. A payment is kind payment only between two members."""
-    nonzero = {m: v for m, v in postings.items() if v}
-    if not nonzero:
-        return None
-    is_payment = payment and len(nonzero) == 2
-    if is_payment and not description:
-        (payer, _), (payee, _) = sorted(nonzero.items(), key=lambda mv: -mv[1])
-        description = f"{payer} paid {payee}"
-    try:
-        return Transaction(
-            kind=TxKind.PAYMENT if is_payment else TxKind.EXPENSE,
-            postings=tuple(Posting(m, currency, v) for m, v in nonzero.items()),
-            date=date,
-            description=description or NO_DESCRIPTION,
-            idempotency_key=key,
-            category="payment" if is_payment else category,
-            note=note,
-        )
-    except DomainError as exc:
-        raise FormatError(str(exc), row=row) from None
 
 
 def main_currency(counts: Counter[str]) -> str | None:
