@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from splitledger.cli.main import cli
 from tests.cli.conftest import Run, ok_json
-from tests.cli.test_exports import _tool
+from tests.tools import tool
 
 
 def _by_currency(run: Run) -> dict[tuple[str, str], int]:
@@ -72,13 +72,13 @@ def test_multi_currency_exports_pass_hledger_and_bean_check(trip: Run, tmp_path:
     assert trip("export", "Trip", "--format", "hledger", "--output", str(journal)).exit_code == 0
     assert trip("export", "Trip", "--format", "beancount", "--output", str(beans)).exit_code == 0
     out = subprocess.run(
-        [_tool("hledger"), "-f", str(journal), "bal", "-O", "csv"],
+        [tool("hledger"), "-f", str(journal), "bal", "-O", "csv"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     assert "members:ann" in out
-    checked = subprocess.run([_tool("bean-check"), str(beans)], capture_output=True, text=True)
+    checked = subprocess.run([tool("bean-check"), str(beans)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -94,7 +94,7 @@ def test_journals_carry_prices_and_exchange_accounts_under_equity(
     assert "2026-11-01 price USD 0.92 EUR" in beans
     assert "Equity:Conversion:BDT-EUR" in beans
     prices = subprocess.run(
-        [_tool("hledger"), "-f", "-", "prices"],
+        [tool("hledger"), "-f", "-", "prices"],
         input=journal,
         capture_output=True,
         text=True,

@@ -7,10 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
-import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,17 +17,9 @@ from click.testing import CliRunner, Result
 from splitledger.cli.main import cli
 from splitledger.services.errors import InvalidInput
 from tests.cli.conftest import Run, ok_json
+from tests.tools import tool
 
 NAMES = ["ann", "Bob Smith", "cy:x", "zoë", "李雷", "=cmd"]
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI and is not installed")
-        pytest.skip(f"{name} is not installed")
-    return found
 
 
 @pytest.fixture
@@ -65,7 +54,7 @@ def _ledger_balances(run: Run) -> dict[tuple[str, str], Decimal]:
 
 
 def test_hledger_accepts_the_journal_with_the_same_balances(busy: Run, tmp_path: Path) -> None:
-    hledger = _tool("hledger")
+    hledger = tool("hledger")
     out = tmp_path / "trip.journal"
     assert busy("export", "Trip; 2026", "--format", "hledger", "-o", str(out)).exit_code == 0
     report = subprocess.run(
@@ -90,7 +79,7 @@ def test_hledger_accepts_the_journal_with_the_same_balances(busy: Run, tmp_path:
 
 
 def test_beancount_accepts_the_ledger_with_the_same_balances(busy: Run, tmp_path: Path) -> None:
-    bean_check = _tool("bean-check")
+    bean_check = tool("bean-check")
     out = tmp_path / "trip.beancount"
     assert busy("export", "Trip; 2026", "--format", "beancount", "-o", str(out)).exit_code == 0
     # bean-check also proves the file's closing balance assertions.
@@ -118,7 +107,7 @@ def test_beancount_accepts_the_ledger_with_the_same_balances(busy: Run, tmp_path
 
 def test_a_broken_balance_is_caught_by_bean_check(busy: Run, tmp_path: Path) -> None:
     """The assertions are real: tampering with one posting makes bean-check fail."""
-    bean_check = _tool("bean-check")
+    bean_check = tool("bean-check")
     out = tmp_path / "trip.beancount"
     busy("export", "Trip; 2026", "--format", "beancount", "-o", str(out))
     text = out.read_text(encoding="utf-8").replace("  90.01 EUR", "  90.02 EUR", 1)
@@ -309,7 +298,7 @@ def test_legacy_control_characters_are_exported_visible(
     path.write_text(out.stdout, encoding="utf-8")
     if fmt == "hledger":
         report = subprocess.run(
-            [_tool("hledger"), "-f", str(path), "bal", "--flat", "--no-total", "--layout=bare",
+            [tool("hledger"), "-f", str(path), "bal", "--flat", "--no-total", "--layout=bare",
              "-O", "csv"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
@@ -317,7 +306,7 @@ def test_legacy_control_characters_are_exported_visible(
         assert sorted(Decimal(r["balance"]) for r in rows) == [-4, -2, 6]
         assert all(_raw_controls(r["account"]) == [] for r in rows)
     elif fmt == "beancount":
-        checked = subprocess.run([_tool("bean-check"), str(path)], capture_output=True, text=True)
+        checked = subprocess.run([tool("bean-check"), str(path)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout + checked.stderr
     else:
         rows = list(csv.DictReader(io.StringIO(out.stdout, newline="")))
@@ -341,7 +330,7 @@ def test_dates_at_the_bounds_pass_hledger(bounds: Run, tmp_path: Path) -> None:
     out = tmp_path / "edge.journal"
     assert bounds("export", "Edge", "--format", "hledger", "-o", str(out)).exit_code == 0
     printed = subprocess.run(
-        [_tool("hledger"), "-f", str(out), "print"], capture_output=True, text=True, check=True
+        [tool("hledger"), "-f", str(out), "print"], capture_output=True, text=True, check=True
     ).stdout
     assert "1970-01-01 * (1) On 1970-01-01" in printed
     assert "2099-12-31 * (2) On 2099-12-31" in printed
@@ -350,7 +339,7 @@ def test_dates_at_the_bounds_pass_hledger(bounds: Run, tmp_path: Path) -> None:
 def test_dates_at_the_bounds_pass_bean_check(bounds: Run, tmp_path: Path) -> None:
     out = tmp_path / "edge.beancount"
     assert bounds("export", "Edge", "--format", "beancount", "-o", str(out)).exit_code == 0
-    checked = subprocess.run([_tool("bean-check"), str(out)], capture_output=True, text=True)
+    checked = subprocess.run([tool("bean-check"), str(out)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     text = out.read_text(encoding="utf-8")
     assert "1970-01-01 open Assets:Members:Ann" in text
@@ -371,7 +360,7 @@ def test_legacy_dates_out_of_range_export_or_exit_2_without_output(
         assert "9999-12-31" in out.stdout
     path = tmp_path / "old.journal"
     path.write_text(run("export", "Old", "--format", "hledger").stdout, encoding="utf-8")
-    subprocess.run([_tool("hledger"), "-f", str(path), "bal"], capture_output=True, check=True)
+    subprocess.run([tool("hledger"), "-f", str(path), "bal"], capture_output=True, check=True)
     refused = run("export", "Old", "--format", "beancount")
     assert refused.exit_code == 2
     assert refused.stdout == ""

@@ -29,33 +29,6 @@ def _by(ledger: Ledger, group: str = "Trip") -> dict[tuple[str, str], int]:
     return {(b.member, b.currency): b.minor for b in ledger.balances(group).balances}
 
 
-@pytest.fixture
-def world_trip(trip: Ledger) -> Ledger:
-    """Dinner in BDT, hotel in EUR, flight in USD; rates into EUR."""
-    trip.record_expense(
-        group="Trip",
-        description="Dinner",
-        amount="1800",
-        currency="BDT",
-        paid_by=[("ann", None)],
-        date=DAY,
-    )
-    trip.record_expense(
-        group="Trip", description="Hotel", amount="300", paid_by=[("bob", None)], date=DAY
-    )
-    trip.record_expense(
-        group="Trip",
-        description="Flight",
-        amount="450.00",
-        currency="USD",
-        paid_by=[("cy", None)],
-        date=DAY,
-    )
-    trip.add_rate("Trip", "EUR", "BDT", "130.5", date=DAY)
-    trip.add_rate("Trip", "USD", "EUR", "0.92", date=DAY)
-    return trip
-
-
 def test_balances_are_per_currency_with_indicative_totals(world_trip: Ledger) -> None:
     view = world_trip.balances("Trip", on=DAY)
     assert {c for (_, c) in _by(world_trip)} == {"BDT", "EUR", "USD"}

@@ -9,12 +9,9 @@ import csv
 import datetime as dt
 import io
 import itertools
-import os
 import random
 import re
-import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,20 +25,12 @@ from splitledger.interop import hledger
 from splitledger.interop.accounts import AccountMap, beancount_component, hledger_component
 from splitledger.services import interchange
 from splitledger.services.ledger import Ledger
+from tests.tools import tool
 
 DAY = dt.date(2026, 11, 1)
 #: Our own tags: the transactions', the note's line and the account directives'.
 OURS = {"kind", "key", "category", "reverses", "replaces", "note", "member", "exchange"}
 FORGED = "hi, kind:payment, evil:1"
-
-
-def _tool(name: str) -> str:
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is required in CI and is not installed")
-        pytest.skip(f"{name} is not installed")
-    return found
 
 
 def _export(
@@ -56,7 +45,7 @@ def _export(
 
 def _hledger(path: Path, *args: str) -> str:
     done = subprocess.run(
-        [_tool("hledger"), "-f", str(path), *args], capture_output=True, text=True, check=False
+        [tool("hledger"), "-f", str(path), *args], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -122,23 +111,6 @@ def test_a_simple_group_passes_the_strict_check(trip: Ledger, tmp_path: Path) ->
     assert set(_declared(path)) == {"members:ann", "members:bob", "members:cy"}
     _strict(path)
     assert _balances(path) == _expected(trip, "Trip")
-
-
-@pytest.fixture
-def world_trip(trip: Ledger) -> Ledger:
-    """Dinner in BDT, hotel in EUR, flight in USD; rates into EUR."""
-    for description, amount, currency, payer in (
-        ("Dinner", "1800", "BDT", "ann"),
-        ("Hotel", "300", "EUR", "bob"),
-        ("Flight", "450", "USD", "cy"),
-    ):
-        trip.record_expense(
-            "Trip", description=description, amount=amount, currency=currency,
-            paid_by=[(payer, None)], date=DAY,
-        )  # fmt: skip
-    trip.add_rate("Trip", "EUR", "BDT", "130.5", date=DAY)
-    trip.add_rate("Trip", "USD", "EUR", "0.92", date=DAY)
-    return trip
 
 
 @pytest.mark.parametrize("how", ["convert one member", "convert all", "settle in EUR"])
@@ -344,7 +316,7 @@ def test_look_alike_names_get_accounts_that_read_as_their_own(
         }
         assert _balances(path) == _expected(ledger, group)
         beans = _export(ledger, group, tmp_path, "beancount")
-        checked = subprocess.run([_tool("bean-check"), str(beans)], capture_output=True)
+        checked = subprocess.run([tool("bean-check"), str(beans)], capture_output=True)
         assert checked.returncode == 0, checked.stdout + checked.stderr
 
 

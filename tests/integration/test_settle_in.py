@@ -14,27 +14,6 @@ from splitledger.services.ledger import Ledger
 DAY = dt.date(2026, 11, 1)
 
 
-@pytest.fixture
-def world_trip(trip: Ledger) -> Ledger:
-    """A dinner in BDT, a hotel in EUR, a flight in USD; rates into EUR."""
-    for description, amount, currency, payer in (
-        ("Dinner", "1800", "BDT", "ann"),
-        ("Hotel", "300", "EUR", "bob"),
-        ("Flight", "450.00", "USD", "cy"),
-    ):
-        trip.record_expense(
-            group="Trip",
-            description=description,
-            amount=amount,
-            currency=currency,
-            paid_by=[(payer, None)],
-            date=DAY,
-        )
-    trip.add_rate("Trip", "EUR", "BDT", "130.5", date=DAY)
-    trip.add_rate("Trip", "USD", "EUR", "0.92", date=DAY)
-    return trip
-
-
 def _members(ledger: Ledger) -> dict[tuple[str, str], int]:
     return {(b.member, b.currency): b.minor for b in ledger.balances("Trip").balances if b.minor}
 
