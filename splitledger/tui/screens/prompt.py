@@ -33,7 +33,6 @@ T = TypeVar("T")
 Submit = Callable[["PromptScreen", str], object]
 
 
-#: What the services call a field → what a user reads (a rename's `new` is the name).
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; Enter accepts, Escape cancels. The title, label and
     starting value may quote user text: they are shown plain and visible (so the value
